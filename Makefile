@@ -1,0 +1,29 @@
+# Everything a newcomer needs: `make run` and `make test` build the virtualenv on first use.
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+
+.PHONY: run test lint install clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+## Collect today's news on the built-in defaults (SQLite in ./data, South Asia region).
+run: $(BIN)/.installed
+	$(BIN)/khobor collect
+
+## The whole test suite (PostgreSQL tests run too when KHOBOR_TEST_POSTGRES_URL is set).
+test: $(BIN)/.installed
+	$(BIN)/pytest
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check bot digests tests bench
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

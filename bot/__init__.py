@@ -1,0 +1,1 @@
+"""Khobor's runtime: settings, command line, core service, scheduler and chat adapters."""

@@ -1,0 +1,254 @@
+"""Settings: a TOML file validated with pydantic, environment overrides, secrets from the environment.
+
+Where settings come from, first match wins: ``--settings PATH``, ``$KHOBOR_SETTINGS``, ``./settings.toml``,
+else the built-in defaults (the same values as ``settings.example.toml``). Environment variables then
+override deployment keys (see ``ENV_OVERRIDES``). Secrets are read only from ``KHOBOR_<NAME>`` or the file
+named by ``KHOBOR_<NAME>_FILE`` (Docker secrets), never from TOML.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import tomllib
+import zoneinfo
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+
+from bot.defaults import DEFAULT_REGIONS
+from bot.errors import SettingsError, UnknownRegionError
+
+ENV_SETTINGS = "KHOBOR_SETTINGS"
+LOCAL_SETTINGS = Path("settings.toml")
+# Environment variable -> dotted settings key. Values are parsed as TOML scalars when they look like one.
+ENV_OVERRIDES: dict[str, str] = {
+    "KHOBOR_DATA_DIR": "data_dir",
+    "KHOBOR_DATABASE_URL": "storage.url",
+    "KHOBOR_LOG_LEVEL": "log.level",
+    "KHOBOR_LOG_FORMAT": "log.format",
+    "KHOBOR_COLLECT_INTERVAL_MINUTES": "collect.interval_minutes",
+    "KHOBOR_USER_AGENT": "collect.user_agent",
+}
+SECRET_NAMES = ("discord_token", "slack_bot_token", "slack_app_token", "slack_signing_secret")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+@cache
+def _timezones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def check_timezone(name: str) -> str:
+    """Return ``name`` if it is an IANA timezone, else raise ValueError naming the closest ones."""
+    if name in _timezones():
+        return name
+    close = difflib.get_close_matches(name, sorted(_timezones()), n=3, cutoff=0.6)
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else " (use an IANA name like 'Asia/Dhaka')"
+    raise ValueError(f"{name!r} is not a timezone{hint}")
+
+
+class FeedSettings(_Model):
+    url: str
+    name: str = Field(min_length=1)
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value
+
+
+class RegionSettings(_Model):
+    name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
+    title: str = Field(min_length=1)
+    timezone: str
+    languages: list[Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]] = Field(min_length=1)
+    feeds: list[FeedSettings] = Field(min_length=1)
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        return check_timezone(value)
+
+
+class StorageSettings(_Model):
+    url: str | None = Field(default=None, description="SQLAlchemy URL; default: SQLite in data_dir")
+
+
+class CollectSettings(_Model):
+    interval_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    timeout_seconds: float = Field(default=15.0, gt=0, le=300)
+    connect_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1024, le=100 * 1024 * 1024)
+    max_redirects: int = Field(default=5, ge=0, le=20)
+    retries: int = Field(default=3, ge=1, le=10)
+    user_agent: str = "Khobor/0.1 (+https://github.com/khobor/khobor; news digest bot)"
+    per_host_concurrency: int = Field(default=2, ge=1, le=16)
+    concurrency: int = Field(default=16, ge=1, le=256)
+    max_new_per_feed: int = Field(default=30, ge=1, le=1000)
+    fetch_pages: bool = True
+    allow_private_links: bool = False
+    backoff_max_hours: float = Field(default=24.0, gt=0, le=24 * 7)
+
+
+class LogSettings(_Model):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    format: Literal["text", "json"] = "text"
+
+    @field_validator("level", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+
+class Secrets(_Model):
+    """Tokens, only ever from the environment. ``repr`` and ``str`` never show them."""
+
+    discord_token: SecretStr | None = None
+    slack_bot_token: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+
+
+class Settings(_Model):
+    data_dir: Path = Path("data")
+    storage: StorageSettings = StorageSettings()
+    collect: CollectSettings = CollectSettings()
+    log: LogSettings = LogSettings()
+    regions: list[RegionSettings] = Field(
+        default_factory=lambda: [RegionSettings.model_validate(r) for r in DEFAULT_REGIONS], min_length=1
+    )
+    secrets: Secrets = Secrets()
+
+    @field_validator("regions")
+    @classmethod
+    def _unique_regions(cls, regions: list[RegionSettings]) -> list[RegionSettings]:
+        names = [r.name for r in regions]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"region names must be unique; repeated: {', '.join(dupes)}")
+        return regions
+
+    @property
+    def database_url(self) -> str:
+        """The SQLAlchemy async URL, with the driver filled in for plain sqlite/postgresql URLs."""
+        url = self.storage.url or f"sqlite+aiosqlite:///{self.data_dir / 'khobor.db'}"
+        for plain, driver in (("sqlite://", "sqlite+aiosqlite://"), ("postgresql://", "postgresql+asyncpg://"),
+                              ("postgres://", "postgresql+asyncpg://")):
+            if url.startswith(plain):
+                return driver + url[len(plain):]
+        return url
+
+    def region(self, name: str) -> RegionSettings:
+        """The region called ``name``; raises UnknownRegionError listing the valid names."""
+        for region in self.regions:
+            if region.name == name:
+                return region
+        raise UnknownRegionError(name, [r.name for r in self.regions])
+
+
+def settings_path(cli_path: str | None, environ: Mapping[str, str]) -> Path | None:
+    """Which file to read: the CLI flag, ``$KHOBOR_SETTINGS``, ``./settings.toml``, else none."""
+    if cli_path:
+        return Path(cli_path)
+    if environ.get(ENV_SETTINGS):
+        return Path(environ[ENV_SETTINGS])
+    return LOCAL_SETTINGS if LOCAL_SETTINGS.is_file() else None
+
+
+def load_settings(cli_path: str | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+    """Read, merge and validate the settings; raises SettingsError listing every problem at once."""
+    env = os.environ if environ is None else environ
+    path = settings_path(cli_path, env)
+    source = str(path) if path else "built-in defaults"
+    raw = _read_toml(path) if path else {}
+    problems = _secret_keys_in_toml(raw)
+    _apply_env_overrides(raw, env)
+    secrets, secret_problems = _read_secrets(env)
+    problems += secret_problems
+    raw["secrets"] = secrets
+    try:
+        settings = Settings.model_validate(raw)
+    except ValidationError as exc:
+        problems += [_describe(err) for err in exc.errors()]
+    if problems:
+        raise SettingsError(source, problems)
+    return settings
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise SettingsError(str(path), ["file not found; copy settings.example.toml or drop --settings"]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(str(path), [f"not valid TOML: {exc}"]) from None
+    except OSError as exc:
+        raise SettingsError(str(path), [f"cannot be read: {exc.strerror}"]) from None
+
+
+def _secret_keys_in_toml(raw: dict[str, Any]) -> list[str]:
+    problems = []
+    if "secrets" in raw:
+        problems.append("secrets: secrets are never read from the settings file; use environment variables")
+        del raw["secrets"]
+    for section in ("discord", "slack"):
+        table = raw.get(section)
+        if not isinstance(table, dict):
+            continue
+        for key in list(table):
+            if any(word in key for word in ("token", "secret")):
+                env = f"KHOBOR_{section.upper()}_{key.upper()}"
+                problems.append(f"{section}.{key}: secrets are not read from the settings file; "
+                                f"set {env} or {env}_FILE instead")
+                del table[key]
+    return problems
+
+
+def _apply_env_overrides(raw: dict[str, Any], env: Mapping[str, str]) -> None:
+    for var, dotted in ENV_OVERRIDES.items():
+        if var not in env:
+            continue
+        *parents, leaf = dotted.split(".")
+        table = raw
+        for part in parents:
+            table = table.setdefault(part, {})
+        table[leaf] = env[var]
+
+
+def _read_secrets(env: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
+    secrets: dict[str, str] = {}
+    problems: list[str] = []
+    for name in SECRET_NAMES:
+        var = f"KHOBOR_{name.upper()}"
+        if env.get(var):
+            secrets[name] = env[var].strip()
+        elif env.get(f"{var}_FILE"):
+            file = Path(env[f"{var}_FILE"])
+            try:
+                secrets[name] = file.read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                problems.append(f"{var}_FILE: cannot read {file}: {exc.strerror}")
+    return secrets, problems
+
+
+def _describe(error: Mapping[str, Any]) -> str:
+    path = ""
+    for part in error["loc"]:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        message = "unknown key; check its spelling against settings.example.toml"
+    elif error["type"] == "missing":
+        message = "is required"
+    return f"{path or '(top level)'}: {message}"

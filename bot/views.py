@@ -1,0 +1,90 @@
+"""Terminal output of the command line: progress, tables, masked values."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy.engine import make_url
+
+from digests.collect import FeedReport
+from digests.store import FeedHealth
+
+STATUS_STYLE = {"ok": "green", "not-modified": "cyan", "failed": "red", "backing-off": "yellow"}
+
+
+def mask_url(url: str) -> str:
+    """A database URL with its password hidden."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@contextmanager
+def collect_progress(console: Console, *, total: int) -> Iterator[Callable[[FeedReport], None]]:
+    """A progress bar over feeds when on a terminal; a silent callback otherwise."""
+    if not console.is_terminal:
+        yield lambda _report: None
+        return
+    columns = (TextColumn("collecting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+               TextColumn("{task.description}"))
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("", total=total)
+        yield lambda report: progress.update(task, advance=1, description=escape(report.name))
+
+
+def collect_table(reports: Sequence[FeedReport]) -> Table:
+    """One row per feed: new, seen, pages unreadable, and the error if any."""
+    table = Table(title="Collection pass", title_justify="left", expand=False)
+    for name, justify in (("feed", "left"), ("status", "left"), ("new", "right"), ("seen", "right"),
+                          ("summary only", "right"), ("problem", "left")):
+        table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for r in reports:
+        problem = r.error or (r.page_errors[0] if r.page_errors else "")
+        if r.page_errors and len(r.page_errors) > 1:
+            problem += f" (+{len(r.page_errors) - 1} more pages)"
+        table.add_row(escape(r.name), f"[{STATUS_STYLE[r.status]}]{r.status}[/]", str(r.new), str(r.seen),
+                      str(r.fallback), escape(problem))
+    return table
+
+
+def collect_totals(reports: Sequence[FeedReport]) -> str:
+    """A one-line summary of a pass."""
+    failed = sum(r.status == "failed" for r in reports)
+    waiting = sum(r.status == "backing-off" for r in reports)
+    return (f"{sum(r.new for r in reports)} new article(s) from {len(reports)} feed(s); "
+            f"{failed} failed, {waiting} backing off")
+
+
+def _ago(when: datetime | None, now: datetime) -> str:
+    if when is None:
+        return "never"
+    seconds = (now - when).total_seconds()
+    if seconds < 0:
+        return f"in {_span(-seconds)}"
+    return f"{_span(seconds)} ago"
+
+
+def _span(seconds: float) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds / size:.0f}{unit}"
+    return f"{seconds:.0f}s"
+
+
+def health_table(health: Sequence[FeedHealth], *, never_read: Sequence[str] = ()) -> Table:
+    """Each feed's health: last success, failures in a row, next attempt, last error."""
+    now = datetime.now(UTC)
+    table = Table(title="Feeds", title_justify="left")
+    for name in ("feed", "articles", "last success", "failures", "next try", "last error"):
+        table.add_column(name, overflow="fold")
+    for h in health:
+        style = "red" if h.consecutive_failures >= 3 else ("yellow" if h.consecutive_failures else "green")
+        table.add_row(f"{escape(h.name)}\n[dim]{escape(h.url)}[/]", str(h.articles), _ago(h.last_success_at, now),
+                      f"[{style}]{h.consecutive_failures}[/]", _ago(h.next_attempt_at, now), escape(h.last_error or ""))
+    for url in never_read:
+        table.add_row(f"[dim]{escape(url)}[/]", "0", "never", "0", "next pass", "not collected yet")
+    return table

@@ -1,0 +1,185 @@
+"""Collecting: one pass over a set of feeds, storing the articles not seen before.
+
+A failing feed is recorded with its error and backs off; it never stops the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from digests.errors import FetchError
+from digests.extract import extract_article
+from digests.feeds import parse_feed
+from digests.fetch import Fetcher
+from digests.models import ExtractedArticle, FeedEntry, FeedSource, FetchResult
+from digests.store import FeedHealth, NewArticle, Store
+from digests.urls import canonical_url, content_hash
+
+log = logging.getLogger(__name__)
+
+# Texts shorter than this are too generic ("Read the full story") to identify an article by content.
+MIN_HASHED_TEXT = 200
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class CollectConfig:
+    """How a pass behaves; built from the ``[collect]`` settings."""
+
+    interval: timedelta = timedelta(minutes=30)
+    backoff_max: timedelta = timedelta(hours=24)
+    max_new_per_feed: int = 30
+    fetch_pages: bool = True
+    guard_links: bool = True  # article links come from third parties: refuse private addresses
+    concurrency: int = 16
+
+
+@dataclass(slots=True)
+class FeedReport:
+    """What a pass did with one feed."""
+
+    url: str
+    name: str
+    status: str = "ok"  # ok | not-modified | failed | backing-off
+    new: int = 0
+    seen: int = 0
+    fallback: int = 0  # articles whose page could not be read: the feed's summary was kept
+    error: str | None = None
+    page_errors: list[str] = field(default_factory=list)
+
+
+ProgressHook = Callable[[FeedReport], None]
+
+
+class Collector:
+    """Runs collection passes. Create once; ``collect`` may be called many times."""
+
+    def __init__(self, *, store: Store, fetcher: Fetcher, config: CollectConfig,
+                 clock: Callable[[], datetime] = utcnow) -> None:
+        self.store = store
+        self.fetcher = fetcher
+        self.config = config
+        self.clock = clock
+        self._pages = asyncio.Semaphore(config.concurrency)
+
+    async def collect(self, feeds: Sequence[FeedSource], *, force: bool = False,
+                      progress: ProgressHook | None = None) -> list[FeedReport]:
+        """Read every feed once (feeds backing off are skipped unless ``force``); reports in feed order."""
+        unique = list({feed.url: feed for feed in feeds}.values())
+        ids = await self.store.sync_feeds(feeds=[(f.url, f.name) for f in unique], now=self.clock())
+        health = {h.url: h for h in await self.store.feed_health(urls=list(ids))}
+        feed_slots = asyncio.Semaphore(self.config.concurrency)
+
+        async def one(feed: FeedSource) -> FeedReport:
+            async with feed_slots:
+                report = await self._collect_feed(feed, health[feed.url], force=force)
+            if progress:
+                progress(report)
+            return report
+
+        return list(await asyncio.gather(*(one(feed) for feed in unique)))
+
+    async def _collect_feed(self, feed: FeedSource, state: FeedHealth, *, force: bool) -> FeedReport:
+        report = FeedReport(url=feed.url, name=feed.name)
+        now = self.clock()
+        if not force and state.consecutive_failures and state.next_attempt_at and state.next_attempt_at > now:
+            report.status = "backing-off"
+            report.error = (f"{state.consecutive_failures} failures in a row, next try at "
+                            f"{state.next_attempt_at:%Y-%m-%d %H:%M} UTC; last error: {state.last_error}")
+            return report
+        try:
+            fetched = await self.fetcher.fetch(feed.url, etag=state.etag, last_modified=state.last_modified)
+        except FetchError as exc:
+            return await self._fail(report, state, str(exc), exc.status, exc.retry_after)
+        if fetched.not_modified:
+            report.status = "not-modified"
+            await self._succeed(state, fetched, warning=None)
+            return report
+        parsed = await asyncio.to_thread(parse_feed, fetched.body, url=fetched.final_url,
+                                         content_type=fetched.headers.get("content-type"))
+        if not parsed.entries and parsed.error:
+            return await self._fail(report, state, parsed.error, fetched.status, None)
+        await self._store_entries(feed, state.id, parsed.entries, report)
+        report.error = parsed.error
+        await self._succeed(state, fetched, warning=parsed.error)
+        return report
+
+    async def _store_entries(self, feed: FeedSource, feed_id: int, entries: list[FeedEntry],
+                             report: FeedReport) -> None:
+        by_url: dict[str, FeedEntry] = {}
+        for entry in entries:
+            by_url.setdefault(canonical_url(entry.url), entry)
+        known = await self.store.known_urls(urls=by_url)
+        report.seen = len(known)
+        fresh = [(url, entry) for url, entry in by_url.items() if url not in known]
+        fresh.sort(key=lambda item: item[1].published or datetime.min.replace(tzinfo=UTC), reverse=True)
+        results = await asyncio.gather(*(self._store_entry(feed, feed_id, url, entry, report)
+                                         for url, entry in fresh[:self.config.max_new_per_feed]))
+        report.new = sum(results)
+        report.seen += len(results) - report.new
+
+    async def _store_entry(self, feed: FeedSource, feed_id: int, url: str, entry: FeedEntry,
+                           report: FeedReport) -> bool:
+        """Fetch, extract and store one new entry; False when it turned out to be a duplicate."""
+        article, page_error = await self._read_page(entry)
+        text = article.text if article else entry.summary
+        digest = content_hash(text) if len(text) >= MIN_HASHED_TEXT else content_hash(f"{url}\n{entry.title}")
+        if len(text) >= MIN_HASHED_TEXT and await self.store.has_content_hash(content_hash=digest):
+            return False
+        if page_error:
+            report.fallback += 1
+            report.page_errors.append(page_error)
+        stored = await self.store.add_article(article=NewArticle(
+            feed_id=feed_id, url=url, link=entry.url, source=feed.name, content_hash=digest, text=text,
+            title=entry.title or (article.title if article and article.title else url),
+            text_origin="page" if article else "feed", fetched_at=self.clock(),
+            author=entry.author or (article.author if article else None),
+            language=article.language if article else None,
+            published_at=entry.published or (article.published if article else None),
+            extraction_error=page_error,
+        ))
+        return stored is not None
+
+    async def _read_page(self, entry: FeedEntry) -> tuple[ExtractedArticle | None, str | None]:
+        if not self.config.fetch_pages:
+            return None, None
+        async with self._pages:
+            try:
+                page = await self.fetcher.fetch(entry.url, guarded=self.config.guard_links)
+            except FetchError as exc:
+                return None, f"{exc}; kept the feed's summary"
+            article = await asyncio.to_thread(extract_article, page.body, url=page.final_url)
+        if article is None:
+            return None, f"extract: {entry.url}: no article text on the page (paywall or script-only?); " \
+                         "kept the feed's summary"
+        return article, None
+
+    async def _succeed(self, state: FeedHealth, fetched: FetchResult, *, warning: str | None) -> None:
+        now = self.clock()
+        await self.store.record_feed_success(
+            feed_id=state.id, now=now, status=fetched.status, etag=fetched.etag,
+            last_modified=fetched.last_modified, next_attempt_at=now + self.config.interval, warning=warning,
+        )
+
+    async def _fail(self, report: FeedReport, state: FeedHealth, error: str, status: int | None,
+                    retry_after: float | None) -> FeedReport:
+        now = self.clock()
+        delay = self.backoff(state.consecutive_failures + 1)
+        if retry_after:
+            delay = max(delay, timedelta(seconds=retry_after))
+        await self.store.record_feed_failure(feed_id=state.id, now=now, error=error, status=status,
+                                             next_attempt_at=now + delay)
+        log.warning("collect: feed %s failed (%s); next try in %s", state.url, error, delay)
+        report.status, report.error = "failed", f"{error}; next try at {now + delay:%H:%M} UTC"
+        return report
+
+    def backoff(self, failures: int) -> timedelta:
+        """Wait after ``failures`` failures in a row: the interval doubled each time, capped."""
+        return min(self.config.interval * 2 ** min(max(failures - 1, 0), 20), self.config.backoff_max)

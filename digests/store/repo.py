@@ -1,0 +1,150 @@
+"""The repository: every read and write the pipeline makes. Methods take keyword-only arguments."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from digests.store.tables import ArticleRow, FeedRow
+
+
+@dataclass(frozen=True, slots=True)
+class FeedHealth:
+    """A feed's state as shown by ``khobor feeds``."""
+
+    id: int
+    url: str
+    name: str
+    etag: str | None
+    last_modified: str | None
+    last_attempt_at: datetime | None
+    last_success_at: datetime | None
+    next_attempt_at: datetime | None
+    consecutive_failures: int
+    last_error: str | None
+    last_status: int | None
+    articles: int
+
+
+@dataclass(frozen=True, slots=True)
+class NewArticle:
+    """An article ready to be stored."""
+
+    feed_id: int
+    url: str
+    link: str
+    title: str
+    text: str
+    source: str
+    content_hash: str
+    text_origin: str
+    fetched_at: datetime
+    author: str | None = None
+    language: str | None = None
+    published_at: datetime | None = None
+    extraction_error: str | None = None
+
+
+class Store:
+    """Async access to the database. No I/O happens until a method is awaited."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._session = async_sessionmaker(engine, expire_on_commit=False)
+
+    async def close(self) -> None:
+        """Release the connection pool."""
+        await self.engine.dispose()
+
+    async def sync_feeds(self, *, feeds: Iterable[tuple[str, str]], now: datetime) -> dict[str, int]:
+        """Make sure every (url, name) has a row; return url -> feed id. Names follow the settings."""
+        wanted = dict(feeds)
+        async with self._session.begin() as session:
+            rows = (await session.scalars(select(FeedRow).where(FeedRow.url.in_(wanted)))).all()
+            known = {row.url: row for row in rows}
+            for url, name in wanted.items():
+                if url not in known:
+                    known[url] = FeedRow(url=url, name=name, created_at=now, consecutive_failures=0)
+                    session.add(known[url])
+                elif known[url].name != name:
+                    known[url].name = name
+            await session.flush()
+            return {url: row.id for url, row in known.items()}
+
+    async def feed_health(self, *, urls: Sequence[str] | None = None) -> list[FeedHealth]:
+        """Health of the given feeds (all when ``urls`` is None), with their article counts."""
+        counts = (select(ArticleRow.feed_id, func.count().label("n"))
+                  .group_by(ArticleRow.feed_id).subquery())
+        query = select(FeedRow, func.coalesce(counts.c.n, 0)).outerjoin(counts, counts.c.feed_id == FeedRow.id)
+        if urls is not None:
+            query = query.where(FeedRow.url.in_(urls))
+        async with self._session() as session:
+            result = (await session.execute(query.order_by(FeedRow.id))).all()
+        return [_health(row, int(n)) for row, n in result]
+
+    async def record_feed_success(self, *, feed_id: int, now: datetime, status: int, etag: str | None,
+                                  last_modified: str | None, next_attempt_at: datetime,
+                                  warning: str | None = None) -> None:
+        """The feed was read (``warning`` notes a partly broken feed); reset its failures."""
+        values = dict(last_attempt_at=now, last_success_at=now, next_attempt_at=next_attempt_at,
+                      consecutive_failures=0, last_error=warning, last_status=status)
+        if status != 304:
+            values.update(etag=etag, last_modified=last_modified)
+        async with self._session.begin() as session:
+            await session.execute(update(FeedRow).where(FeedRow.id == feed_id).values(**values))
+
+    async def record_feed_failure(self, *, feed_id: int, now: datetime, error: str, status: int | None,
+                                  next_attempt_at: datetime) -> None:
+        """The feed could not be read; count the failure and set when to try again."""
+        async with self._session.begin() as session:
+            await session.execute(
+                update(FeedRow).where(FeedRow.id == feed_id).values(
+                    last_attempt_at=now, next_attempt_at=next_attempt_at, last_error=error[:2000],
+                    last_status=status, consecutive_failures=FeedRow.consecutive_failures + 1,
+                )
+            )
+
+    async def known_urls(self, *, urls: Iterable[str]) -> set[str]:
+        """Which of these canonical URLs are already stored."""
+        wanted = list(set(urls))
+        found: set[str] = set()
+        async with self._session() as session:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start:start + 500]
+                found.update((await session.scalars(select(ArticleRow.url).where(ArticleRow.url.in_(chunk)))).all())
+        return found
+
+    async def has_content_hash(self, *, content_hash: str) -> bool:
+        """Whether an article with this normalised text is already stored (same text, other URL)."""
+        async with self._session() as session:
+            query = select(ArticleRow.id).where(ArticleRow.content_hash == content_hash).limit(1)
+            return (await session.scalar(query)) is not None
+
+    async def add_article(self, *, article: NewArticle) -> int | None:
+        """Store an article; returns its id, or None when its URL was stored meanwhile."""
+        row = ArticleRow(**asdict(article))
+        try:
+            async with self._session.begin() as session:
+                session.add(row)
+        except IntegrityError:
+            return None
+        return row.id
+
+    async def count_articles(self) -> int:
+        """How many articles are stored."""
+        async with self._session() as session:
+            return int(await session.scalar(select(func.count()).select_from(ArticleRow)) or 0)
+
+
+def _health(row: FeedRow, articles: int) -> FeedHealth:
+    return FeedHealth(
+        id=row.id, url=row.url, name=row.name, etag=row.etag, last_modified=row.last_modified,
+        last_attempt_at=row.last_attempt_at, last_success_at=row.last_success_at,
+        next_attempt_at=row.next_attempt_at, consecutive_failures=row.consecutive_failures,
+        last_error=row.last_error, last_status=row.last_status, articles=articles,
+    )

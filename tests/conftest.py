@@ -1,0 +1,52 @@
+"""Shared fixtures: databases (SQLite always, PostgreSQL when KHOBOR_TEST_POSTGRES_URL is set)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from digests.store import Store, open_database
+
+POSTGRES_URL = os.environ.get("KHOBOR_TEST_POSTGRES_URL")
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def shared_data(*parts: str) -> Path:
+    """A path in ../shared/data, or skip the test saying why."""
+    path = SHARED.joinpath("data", *parts)
+    if not path.exists():
+        pytest.skip(f"{path} is absent: the evaluation data in ../shared is not beside this checkout")
+    return path
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A fresh, empty database on each backend: a SQLite file, or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'khobor.db'}"
+        return
+    if not POSTGRES_URL:
+        pytest.skip("PostgreSQL tests need KHOBOR_TEST_POSTGRES_URL (.ci/run starts a server and sets it)")
+    name = f"khobor_t_{uuid.uuid4().hex[:12]}"
+    admin = create_async_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as conn:
+        await conn.execute(text(f"CREATE DATABASE {name}"))
+    yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    async with admin.connect() as conn:
+        await conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    await admin.dispose()
+
+
+@pytest.fixture
+async def store(database_url: str) -> AsyncIterator[Store]:
+    """A migrated store on each backend."""
+    repo = Store(await open_database(database_url))
+    yield repo
+    await repo.close()

@@ -1,0 +1,82 @@
+"""The store on SQLite and PostgreSQL: migrations, feeds' health, article dedup."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import inspect
+
+from digests.store import NewArticle, Store, open_database
+
+NOW = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
+
+
+def article(feed_id: int, url: str, *, digest: str = "h1") -> NewArticle:
+    return NewArticle(feed_id=feed_id, url=url, link=url + "?utm_source=x", title="Title", text="Body text.",
+                      source="Outlet", content_hash=digest, text_origin="page", fetched_at=NOW,
+                      published_at=NOW - timedelta(hours=1), language="en")
+
+
+async def test_migrations_create_the_tables_and_are_idempotent(database_url: str) -> None:
+    for _ in range(2):
+        engine = await open_database(database_url)
+        async with engine.connect() as conn:
+            tables = await conn.run_sync(lambda sync: set(inspect(sync).get_table_names()))
+        await engine.dispose()
+        assert {"feeds", "articles", "alembic_version"} <= tables
+
+
+async def test_sync_feeds_is_stable_and_follows_renames(store: Store) -> None:
+    first = await store.sync_feeds(feeds=[("https://a/feed", "A"), ("https://b/feed", "B")], now=NOW)
+    again = await store.sync_feeds(feeds=[("https://a/feed", "A renamed")], now=NOW)
+    assert again["https://a/feed"] == first["https://a/feed"]
+    names = {h.url: h.name for h in await store.feed_health()}
+    assert names == {"https://a/feed": "A renamed", "https://b/feed": "B"}
+
+
+async def test_feed_health_records_failures_and_success(store: Store) -> None:
+    ids = await store.sync_feeds(feeds=[("https://a/feed", "A")], now=NOW)
+    feed_id = ids["https://a/feed"]
+    for n in range(3):
+        await store.record_feed_failure(feed_id=feed_id, now=NOW, error=f"HTTP 500 #{n}", status=500,
+                                        next_attempt_at=NOW + timedelta(hours=n))
+    (health,) = await store.feed_health()
+    assert (health.consecutive_failures, health.last_error, health.last_status) == (3, "HTTP 500 #2", 500)
+    assert health.next_attempt_at == NOW + timedelta(hours=2)
+    await store.record_feed_success(feed_id=feed_id, now=NOW, status=200, etag='"v1"', last_modified="Tue",
+                                    next_attempt_at=NOW + timedelta(minutes=30))
+    (health,) = await store.feed_health()
+    assert (health.consecutive_failures, health.last_error, health.etag) == (0, None, '"v1"')
+    assert health.last_success_at == NOW
+
+
+async def test_not_modified_keeps_the_validators(store: Store) -> None:
+    feed_id = (await store.sync_feeds(feeds=[("https://a/feed", "A")], now=NOW))["https://a/feed"]
+    await store.record_feed_success(feed_id=feed_id, now=NOW, status=200, etag='"v1"', last_modified="Tue",
+                                    next_attempt_at=NOW)
+    await store.record_feed_success(feed_id=feed_id, now=NOW, status=304, etag=None, last_modified=None,
+                                    next_attempt_at=NOW)
+    (health,) = await store.feed_health()
+    assert (health.etag, health.last_modified) == ('"v1"', "Tue")
+
+
+async def test_articles_dedup_by_url_and_are_found_by_hash(store: Store) -> None:
+    feed_id = (await store.sync_feeds(feeds=[("https://a/feed", "A")], now=NOW))["https://a/feed"]
+    assert await store.add_article(article=article(feed_id, "https://a/1")) is not None
+    assert await store.add_article(article=article(feed_id, "https://a/1")) is None
+    assert await store.known_urls(urls=["https://a/1", "https://a/2"]) == {"https://a/1"}
+    assert await store.has_content_hash(content_hash="h1")
+    assert not await store.has_content_hash(content_hash="other")
+    assert await store.count_articles() == 1
+    (health,) = await store.feed_health()
+    assert health.articles == 1
+
+
+async def test_datetimes_come_back_aware_utc(store: Store) -> None:
+    feed_id = (await store.sync_feeds(feeds=[("https://a/feed", "A")], now=NOW))["https://a/feed"]
+    dhaka = NOW.astimezone(ZoneInfo("Asia/Dhaka"))
+    await store.record_feed_success(feed_id=feed_id, now=dhaka, status=200, etag=None, last_modified=None,
+                                    next_attempt_at=dhaka)
+    (health,) = await store.feed_health()
+    assert health.last_success_at == NOW and health.last_success_at.tzinfo == UTC
