@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from types import TracebackType
 
+from bot.settings import Settings
 from digests.collect import CollectConfig, Collector
 from digests.fetch import FetchConfig, Fetcher
 from digests.models import FeedSource
 from digests.store import Store, open_database
-
-from bot.settings import Settings
 
 
 def fetch_config(settings: Settings) -> FetchConfig:

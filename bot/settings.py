@@ -90,7 +90,7 @@ class CollectSettings(_Model):
     connect_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
     max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1024, le=100 * 1024 * 1024)
     max_redirects: int = Field(default=5, ge=0, le=20)
-    retries: int = Field(default=3, ge=1, le=10)
+    retries: int = Field(default=3, ge=0, le=10)
     user_agent: str = "Khobor/0.1 (+https://github.com/khobor/khobor; news digest bot)"
     per_host_concurrency: int = Field(default=2, ge=1, le=16)
     concurrency: int = Field(default=16, ge=1, le=256)
