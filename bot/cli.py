@@ -10,7 +10,8 @@ import argparse
 import asyncio
 import json
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
 
 from rich.console import Console
 
@@ -21,7 +22,7 @@ from bot.logs import setup_logging
 from bot.settings import Settings, load_settings
 from digests.errors import DigestsError
 
-Handler = Callable[[argparse.Namespace, Settings, Console], Awaitable[int]]
+Handler = Callable[[argparse.Namespace, Settings, Console], Coroutine[Any, Any, int]]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,7 +62,7 @@ async def cmd_feeds(args: argparse.Namespace, settings: Settings, console: Conso
 async def cmd_check_settings(args: argparse.Namespace, settings: Settings, console: Console) -> int:
     data = settings.model_dump(mode="json")
     data["secrets"] = {name: ("set (hidden)" if value else "not set") for name, value in data["secrets"].items()}
-    data["storage"]["effective_url"] = views.mask_url(settings.database_url)
+    data["storage"]["url"] = views.mask_url(settings.database_url)  # may hold a password
     console.print_json(json.dumps(data))
     console.print(f"[green]settings OK[/] ({len(settings.regions)} region(s), "
                   f"{sum(len(r.feeds) for r in settings.regions)} feed(s))")

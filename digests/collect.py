@@ -130,8 +130,10 @@ class Collector:
         """Fetch, extract and store one new entry; False when it turned out to be a duplicate."""
         article, page_error = await self._read_page(entry)
         text = article.text if article else entry.summary
-        digest = content_hash(text) if len(text) >= MIN_HASHED_TEXT else content_hash(f"{url}\n{entry.title}")
-        if len(text) >= MIN_HASHED_TEXT and await self.store.has_content_hash(content_hash=digest):
+        # Only a page's own text identifies an article; feed summaries are often one boilerplate line.
+        by_text = article is not None and len(text) >= MIN_HASHED_TEXT
+        digest = content_hash(text) if by_text else content_hash(f"{url}\n{entry.title}")
+        if by_text and await self.store.has_content_hash(content_hash=digest):
             return False
         if page_error:
             report.fallback += 1
@@ -182,4 +184,5 @@ class Collector:
 
     def backoff(self, failures: int) -> timedelta:
         """Wait after ``failures`` failures in a row: the interval doubled each time, capped."""
-        return min(self.config.interval * 2 ** min(max(failures - 1, 0), 20), self.config.backoff_max)
+        doublings: int = min(max(failures - 1, 0), 20)
+        return min(self.config.interval * (1 << doublings), self.config.backoff_max)

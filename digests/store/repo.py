@@ -126,7 +126,7 @@ class Store:
             return (await session.scalar(query)) is not None
 
     async def add_article(self, *, article: NewArticle) -> int | None:
-        """Store an article; returns its id, or None when its URL was stored meanwhile."""
+        """Store an article; returns its id, or None when its URL or text was stored meanwhile."""
         row = ArticleRow(**asdict(article))
         try:
             async with self._session.begin() as session:

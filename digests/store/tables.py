@@ -54,7 +54,7 @@ class ArticleRow(Base):
 
     __tablename__ = "articles"
     __table_args__ = (
-        Index("ix_articles_content_hash", "content_hash"),
+        Index("ix_articles_content_hash", "content_hash", unique=True),  # same text under two URLs: stored once
         Index("ix_articles_feed_published", "feed_id", "published_at"),
         Index("ix_articles_fetched_at", "fetched_at"),
     )

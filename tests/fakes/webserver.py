@@ -94,7 +94,8 @@ class WebServer:
     def add_text(self, path: str, text: str, *, content_type: str = "text/html",
                  headers: Mapping[str, str] | None = None) -> None:
         """Serve UTF-8 text at ``path``."""
-        self.add_bytes(path, text.encode(), content_type=f"{content_type}; charset=utf-8", headers=headers)
+        content = {"Content-Type": f"{content_type}; charset=utf-8"}
+        self.add_bytes(path, text.encode(), headers={**content, **(headers or {})})
 
     def add_redirect(self, path: str, location: str, *, status: int = 302) -> None:
         """Answer ``path`` with a redirect to ``location`` (sent as given, so it may be relative)."""

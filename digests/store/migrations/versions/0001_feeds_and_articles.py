@@ -51,7 +51,7 @@ def upgrade() -> None:
         sa.Column("published_at", UTCDateTime()),
         sa.Column("fetched_at", UTCDateTime(), nullable=False),
     )
-    op.create_index("ix_articles_content_hash", "articles", ["content_hash"])
+    op.create_index("ix_articles_content_hash", "articles", ["content_hash"], unique=True)
     op.create_index("ix_articles_feed_published", "articles", ["feed_id", "published_at"])
     op.create_index("ix_articles_fetched_at", "articles", ["fetched_at"])
 
