@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from datetime import timedelta
 from types import TracebackType
 
@@ -45,6 +48,7 @@ class App:
         self.settings = settings
         self._store: Store | None = None
         self._fetcher: Fetcher | None = None
+        self._executor: ProcessPoolExecutor | None = None
 
     @property
     def store(self) -> Store:
@@ -66,14 +70,25 @@ class App:
 
     async def stop(self) -> None:
         """Close what ``start`` opened."""
+        if self._executor is not None:
+            self._executor.shutdown(cancel_futures=True)
         if self._fetcher is not None:
             await self._fetcher.close()
         if self._store is not None:
             await self._store.close()
 
     def collector(self) -> Collector:
-        """A collector over this app's store and fetcher."""
-        return Collector(store=self.store, fetcher=self.fetcher, config=collect_config(self.settings))
+        """A collector over this app's store and fetcher, extracting in worker processes."""
+        return Collector(store=self.store, fetcher=self.fetcher, config=collect_config(self.settings),
+                         executor=self._workers())
+
+    def _workers(self) -> ProcessPoolExecutor | None:
+        count = self.settings.collect.workers
+        count = (os.cpu_count() or 1) if count is None else count
+        if count and self._executor is None:
+            # spawn: forking a process that runs an event loop and threads is unsafe.
+            self._executor = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"))
+        return self._executor
 
     async def __aenter__(self) -> App:
         await self.start()
