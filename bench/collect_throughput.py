@@ -97,7 +97,15 @@ def serve(feeds: int, per_feed: int, ready: multiprocessing.synchronize.Event) -
     asyncio.run(main())
 
 
-async def run_ours(feeds: int, workers: int) -> tuple[int, float]:
+def peak_rss_mb(pid: int) -> float:
+    """A process's peak resident memory (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+async def run_ours(feeds: int, workers: int) -> tuple[int, float, list[float]]:
     from digests.collect import CollectConfig, Collector
     from digests.fetch import FetchConfig, Fetcher
     from digests.models import FeedSource
@@ -113,6 +121,7 @@ async def run_ours(feeds: int, workers: int) -> tuple[int, float]:
             start = time.perf_counter()
             reports = await collector.collect(sources)
             elapsed = time.perf_counter() - start
+        worker_mb = [peak_rss_mb(pid) for pid in (pool._processes if pool else {})]
         if pool:
             pool.shutdown()
         stored = await store.count_articles()
@@ -120,7 +129,7 @@ async def run_ours(feeds: int, workers: int) -> tuple[int, float]:
     failed = [r for r in reports if r.status != "ok"]
     if failed:
         print(f"warning: {len(failed)} feeds failed, e.g. {failed[0].error}")
-    return stored, elapsed
+    return stored, elapsed, worker_mb
 
 
 def run_peer(feeds: int) -> tuple[int, float]:
@@ -132,7 +141,7 @@ def run_peer(feeds: int) -> tuple[int, float]:
     for n in range(feeds):
         parsed = feedparser.parse(f"http://{host(n)}:{PORT}/feed")
         for entry in parsed.entries:
-            with urllib.request.urlopen(entry.link, timeout=15) as response:  # noqa: S310 (loopback)
+            with urllib.request.urlopen(entry.link, timeout=15) as response:
                 html = response.read()
             if trafilatura.extract(html):
                 done += 1
@@ -154,11 +163,13 @@ def main() -> None:
     if not ready.wait(120):
         sys.exit("server did not start")
     try:
-        stored, elapsed = asyncio.run(run_ours(args.feeds, args.workers))
+        stored, elapsed, worker_mb = asyncio.run(run_ours(args.feeds, args.workers))
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        workers = " + ".join(f"{mb:.0f}" for mb in worker_mb)
         total = args.feeds * args.per_feed
-        print(f"ours ({args.workers or 'no'} worker processes): {stored}/{total} articles stored in {elapsed:.1f} s = {stored / elapsed:.1f} articles/s; "
-              f"peak RSS {peak_mb:.0f} MB")
+        rate = f"{stored}/{total} articles stored in {elapsed:.1f} s = {stored / elapsed:.1f} articles/s"
+        memory = f"peak RSS: main {peak_mb:.0f} MB" + (f", workers {workers} MB" if worker_mb else "")
+        print(f"ours ({args.workers or 'no'} worker processes): {rate}; {memory}")
         if not args.skip_peer:
             done, peer_elapsed = run_peer(args.feeds)
             print(f"peer : feedparser.parse + urlopen + trafilatura.extract, sequential: {done}/{total} in "

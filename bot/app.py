@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import multiprocessing
-import os
 from concurrent.futures import ProcessPoolExecutor
 from datetime import timedelta
 from types import TracebackType
@@ -84,7 +83,6 @@ class App:
 
     def _workers(self) -> ProcessPoolExecutor | None:
         count = self.settings.collect.workers
-        count = (os.cpu_count() or 1) if count is None else count
         if count and self._executor is None:
             # spawn: forking a process that runs an event loop and threads is unsafe.
             self._executor = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"))

@@ -95,7 +95,7 @@ class CollectSettings(_Model):
     per_host_concurrency: int = Field(default=2, ge=1, le=16)
     concurrency: int = Field(default=16, ge=1, le=256)
     max_new_per_feed: int = Field(default=30, ge=1, le=1000)
-    workers: int | None = Field(default=None, ge=0, le=64)
+    workers: int = Field(default=1, ge=0, le=64)
     fetch_pages: bool = True
     allow_private_links: bool = False
     backoff_max_hours: float = Field(default=24.0, gt=0, le=24 * 7)

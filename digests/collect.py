@@ -11,13 +11,14 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any, TypeVar
 
 from digests.errors import FetchError
 from digests.extract import extract_article
 from digests.feeds import parse_feed
 from digests.fetch import Fetcher
-from digests.models import ExtractedArticle, FeedEntry, FeedSource, FetchResult, ParsedFeed
+from digests.models import ExtractedArticle, FeedEntry, FeedSource, FetchResult
 from digests.store import FeedHealth, NewArticle, Store
 from digests.urls import canonical_url, content_hash
 
@@ -32,15 +33,6 @@ T = TypeVar("T")
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-# Module-level and positional, so that a process pool can pickle them.
-def parse_feed_bytes(body: bytes, url: str, content_type: str | None) -> ParsedFeed:
-    return parse_feed(body, url=url, content_type=content_type)
-
-
-def extract_page(body: bytes, url: str) -> ExtractedArticle | None:
-    return extract_article(body, url=url)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +78,9 @@ class Collector:
         self._pages = asyncio.Semaphore(config.concurrency)
         self._executor = executor
 
-    async def _cpu(self, func: Callable[..., T], *args: Any) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._executor, func, *args)
+    async def _cpu(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        # A partial of a module-level function pickles by name: workers import only that module.
+        return await asyncio.get_running_loop().run_in_executor(self._executor, partial(func, *args, **kwargs))
 
     async def collect(self, feeds: Sequence[FeedSource], *, force: bool = False,
                       progress: ProgressHook | None = None) -> list[FeedReport]:
@@ -122,8 +115,8 @@ class Collector:
             report.status = "not-modified"
             await self._succeed(state, fetched, warning=None)
             return report
-        parsed = await self._cpu(parse_feed_bytes, fetched.body, fetched.final_url,
-                                 fetched.headers.get("content-type"))
+        parsed = await self._cpu(parse_feed, fetched.body, url=fetched.final_url,
+                                 content_type=fetched.headers.get("content-type"))
         if not parsed.entries and parsed.error:
             return await self._fail(report, state, parsed.error, fetched.status, None)
         await self._store_entries(feed, state.id, parsed.entries, report)
@@ -177,7 +170,7 @@ class Collector:
                 page = await self.fetcher.fetch(entry.url, guarded=self.config.guard_links)
             except FetchError as exc:
                 return None, f"{exc}; kept the feed's summary"
-            article = await self._cpu(extract_page, page.body, page.final_url)
+            article = await self._cpu(extract_article, page.body, url=page.final_url)
         if article is None:
             return None, f"extract: {entry.url}: no article text on the page (paywall or script-only?); " \
                          "kept the feed's summary"

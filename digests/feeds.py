@@ -1,0 +1,191 @@
+"""Parse RSS, Atom and RDF feeds (feedparser) into plain :class:`~digests.models.FeedEntry` values."""
+
+from __future__ import annotations
+
+import calendar
+import io
+import logging
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+from xml.sax import SAXParseException
+
+import feedparser
+import lxml.etree
+import lxml.html
+import trafilatura
+from feedparser.exceptions import ThingsNobodyCaresAboutButMe
+
+from digests.extract import looks_like_html
+from digests.models import FeedEntry, ParsedFeed
+
+logger = logging.getLogger(__name__)
+
+# Feeds whose clocks run fast are common; beyond this a "future" date is wrong, not early.
+MAX_CLOCK_SKEW = timedelta(days=1)
+_FEED_LINK_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json")
+# C0 controls other than tab/newline/CR are illegal in XML and make lxml refuse the whole string.
+_CONTROL_CHARS = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
+
+
+def parse_feed(body: bytes, *, url: str, content_type: str | None = None) -> ParsedFeed:
+    """Parse a fetched feed ``body`` (RSS 0.9x/1.0/2.0, Atom 0.3/1.0, RDF, CDF) into entries.
+
+    ``url`` is where the body came from (after redirects): relative links resolve against it.
+    ``content_type`` is the response's Content-Type header, charset included, which feedparser weighs
+    when decoding. Entries without an http(s) link are skipped. Never raises: a broken feed yields the
+    entries that could be read and ``error`` says what is wrong, starting with "feed:".
+    """
+    try:
+        return _parse(body, url, content_type)
+    except Exception as exc:  # feedparser, sgmllib and lxml raise assorted errors on hostile input
+        logger.warning("feed: %s could not be parsed", url, exc_info=True)
+        return ParsedFeed(title=None, error=f"feed: could not be parsed ({type(exc).__name__}: {exc})")
+
+
+def _parse(body: bytes, url: str, content_type: str | None) -> ParsedFeed:
+    if not body.strip():
+        return ParsedFeed(title=None, error="feed: the server sent an empty body; check the feed URL")
+    headers = {"content-location": url}
+    if content_type:
+        headers["content-type"] = content_type
+    # A BytesIO, never bare bytes: feedparser treats a bytes value that names a file as a path to open.
+    result = feedparser.parse(io.BytesIO(body), response_headers=headers)
+    raw_entries = result.get("entries", [])
+    entries = [entry for entry in (_entry(raw, url) for raw in raw_entries) if entry is not None]
+    title = _text(result.get("feed", {}).get("title_detail")) or None
+    error = _problem(result, body, url, content_type, kept=len(entries))
+    if error is None and raw_entries and not entries:
+        error = f"feed: none of its {len(raw_entries)} entries has an http(s) link; nothing to fetch"
+    return ParsedFeed(title=title, entries=entries, error=error)
+
+
+def _problem(result: Any, body: bytes, url: str, content_type: str | None, *, kept: int) -> str | None:
+    """What is wrong with the parsed feed, as a message for the operator, or None."""
+    exc = _harmful_exception(result)
+    if result.get("version") or result.get("entries"):
+        return _bozo_message(exc, body, kept) if exc is not None else None
+    if looks_like_html(body) or (content_type or "").lower().startswith("text/html"):
+        return _html_message(body, url)
+    if body.lstrip()[:1] in (b"{", b"["):
+        return "feed: got JSON, and JSON Feed is not supported; use the site's RSS or Atom feed"
+    detail = f" ({_bozo_message(exc, body, 0).removeprefix('feed: ')})" if exc is not None else ""
+    return f"feed: not an RSS, Atom or RDF feed{detail}; check the feed URL"
+
+
+def _harmful_exception(result: Any) -> BaseException | None:
+    """feedparser's complaint, unless it is a wrong charset or media type it worked around."""
+    exc = result.get("bozo_exception") if result.get("bozo") else None
+    if isinstance(exc, BaseException) and not isinstance(exc, ThingsNobodyCaresAboutButMe):
+        return exc
+    return None
+
+
+def _bozo_message(exc: BaseException, body: bytes, read: int) -> str:
+    read_note = f"; kept the {read} {'entry' if read == 1 else 'entries'} before it" if read else ""
+    if isinstance(exc, SAXParseException):
+        # feedparser puts its own XML declaration on a line of its own before a body that has none
+        added = 0 if body.removeprefix(b"\xef\xbb\xbf").startswith(b"<?xml") else 1
+        line = max((exc.getLineNumber() or 1) - added, 1)
+        return f"feed: not well-formed XML at line {line}: {exc.getMessage()}{read_note}"
+    return f"feed: could not be read fully ({type(exc).__name__}: {exc}){read_note}"
+
+
+def _html_message(body: bytes, url: str) -> str:
+    message = "feed: got an HTML page, not RSS/Atom; check the feed URL"
+    advertised = _advertised_feed(body, url)
+    return f"{message} (the page names a feed at {advertised})" if advertised else message
+
+
+def _advertised_feed(body: bytes, url: str) -> str | None:
+    """The first feed an HTML page advertises with ``<link rel="alternate" type="...">``."""
+    try:
+        page = lxml.html.document_fromstring(body)
+    except (lxml.etree.ParserError, ValueError):
+        return None
+    for link in page.iter("link"):
+        rel = (link.get("rel") or "").lower().split()
+        href = (link.get("href") or "").strip()
+        if "alternate" in rel and (link.get("type") or "").lower() in _FEED_LINK_TYPES and href:
+            return urljoin(url, href)
+    return None
+
+
+def _entry(raw: Any, base: str) -> FeedEntry | None:
+    link = _link(raw, base)
+    if link is None:
+        return None
+    return FeedEntry(
+        url=link,
+        title=_text(raw.get("title_detail")) or _plain(raw.get("title")),
+        summary=_summary(raw),
+        author=_plain(raw.get("author")) or None,
+        published=_published(raw),
+        guid=str(raw.get("id") or "").strip() or None,
+    )
+
+
+def _link(raw: Any, base: str) -> str | None:
+    """The entry's absolute http(s) link, or None."""
+    candidates = [raw.get("link")]
+    candidates += [link.get("href") for link in raw.get("links", []) if link.get("rel", "alternate") == "alternate"]
+    for candidate in candidates:
+        if not candidate or not isinstance(candidate, str):
+            continue
+        absolute = urljoin(base, candidate.strip())
+        parts = urlsplit(absolute)
+        if parts.scheme in ("http", "https") and parts.netloc:
+            return absolute
+    return None
+
+
+def _summary(raw: Any) -> str:
+    detail = raw.get("summary_detail")
+    if not detail or not detail.get("value"):
+        contents = raw.get("content") or []
+        detail = contents[0] if contents else None
+    return _text(detail)
+
+
+def _published(raw: Any) -> datetime | None:
+    """Publication time as aware UTC; None when absent, unparseable or more than a day ahead."""
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        parsed: time.struct_time | None = raw.get(key)
+        if parsed is None:
+            continue
+        try:
+            moment = datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
+        except (OverflowError, ValueError, OSError):
+            continue
+        if moment > datetime.now(UTC) + MAX_CLOCK_SKEW:
+            logger.debug("feed: ignoring future date %s", moment.isoformat())
+            return None
+        return moment
+    return None
+
+
+def _text(detail: Any) -> str:
+    """Plain text of a feedparser text construct (``*_detail``), HTML or not, whitespace collapsed."""
+    if not detail:
+        return ""
+    value = str(detail.get("value") or "")
+    if "html" in str(detail.get("type") or "").lower():
+        return html_to_text(value)
+    return _plain(value)
+
+
+def _plain(value: str | None) -> str:
+    return " ".join((value or "").split())
+
+
+def html_to_text(fragment: str) -> str:
+    """Visible text of an HTML fragment, whitespace collapsed (scripts and styles dropped)."""
+    cleaned = fragment.encode("utf-8", "replace").decode("utf-8").translate(_CONTROL_CHARS)
+    if not cleaned.strip():
+        return ""
+    try:
+        element = lxml.html.fragment_fromstring(cleaned, create_parent="div")
+    except (lxml.etree.ParserError, ValueError):
+        return _plain(cleaned)
+    return _plain(trafilatura.html2txt(element))
