@@ -46,7 +46,7 @@ async def cmd_collect(args: argparse.Namespace, settings: Settings, console: Con
         with views.collect_progress(console, total=len(sources)) as advance:
             reports = await app.collector().collect(sources, force=args.force, progress=advance)
     console.print(views.collect_table(reports))
-    console.print(views.collect_totals(reports))
+    console.print(views.collect_totals(reports), highlight=False)
     return 0
 
 

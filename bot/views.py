@@ -43,7 +43,8 @@ def collect_table(reports: Sequence[FeedReport]) -> Table:
                           ("summary only", "right"), ("problem", "left")):
         table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
     for r in reports:
-        problem = r.error or (r.page_errors[0] if r.page_errors else "")
+        # The row already names the feed: drop the "fetch: <feed url>: " prefix.
+        problem = (r.error or (r.page_errors[0] if r.page_errors else "")).replace(f"fetch: {r.url}: ", "")
         if r.page_errors and len(r.page_errors) > 1:
             problem += f" (+{len(r.page_errors) - 1} more pages)"
         table.add_row(escape(r.name), f"[{STATUS_STYLE[r.status]}]{r.status}[/]", str(r.new), str(r.seen),
