@@ -66,3 +66,83 @@ class ExtractedArticle:
     author: str | None = None
     published: datetime | None = None  # timezone-aware UTC
     language: str | None = None  # ISO 639-1 code
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """An extractive summary: whole sentences of the source, in article order."""
+
+    sentences: tuple[str, ...]
+    algorithm: str  # the algorithm that produced it ("lead" when a fallback was used)
+    language: str | None = None
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.sentences)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleDoc:
+    """An article as the story and topic stages see it."""
+
+    id: int
+    title: str
+    text: str
+    summary: tuple[str, ...]
+    source: str
+    url: str
+    published: datetime | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """One outlet's article within a story."""
+
+    name: str
+    url: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """One event, as reported by one or more outlets."""
+
+    id: str  # stable across digests: derived from its first article's URL
+    title: str
+    summary: tuple[str, ...]  # sentences, no sentence twice
+    sources: tuple[SourceRef, ...]
+    topic: str
+    language: str | None
+    published: datetime | None
+    article_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TopicGroup:
+    """Stories under one topic label."""
+
+    label: str
+    stories: tuple[Story, ...]
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """A region's news over a window, ready to render on any platform."""
+
+    region: str
+    title: str
+    window_start: datetime
+    window_end: datetime
+    generated_at: datetime
+    topics: tuple[TopicGroup, ...]
+    notes: tuple[str, ...] = ()  # e.g. feeds that failed all day
+
+    @property
+    def stories(self) -> tuple[Story, ...]:
+        return tuple(story for group in self.topics for story in group.stories)
+
+    @property
+    def empty(self) -> bool:
+        return not self.topics
