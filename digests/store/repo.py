@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
@@ -10,7 +10,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
-from digests.store.tables import ArticleRow, FeedRow
+from digests.models import ArticleDoc, Summary
+from digests.store.tables import ArticleRow, FeedRow, SummaryRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +30,16 @@ class FeedHealth:
     last_error: str | None
     last_status: int | None
     articles: int
+
+
+@dataclass(frozen=True, slots=True)
+class PendingText:
+    """An article waiting for its summary."""
+
+    id: int
+    text: str
+    title: str
+    language: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +145,46 @@ class Store:
         except IntegrityError:
             return None
         return row.id
+
+    async def articles_needing_summary(self, *, config: str, since: datetime, limit: int) -> list[PendingText]:
+        """Articles fetched since ``since`` that have no summary under ``config`` yet, newest first."""
+        done = select(SummaryRow.article_id).where(SummaryRow.config == config)
+        query = (select(ArticleRow.id, ArticleRow.text, ArticleRow.title, ArticleRow.language)
+                 .where(ArticleRow.fetched_at >= since, ArticleRow.id.not_in(done))
+                 .order_by(ArticleRow.fetched_at.desc()).limit(limit))
+        async with self._session() as session:
+            rows = (await session.execute(query)).all()
+        return [PendingText(id=r.id, text=r.text, title=r.title, language=r.language) for r in rows]
+
+    async def save_summaries(self, *, config: str, summaries: Mapping[int, Summary], now: datetime) -> None:
+        """Store summaries (article id -> summary) under ``config``; ones stored meanwhile are kept."""
+        for article_id, summary in summaries.items():
+            row = SummaryRow(article_id=article_id, config=config, sentences=list(summary.sentences),
+                             algorithm=summary.algorithm, language=summary.language, created_at=now)
+            try:
+                async with self._session.begin() as session:
+                    session.add(row)
+            except IntegrityError:
+                continue
+
+    async def recent_articles(self, *, feed_urls: Sequence[str], since: datetime, until: datetime,
+                              config: str) -> list[ArticleDoc]:
+        """Articles of these feeds published (or, undated, fetched) in [since, until), with summaries."""
+        when = func.coalesce(ArticleRow.published_at, ArticleRow.fetched_at)
+        query = (
+            select(ArticleRow, SummaryRow.sentences, SummaryRow.language)
+            .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
+            .outerjoin(SummaryRow, (SummaryRow.article_id == ArticleRow.id) & (SummaryRow.config == config))
+            .where(FeedRow.url.in_(feed_urls), when >= since, when < until)
+            .order_by(when.desc(), ArticleRow.id)
+        )
+        async with self._session() as session:
+            rows = (await session.execute(query)).all()
+        return [
+            ArticleDoc(id=a.id, title=a.title, text=a.text, summary=tuple(sentences or ()), source=a.source,
+                       url=a.link, published=a.published_at or a.fetched_at, language=a.language or language)
+            for a, sentences, language in rows
+        ]
 
     async def count_articles(self) -> int:
         """How many articles are stored."""

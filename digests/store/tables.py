@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -74,3 +74,16 @@ class ArticleRow(Base):
     extraction_error: Mapped[str | None] = mapped_column(Text)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SummaryRow(Base):
+    """An article's summary under one configuration (``algorithm:sentences:max_chars``)."""
+
+    __tablename__ = "summaries"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    config: Mapped[str] = mapped_column(String(100), primary_key=True)
+    sentences: Mapped[list[str]] = mapped_column(JSON)
+    algorithm: Mapped[str] = mapped_column(String(40))  # what actually ran ("lead" after a fallback)
+    language: Mapped[str | None] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

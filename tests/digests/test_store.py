@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import inspect
 
+from digests.models import Summary
 from digests.store import NewArticle, Store, open_database
 
 NOW = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
@@ -80,3 +82,34 @@ async def test_datetimes_come_back_aware_utc(store: Store) -> None:
                                     next_attempt_at=dhaka)
     (health,) = await store.feed_health()
     assert health.last_success_at == NOW and health.last_success_at.tzinfo == UTC
+
+
+async def test_summaries_are_stored_once_per_configuration(store: Store) -> None:
+    feed_id = (await store.sync_feeds(feeds=[("https://a/feed", "A")], now=NOW))["https://a/feed"]
+    first = await store.add_article(article=article(feed_id, "https://a/1"))
+    second = await store.add_article(article=article(feed_id, "https://a/2", digest="h2"))
+    assert first is not None and second is not None
+    pending = await store.articles_needing_summary(config="lead:3:600", since=NOW - timedelta(days=1), limit=10)
+    assert {p.id for p in pending} == {first, second}
+    summary = Summary(sentences=("Body text.",), algorithm="lead", language="en")
+    await store.save_summaries(config="lead:3:600", summaries={first: summary}, now=NOW)
+    await store.save_summaries(config="lead:3:600", summaries={first: summary}, now=NOW)  # kept, no error
+    pending = await store.articles_needing_summary(config="lead:3:600", since=NOW - timedelta(days=1), limit=10)
+    assert [p.id for p in pending] == [second]
+    other = await store.articles_needing_summary(config="textrank:3:600", since=NOW - timedelta(days=1), limit=10)
+    assert len(other) == 2
+    assert await store.articles_needing_summary(config="x", since=NOW + timedelta(days=1), limit=10) == []
+
+
+async def test_recent_articles_are_those_of_the_window_with_their_summaries(store: Store) -> None:
+    ids = await store.sync_feeds(feeds=[("https://a/feed", "A"), ("https://b/feed", "B")], now=NOW)
+    inside = await store.add_article(article=article(ids["https://a/feed"], "https://a/1"))
+    await store.add_article(article=article(ids["https://b/feed"], "https://b/1", digest="h2"))
+    old = replace(article(ids["https://a/feed"], "https://a/old", digest="h3"), published_at=NOW - timedelta(days=3))
+    await store.add_article(article=old)
+    assert inside is not None
+    await store.save_summaries(config="k", summaries={inside: Summary(("Body text.",), "lead", "en")}, now=NOW)
+    docs = await store.recent_articles(feed_urls=["https://a/feed"], since=NOW - timedelta(days=1), until=NOW,
+                                       config="k")
+    assert [(d.id, d.summary, d.source) for d in docs] == [(inside, ("Body text.",), "Outlet")]
+    assert docs[0].url == "https://a/1?utm_source=x"  # readers get the outlet's own link
