@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -87,3 +87,27 @@ class SummaryRow(Base):
     algorithm: Mapped[str] = mapped_column(String(40))  # what actually ran ("lead" after a fallback)
     language: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SubscriptionRow(Base):
+    """A channel's daily digest of one region, at a local time."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (
+        UniqueConstraint("platform", "workspace_id", "channel_id", "region", name="uq_subscriptions_channel_region"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    workspace_id: Mapped[str] = mapped_column(String(64))
+    channel_id: Mapped[str] = mapped_column(String(64))
+    region: Mapped[str] = mapped_column(String(40))
+    delivery_time: Mapped[str] = mapped_column(String(5))  # "HH:MM", local to ``timezone``
+    timezone: Mapped[str] = mapped_column(String(64))
+    topics: Mapped[list[str] | None] = mapped_column(JSON)  # None: every topic
+    keywords: Mapped[list[str]] = mapped_column(JSON)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    pause_reason: Mapped[str | None] = mapped_column(Text)
