@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from digests.models import ArticleDoc, Summary
+from digests.store.search import search_article_ids
 from digests.store.tables import ArticleRow, FeedRow, SummaryRow
 
 
@@ -171,12 +173,16 @@ class Store:
                               config: str) -> list[ArticleDoc]:
         """Articles of these feeds published (or, undated, fetched) in [since, until), with summaries."""
         when = func.coalesce(ArticleRow.published_at, ArticleRow.fetched_at)
+        in_window = (FeedRow.url.in_(feed_urls), when >= since, when < until)
+        return await self._docs(*in_window, config=config, order=(when.desc(), ArticleRow.id.asc()))
+
+    async def _docs(self, *where: ColumnElement[bool], config: str,
+                    order: Sequence[ColumnElement[Any]] = ()) -> list[ArticleDoc]:
         query = (
             select(ArticleRow, SummaryRow.sentences, SummaryRow.language)
             .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
             .outerjoin(SummaryRow, (SummaryRow.article_id == ArticleRow.id) & (SummaryRow.config == config))
-            .where(FeedRow.url.in_(feed_urls), when >= since, when < until)
-            .order_by(when.desc(), ArticleRow.id)
+            .where(*where).order_by(*order)
         )
         async with self._session() as session:
             rows = (await session.execute(query)).all()
@@ -185,6 +191,12 @@ class Store:
                        url=a.link, published=a.published_at or a.fetched_at, language=a.language or language)
             for a, sentences, language in rows
         ]
+
+    async def search(self, *, words: str, since: datetime, limit: int, config: str) -> list[ArticleDoc]:
+        """Articles fetched since ``since`` matching ``words`` (full-text, in the database), best first."""
+        ids = await search_article_ids(self.engine, words=words, since=since, limit=limit)
+        docs = {doc.id: doc for doc in await self._docs(ArticleRow.id.in_(ids), config=config)}
+        return [docs[i] for i in ids if i in docs]
 
     async def count_articles(self) -> int:
         """How many articles are stored."""

@@ -113,3 +113,20 @@ async def test_recent_articles_are_those_of_the_window_with_their_summaries(stor
                                        config="k")
     assert [(d.id, d.summary, d.source) for d in docs] == [(inside, ("Body text.",), "Outlet")]
     assert docs[0].url == "https://a/1?utm_source=x"  # readers get the outlet's own link
+
+
+async def test_full_text_search_finds_english_and_bengali_words(store: Store) -> None:
+    feed_id = (await store.sync_feeds(feeds=[("https://a/feed", "A")], now=NOW))["https://a/feed"]
+    texts = {
+        "https://a/flood": ("Floods in Sylhet", "Rivers rose across Sylhet district after heavy rain."),
+        "https://a/cricket": ("Sri Lanka beat Nepal", "The hosts won the Twenty20 match in Colombo."),
+        "https://a/bn": ("সিলেটে বন্যা", "সিলেটে বন্যা পরিস্থিতির অবনতি হয়েছে।"),
+    }
+    for n, (url, (title, text)) in enumerate(texts.items()):
+        await store.add_article(article=replace(article(feed_id, url, digest=f"s{n}"), title=title, text=text))
+    since = NOW - timedelta(days=1)
+    found = await store.search(words="sylhet flooding rain", since=since, limit=5, config="k")
+    assert found[0].url.startswith("https://a/flood")
+    assert [d.title for d in await store.search(words="বন্যা", since=since, limit=5, config="k")] == ["সিলেটে বন্যা"]
+    assert await store.search(words='" OR * NEAR( -- ;', since=since, limit=5, config="k") == []
+    assert await store.search(words="colombo", since=NOW + timedelta(days=2), limit=5, config="k") == []
