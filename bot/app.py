@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
 import multiprocessing
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import partial
 from types import TracebackType
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
-from bot.settings import Settings
+from bot.settings import RegionSettings, Settings
 from digests.collect import CollectConfig, Collector
+from digests.compose import DigestSpec, compose_digest
 from digests.fetch import FetchConfig, Fetcher
-from digests.models import FeedSource
-from digests.store import Store, open_database
+from digests.models import Digest, FeedSource
+from digests.pipeline import summarize_pending, summary_key
+from digests.store import FeedHealth, Store, Subscriptions, open_database
+from digests.summarize import SummaryConfig
+from digests.topics import DEFAULT_TAXONOMY, TopicSpec
+
+T = TypeVar("T")
 
 
 def fetch_config(settings: Settings) -> FetchConfig:
@@ -34,10 +45,35 @@ def collect_config(settings: Settings) -> CollectConfig:
     )
 
 
+def summary_config(settings: Settings) -> SummaryConfig:
+    """The summariser's configuration from ``[summary]``."""
+    c = settings.summary
+    return SummaryConfig(algorithm=c.algorithm, sentences=c.sentences, max_chars=c.max_chars,
+                         timeout_s=c.timeout_seconds)
+
+
+def taxonomy(region: RegionSettings) -> list[TopicSpec]:
+    """The region's topics, or the built-in taxonomy."""
+    if region.topics is None:
+        return list(DEFAULT_TAXONOMY)
+    return [TopicSpec(label=t.label, keywords=tuple(t.keywords)) for t in region.topics]
+
+
 def feed_sources(settings: Settings, region: str | None = None) -> list[FeedSource]:
     """The feeds of one region, or of all regions."""
     regions = [settings.region(region)] if region else settings.regions
     return [FeedSource(url=f.url, name=f.name, region=r.name) for r in regions for f in r.feeds]
+
+
+def failing_feed_notes(health: Sequence[FeedHealth], *, now: datetime) -> list[str]:
+    """A line for each feed that has not been read for a day, so readers know what is missing."""
+    notes = []
+    for feed in health:
+        since = feed.last_success_at
+        if feed.consecutive_failures and (since is None or now - since >= timedelta(days=1)):
+            when = f"since {since:%d %b}" if since else "so far"
+            notes.append(f"{feed.name} could not be read {when}; its stories may be missing.")
+    return notes
 
 
 class App:
@@ -46,6 +82,7 @@ class App:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._store: Store | None = None
+        self._subscriptions: Subscriptions | None = None
         self._fetcher: Fetcher | None = None
         self._executor: ProcessPoolExecutor | None = None
 
@@ -56,6 +93,12 @@ class App:
         return self._store
 
     @property
+    def subscriptions(self) -> Subscriptions:
+        if self._subscriptions is None:
+            raise RuntimeError("App.start() has not been awaited")
+        return self._subscriptions
+
+    @property
     def fetcher(self) -> Fetcher:
         if self._fetcher is None:
             raise RuntimeError("App.start() has not been awaited")
@@ -63,7 +106,8 @@ class App:
 
     async def start(self) -> None:
         """Open the database (applying migrations) and the HTTP client."""
-        self._store = Store(await open_database(self.settings.database_url))
+        engine = await open_database(self.settings.database_url)
+        self._store, self._subscriptions = Store(engine), Subscriptions(engine)
         self._fetcher = Fetcher(fetch_config(self.settings))
         await self._fetcher.start()
 
@@ -75,6 +119,34 @@ class App:
             await self._fetcher.close()
         if self._store is not None:
             await self._store.close()
+
+    async def summarize_pending(self, *, now: datetime, days: int = 2) -> int:
+        """Summarise the articles of the last ``days`` that have no summary yet (each one once)."""
+        return await summarize_pending(self.store, config=summary_config(self.settings),
+                                       since=now - timedelta(days=days), now=now, executor=self._workers())
+
+    async def build_digest(self, region_name: str, *, now: datetime, hours: int | None = None,
+                           topics: Collection[str] | None = None, keywords: Sequence[str] = ()) -> Digest:
+        """The digest of a region for the ``hours`` before ``now``, from what is stored (summarised first)."""
+        region = self.settings.region(region_name)
+        hours = hours or self.settings.digest.hours
+        tz = ZoneInfo(region.timezone)
+        summary = summary_config(self.settings)
+        spec = DigestSpec(region=region.name, title=region.title, start=(now - timedelta(hours=hours)).astimezone(tz),
+                          end=now.astimezone(tz), topics=topics, keywords=keywords, taxonomy=taxonomy(region),
+                          fallback_topic=region.other_topic, max_sentences=summary.sentences,
+                          max_chars=summary.max_chars, max_stories=self.settings.digest.max_stories)
+        await self.summarize_pending(now=now, days=max(2, hours // 24 + 1))
+        urls = [f.url for f in region.feeds]
+        docs = await self.store.recent_articles(feed_urls=urls, since=spec.start, until=spec.end,
+                                                config=summary_key(summary))
+        notes = failing_feed_notes(await self.store.feed_health(urls=urls), now=now)
+        return await self.run_cpu(compose_digest, docs, spec, now=now, notes=notes)
+
+    async def run_cpu(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run CPU-heavy work (extraction, summaries) in the worker pool, off the event loop."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._workers(), partial(func, *args, **kwargs))
 
     def collector(self) -> Collector:
         """A collector over this app's store and fetcher, extracting in worker processes."""

@@ -11,16 +11,23 @@ import asyncio
 import json
 import sys
 from collections.abc import Callable, Coroutine, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 from rich.console import Console
 
 from bot import views
-from bot.app import App, feed_sources
-from bot.errors import BotError, SettingsError, UnknownRegionError
+from bot.adapters.console import ConsoleAdapter
+from bot.app import App, feed_sources, summary_config, taxonomy
+from bot.core.service import CoreService
+from bot.errors import BotError, SettingsError, UnknownRegionError, UsageError
 from bot.logs import setup_logging
 from bot.settings import Settings, load_settings
+from bot.targets import read_target
 from digests.errors import DigestsError
+from digests.summarize import ALGORITHMS, summarize
+from digests.topics import parse_keywords
 
 Handler = Callable[[argparse.Namespace, Settings, Console], Coroutine[Any, Any, int]]
 
@@ -37,7 +44,32 @@ def build_parser() -> argparse.ArgumentParser:
     feeds = commands.add_parser("feeds", help="show each feed's health")
     feeds.add_argument("--region", help="only this region's feeds")
     commands.add_parser("check-settings", help="validate and print the effective settings (secrets masked)")
+    digest = commands.add_parser("digest", help="collect (unless --no-collect), then print a region's digest")
+    digest.add_argument("--region", help="the region (default: the first in the settings)")
+    digest.add_argument("--hours", type=positive_int, help="how far back to look (default: [digest] hours)")
+    digest.add_argument("--topics", type=comma_list, help="only these topics, comma-separated")
+    digest.add_argument("--keywords", type=parse_keywords, default=[],
+                        help='only stories with one of these words or "quoted phrases"')
+    digest.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    digest.add_argument("--no-collect", action="store_true", help="use what is stored; read no feed")
+    commands.add_parser("console", help="type bot commands (digest subscribe, summary, ...) in the terminal")
+    summarize = commands.add_parser("summarize", help="summarise a URL, a file, or - (standard input)")
+    summarize.add_argument("target", metavar="TARGET", help="http(s) URL, file path (text or HTML), or -")
+    summarize.add_argument("--sentences", type=positive_int, help="sentences in the summary")
+    summarize.add_argument("--algorithm", choices=ALGORITHMS, help="summary algorithm")
     return parser
+
+
+def positive_int(value: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least 1")
+    return int(value)
+
+
+def comma_list(value: str) -> list[str]:
+    """An argparse type: "a, b" -> ["a", "b"]."""
+    return [part.strip() for part in value.split(",") if part.strip()]
 
 
 async def cmd_collect(args: argparse.Namespace, settings: Settings, console: Console) -> int:
@@ -69,10 +101,54 @@ async def cmd_check_settings(args: argparse.Namespace, settings: Settings, conso
     return 0
 
 
+async def cmd_digest(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    region = settings.region(args.region) if args.region else settings.regions[0]
+    if args.topics:
+        known = [t.label for t in taxonomy(region)] + [region.other_topic]
+        lowered = {k.lower(): k for k in known}
+        unknown = [t for t in args.topics if t.lower() not in lowered]
+        if unknown:
+            raise UsageError(f"unknown topic(s) {', '.join(map(repr, unknown))}; topics: {', '.join(known)}")
+        args.topics = [lowered[t.lower()] for t in args.topics]
+    async with App(settings) as app:
+        if not args.no_collect:
+            progress_console = Console(stderr=True)
+            sources = feed_sources(settings, region.name)
+            with views.collect_progress(progress_console, total=len(sources)) as advance:
+                reports = await app.collector().collect(sources, progress=advance)
+            progress_console.print(views.collect_totals(reports), highlight=False)
+        digest = await app.build_digest(region.name, now=datetime.now(UTC), hours=args.hours,
+                                        topics=args.topics, keywords=args.keywords)
+    views.print_digest(console, digest, args.format)
+    return 0
+
+
+async def cmd_summarize(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    config = replace(summary_config(settings), **{k: v for k, v in
+                     (("sentences", args.sentences), ("algorithm", args.algorithm)) if v is not None})
+    title, text = await read_target(args.target, settings)
+    summary = await asyncio.to_thread(summarize, text, language=None, config=config)
+    views.print_summary(console, summary, title=title)
+    return 0
+
+
+async def cmd_console(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    async with App(settings) as app:
+        adapter = ConsoleAdapter(CoreService(app), settings, output=console)
+        if sys.stdin.isatty():
+            console.print(f"Khobor console, acting as an admin of #{settings.console.channel}. "
+                          "Type `digest help`; Ctrl-D to leave.", highlight=False)
+        await adapter.run()
+    return 0
+
+
 HANDLERS: dict[str, Handler] = {
     "collect": cmd_collect,
     "feeds": cmd_feeds,
     "check-settings": cmd_check_settings,
+    "console": cmd_console,
+    "digest": cmd_digest,
+    "summarize": cmd_summarize,
 }
 
 
@@ -90,7 +166,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         errors.print(str(exc), markup=False, highlight=False)
         return 2
-    except UnknownRegionError as exc:
+    except (UnknownRegionError, UsageError) as exc:
         errors.print(f"khobor: {exc}", markup=False, highlight=False)
         return 2
     except (BotError, DigestsError) as exc:

@@ -24,3 +24,7 @@ class UnknownRegionError(BotError):
         super().__init__(f"no region {name!r}; regions: {', '.join(known)}")
         self.name = name
         self.known = known
+
+
+class UsageError(BotError):
+    """A command was given arguments it cannot use; the message names the valid ones."""

@@ -22,7 +22,9 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 
 from bot.defaults import DEFAULT_REGIONS
 from bot.errors import SettingsError, UnknownRegionError
+from digests.summarize import ALGORITHMS, SummaryConfig
 
+DEFAULT_SUMMARY = SummaryConfig()
 ENV_SETTINGS = "KHOBOR_SETTINGS"
 LOCAL_SETTINGS = Path("settings.toml")
 # Environment variable -> dotted settings key. Values are parsed as TOML scalars when they look like one.
@@ -67,12 +69,19 @@ class FeedSettings(_Model):
         return value
 
 
+class TopicSettings(_Model):
+    label: str = Field(min_length=1, max_length=40)
+    keywords: list[str] = Field(min_length=1)
+
+
 class RegionSettings(_Model):
     name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
     title: str = Field(min_length=1)
     timezone: str
     languages: list[Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]] = Field(min_length=1)
     feeds: list[FeedSettings] = Field(min_length=1)
+    topics: list[TopicSettings] | None = None  # None: the built-in taxonomy
+    other_topic: str = Field(default="Other news", min_length=1, max_length=40)
 
     @field_validator("timezone")
     @classmethod
@@ -101,6 +110,43 @@ class CollectSettings(_Model):
     backoff_max_hours: float = Field(default=24.0, gt=0, le=24 * 7)
 
 
+class SummarySettings(_Model):
+    algorithm: str = DEFAULT_SUMMARY.algorithm
+    sentences: int = Field(default=DEFAULT_SUMMARY.sentences, ge=1, le=10)
+    max_chars: int = Field(default=DEFAULT_SUMMARY.max_chars, ge=80, le=3000)
+    timeout_seconds: float = Field(default=DEFAULT_SUMMARY.timeout_s, gt=0, le=60)
+
+    @field_validator("algorithm")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value not in ALGORITHMS:
+            raise ValueError(f"{value!r} is not a summary algorithm; choose one of {', '.join(ALGORITHMS)}")
+        return value
+
+
+class DigestSettings(_Model):
+    hours: int = Field(default=24, ge=1, le=24 * 7)
+    max_stories: int = Field(default=20, ge=1, le=200)
+
+
+class DiscordSettings(_Model):
+    api_base_url: str | None = None  # e.g. a proxy; default: discord.py's own
+    guild_ids: list[str] = Field(default_factory=list)  # sync slash commands to these servers at once
+    manager_user_ids: list[str] = Field(default_factory=list)  # may change subscriptions anywhere
+
+
+class SlackSettings(_Model):
+    api_base_url: str | None = None  # default: https://slack.com/api/
+    mode: Literal["socket", "http"] = "socket"
+    http_host: str = "0.0.0.0"  # noqa: S104 (HTTP mode listens for Slack's requests)
+    http_port: int = Field(default=3000, ge=0, le=65535)  # 0: any free port
+    manager_user_ids: list[str] = Field(default_factory=list)  # besides workspace admins and owners
+
+
+class ConsoleSettings(_Model):
+    channel: str = Field(default="console", min_length=1)  # the console acts as an admin of this channel
+
+
 class LogSettings(_Model):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     format: Literal["text", "json"] = "text"
@@ -124,6 +170,11 @@ class Settings(_Model):
     data_dir: Path = Path("data")
     storage: StorageSettings = StorageSettings()
     collect: CollectSettings = CollectSettings()
+    summary: SummarySettings = SummarySettings()
+    digest: DigestSettings = DigestSettings()
+    discord: DiscordSettings = DiscordSettings()
+    slack: SlackSettings = SlackSettings()
+    console: ConsoleSettings = ConsoleSettings()
     log: LogSettings = LogSettings()
     regions: list[RegionSettings] = Field(
         default_factory=lambda: [RegionSettings.model_validate(r) for r in DEFAULT_REGIONS], min_length=1

@@ -6,13 +6,17 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from rich.console import Console
+from rich.console import Console, Group, RenderableType
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.rule import Rule
 from rich.table import Table
+from rich.text import Text
 from sqlalchemy.engine import make_url
 
 from digests.collect import FeedReport
+from digests.models import Digest, Story, Summary
+from digests.render import empty_text, to_json, to_markdown, window_text
 from digests.store import FeedHealth
 
 STATUS_STYLE = {"ok": "green", "not-modified": "cyan", "failed": "red", "backing-off": "yellow"}
@@ -89,3 +93,52 @@ def health_table(health: Sequence[FeedHealth], *, never_read: Sequence[str] = ()
     for url in never_read:
         table.add_row(f"[dim]{escape(url)}[/]", "0", "never", "0", "next pass", "not collected yet")
     return table
+
+
+def print_digest(console: Console, digest: Digest, fmt: str) -> None:
+    """Print a digest as rich terminal text, Markdown or JSON."""
+    if fmt == "json":
+        console.file.write(to_json(digest) + "\n")
+    elif fmt == "markdown":
+        console.file.write(to_markdown(digest))
+    else:
+        console.print(digest_text(digest))
+
+
+def digest_text(digest: Digest) -> Group:
+    """The digest for a terminal. Article text goes in as plain Text, never as markup."""
+    parts: list[RenderableType] = [
+        Text(f"{digest.title} news digest", style="bold underline"),
+        Text(window_text(digest), style="dim"),
+    ]
+    if digest.empty:
+        parts.append(Text(empty_text(digest)))
+    for group in digest.topics:
+        parts.append(Rule(Text(group.label, style="bold cyan"), align="left"))
+        for story in group.stories:
+            parts.append(_story_text(story))
+    parts += [Text(f"Note: {note}", style="yellow") for note in digest.notes]
+    return Group(*parts)
+
+
+def _story_text(story: Story) -> Text:
+    text = Text()
+    text.append(f"• {story.title}\n", style="bold")
+    if story.summary:
+        text.append("  " + " ".join(story.summary) + "\n")
+    text.append("  ")
+    for i, source in enumerate(story.sources):
+        text.append(", " if i else "", style="dim")
+        text.append(source.name, style=f"dim link {source.url}")
+    return text
+
+
+def print_summary(console: Console, summary: Summary, *, title: str | None) -> None:
+    """Print an on-demand summary: title, the sentences, and how it was made."""
+    if title:
+        console.print(Text(title, style="bold"))
+    if not summary.sentences:
+        console.print("No sentences could be taken from this text.")
+    for sentence in summary.sentences:
+        console.print(Text(f"• {sentence}"))
+    console.print(Text(f"{summary.algorithm}, language: {summary.language or 'unknown'}", style="dim"))

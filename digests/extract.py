@@ -1,8 +1,7 @@
-"""Main text, title, author, date and language of an article page (trafilatura + py3langid)."""
+"""Main text, title, author, date and language of an article page (trafilatura + digests.language)."""
 
 from __future__ import annotations
 
-import functools
 import logging
 from datetime import UTC, datetime
 from typing import Any
@@ -10,8 +9,8 @@ from typing import Any
 import regex
 import trafilatura
 from lxml.html import HtmlElement
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
+from digests.language import choose_language
 from digests.models import ExtractedArticle
 
 logger = logging.getLogger(__name__)
@@ -21,16 +20,6 @@ logger = logging.getLogger(__name__)
 # words, and its one page where trafilatura finds fewer than 40 is a 39-word reprint notice.
 # Unspaced scripts (Chinese, Japanese, Thai, ...) count one word per two characters.
 MIN_WORDS = 40
-
-# Detection only picks languages with an ISO 639-1 code that news is written in; classical and
-# constructed languages (Latin, Sanskrit, Esperanto, Volapük) are mostly false hits on short text.
-_NOT_NEWS_LANGUAGES = frozenset({"eo", "la", "sa", "vo"})
-# Below this the detector is guessing (its probabilities are length-calibrated by py3langid).
-_MIN_CONFIDENCE = 0.5
-# A declared <html lang> wins unless the detector is at least this sure it is wrong: CMS templates
-# often keep lang="en" on pages written in Bengali, Hindi, Urdu...
-_OVERRIDE_CONFIDENCE = 0.95
-_DETECT_CHARS = 2000
 
 _SPACED_WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}\u200c\u200d]*")
 _UNSPACED_CHAR = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
@@ -143,30 +132,3 @@ def _declared_language(tree: HtmlElement) -> str | None:
         if match:
             return match.group(1).lower()
     return None
-
-
-def choose_language(declared: str | None, text: str) -> str | None:
-    """ISO 639-1 language of ``text``: the declared one unless detection confidently disagrees."""
-    detected, confidence = detect_language(text)
-    if declared is None:
-        return detected if confidence >= _MIN_CONFIDENCE else None
-    if detected is not None and detected != declared and confidence >= _OVERRIDE_CONFIDENCE:
-        return detected
-    return declared
-
-
-def detect_language(text: str) -> tuple[str | None, float]:
-    """Most likely ISO 639-1 language of ``text`` and the detector's probability for it."""
-    if not text.strip():
-        return None, 0.0
-    # The opening paragraphs settle the language; scoring a whole long article only costs time.
-    language, confidence = _identifier().classify(text[:_DETECT_CHARS])
-    return str(language), float(confidence)
-
-
-@functools.cache
-def _identifier() -> LanguageIdentifier:
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    wanted = [code for code in identifier.labels if len(code) == 2 and code not in _NOT_NEWS_LANGUAGES]
-    identifier.set_languages(wanted)
-    return identifier

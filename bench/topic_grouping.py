@@ -1,0 +1,124 @@
+"""Topic grouping on the BBC News Summary set: Khobor's assign_topics vs TF-IDF + k-means, same run.
+
+Data: ../shared/data/bbc-news-summary (2,225 articles, 5 categories: business, entertainment, politics,
+sport, tech). assign_topics runs with the built-in taxonomy (8 topics and a fallback) and is not told how
+many groups there are: that number is found. The peer, TF-IDF + k-means, is given the true k = 5.
+
+Figures: NMI and ARI against the BBC categories (scikit-learn), the number of groups found, a confusion
+table, and seconds. Two texts per article: the title and full article text (the setting of the k-means
+figure in ARCHITECTURE.md), and the title and reference summary (closer to a digest story's title and
+summary). Each on the even-numbered articles (the half the seeds and thresholds were tuned on), the
+odd-numbered ones (never tuned on) and all. ``--tune`` prints the sweep that set the thresholds, run on
+the even-numbered half only.
+
+Run: ``.venv/bin/python bench/topic_grouping.py [--tune]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import itertools
+import json
+import re
+import statistics
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sklearn.cluster import KMeans
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+from digests import topics
+from digests.topics import DEFAULT_TAXONOMY, FALLBACK_TOPIC, assign_topics
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "bbc-news-summary" / "articles.jsonl.gz"
+GLUED = re.compile(r"(?<=[a-z0-9%)][.!?])(?=[A-Z\"'])")  # the data's summaries lack a space after a full stop
+PEER_SEEDS = range(5)
+
+Row = dict[str, Any]
+TEXTS: dict[str, Callable[[Row], str]] = {
+    "title + article": lambda r: f"{r['title']} {r['text']}",
+    "title + summary": lambda r: f"{r['title']} {GLUED.sub(' ', r['summary'])}",
+}
+
+
+def load() -> list[Row]:
+    """The BBC articles."""
+    with gzip.open(DATA, "rt", encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh]
+
+
+def halves(rows: list[Row]) -> dict[str, list[Row]]:
+    """Even-numbered (tuned on), odd-numbered (held out), all."""
+    number = {id(r): int(r["id"].split("/")[1]) for r in rows}
+    return {"even (tuned)": [r for r in rows if number[id(r)] % 2 == 0],
+            "odd (held out)": [r for r in rows if number[id(r)] % 2 == 1], "all": rows}
+
+
+def peer(texts: list[str], truth: list[str]) -> tuple[float, float, float, float]:
+    """TF-IDF + k-means with the true k: mean NMI, min NMI, max NMI and mean ARI over a few seeds."""
+    vectors = TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=2, max_df=0.5).fit_transform(texts)
+    k = len(set(truth))
+    runs = [KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(vectors) for seed in PEER_SEEDS]
+    nmis = [normalized_mutual_info_score(truth, labels) for labels in runs]
+    aris = [adjusted_rand_score(truth, labels) for labels in runs]
+    return statistics.mean(nmis), min(nmis), max(nmis), statistics.mean(aris)
+
+
+def confusion(truth: list[str], found: list[str]) -> str:
+    """A table: BBC category per row, topic found per column."""
+    counts = Counter(zip(truth, found, strict=True))
+    columns = sorted(set(found), key=lambda label: (label == FALLBACK_TOPIC, label))
+    lines = [" " * 15 + "".join(f"{c[:11]:>12}" for c in columns)]
+    for category in sorted(set(truth)):
+        lines.append(f"{category:<15}" + "".join(f"{counts[(category, c)]:>12}" for c in columns))
+    return "\n".join(lines)
+
+
+def report(rows: list[Row]) -> None:
+    """Print every figure."""
+    for text_name, text_of in TEXTS.items():
+        for half_name, part in halves(rows).items():
+            texts = [text_of(r) for r in part]
+            truth = [r["category"] for r in part]
+            started = time.perf_counter()
+            found = assign_topics(texts, DEFAULT_TAXONOMY, fallback=FALLBACK_TOPIC)
+            seconds = time.perf_counter() - started
+            nmi_mean, nmi_min, nmi_max, ari_mean = peer(texts, truth)
+            print(f"\n== {text_name}, {half_name}: {len(part)} articles")
+            print(f"Khobor assign_topics (k not given): NMI {normalized_mutual_info_score(truth, found):.3f}  "
+                  f"ARI {adjusted_rand_score(truth, found):.3f}  groups found {len(set(found))}  {seconds:.2f} s")
+            print(f"peer TF-IDF + k-means (k=5 given):  NMI {nmi_mean:.3f} ({nmi_min:.3f}-{nmi_max:.3f} over "
+                  f"{len(PEER_SEEDS)} seeds)  ARI {ari_mean:.3f}")
+            if half_name == "all":
+                print(confusion(truth, found))
+
+
+def tune(rows: list[Row]) -> None:
+    """The sweep that set the constants in digests.topics, on the even-numbered half only."""
+    part = halves(rows)["even (tuned)"]
+    truth = [r["category"] for r in part]
+    texts = {name: [text_of(r) for r in part] for name, text_of in TEXTS.items()}
+    print("seed_score margin neighbours alpha min_terms | NMI per text: " + ", ".join(texts))
+    grid = itertools.product((0.05, 0.1, 0.15), (1.5, 2.0), (7, 10, 15), (0.8, 0.9, 0.95), (1, 2))
+    for topics.SEED_SCORE, topics.SEED_MARGIN, topics.NEIGHBOURS, topics.SPREAD_ALPHA, topics.MIN_SEED_TERMS in grid:
+        scores = [normalized_mutual_info_score(truth, assign_topics(t)) for t in texts.values()]
+        print(f"{topics.SEED_SCORE:<10} {topics.SEED_MARGIN:<6} {topics.NEIGHBOURS:<10} {topics.SPREAD_ALPHA:<5} "
+              f"{topics.MIN_SEED_TERMS:<9} | " + "  ".join(f"{s:.4f}" for s in scores), flush=True)
+
+
+def main() -> None:
+    """Parse the arguments and print."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--tune", action="store_true", help="print the threshold sweep (even-numbered half)")
+    args = parser.parse_args()
+    rows = load()
+    tune(rows) if args.tune else report(rows)
+
+
+if __name__ == "__main__":
+    main()

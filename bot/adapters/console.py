@@ -1,0 +1,121 @@
+"""The console adapter: the core in a terminal, and the test harness.
+
+    harness = ConsoleAdapter(service, settings, output=Console(file=io.StringIO()))
+    assert "Subscribed" in await harness.command("digest subscribe south-asia 08:00 Asia/Dhaka")
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import itertools
+import sys
+import threading
+from typing import TextIO
+
+from rich.console import Console
+from rich.text import Text
+
+from bot import views
+from bot.core.ports import ChannelRef, Limits, Posted, Reply, UserRef
+from bot.core.service import CoreService
+from bot.settings import Settings
+from digests.models import Digest, Story
+
+CONSOLE_LIMITS = Limits(message_chars=1_000_000, blocks_per_message=1000, block_chars=1_000_000,
+                        total_chars=1_000_000, messages_per_second=1000.0)
+PROMPT = "khobor> "
+
+
+class ConsoleAdapter:
+    """Reads commands from a stream (or a prompt), prints replies and digests. Acts as a channel admin."""
+
+    platform = "console"
+    limits = CONSOLE_LIMITS
+
+    def __init__(self, service: CoreService, settings: Settings, *, output: Console | None = None,
+                 stdin: TextIO | None = None) -> None:
+        self.service = service
+        self.output = output or Console()
+        self.stdin = stdin or sys.stdin
+        self.channel = ChannelRef("console", "local", settings.console.channel)
+        self._ids = itertools.count(1)
+        self.posted: list[tuple[ChannelRef, Digest, str | None]] = []
+
+    def user(self, *, can_manage: bool = True) -> UserRef:
+        """The person at the console (an admin of the console channel unless told otherwise)."""
+        return UserRef("console", "local", "console user", can_manage=can_manage)
+
+    async def start(self) -> None:
+        """Nothing to connect to."""
+
+    async def stop(self) -> None:
+        """Nothing to disconnect."""
+
+    async def run(self) -> None:
+        """Read commands until end of input (Ctrl-D) and answer each one."""
+        lines = self._read_lines()
+        interactive = self.stdin.isatty()
+        while True:
+            if interactive:
+                self.output.print(PROMPT, end="")
+            line = await lines.get()
+            if line is None:
+                return
+            if line.strip() and not line.lstrip().startswith("#"):
+                await self.handle(line, self.user())
+
+    def _read_lines(self) -> asyncio.Queue[str | None]:
+        # A daemon thread, so that a prompt waiting for input never holds up shutdown.
+        loop, queue = asyncio.get_running_loop(), asyncio.Queue[str | None]()
+
+        def reader() -> None:
+            for line in iter(self.stdin.readline, ""):
+                loop.call_soon_threadsafe(queue.put_nowait, line)
+            loop.call_soon_threadsafe(queue.put_nowait, None)
+
+        threading.Thread(target=reader, name="console-input", daemon=True).start()
+        return queue
+
+    async def handle(self, line: str, user: UserRef) -> Reply:
+        """Run one command line as ``user`` and print the reply (and any digest)."""
+        reply = await self.service.handle_text(line, channel=self.channel, user=user)
+        self.print_reply(reply)
+        if reply.digest is not None:
+            await self.post_digest(self.channel, reply.digest)
+        return reply
+
+    async def command(self, line: str, *, can_manage: bool = True) -> str:
+        """The harness: run ``line`` and return everything printed for it, as plain text."""
+        buffer = io.StringIO()
+        saved, self.output = self.output, Console(file=buffer, width=120, no_color=True, soft_wrap=True)
+        try:
+            await self.handle(line, self.user(can_manage=can_manage))
+        finally:
+            self.output = saved
+        return buffer.getvalue()
+
+    def print_reply(self, reply: Reply) -> None:
+        """The core's words, then the story card if there is one."""
+        self.output.print(Text(reply.text, style="" if reply.ok else "red"))
+        if reply.story is not None:
+            self.output.print(story_card(reply.story))
+
+    async def post_digest(self, channel: ChannelRef, digest: Digest, *, nonce: str | None = None) -> Posted:
+        """Print the digest; the console has no threads, so it all goes in one message."""
+        self.posted.append((channel, digest, nonce))
+        self.output.print(views.digest_text(digest))
+        return Posted(message_ids=(f"console-{next(self._ids)}",))
+
+    async def send_notice(self, channel: ChannelRef, text: str) -> None:
+        """Print a notice."""
+        self.output.print(Text(f"[{channel}] {text}", style="yellow"))
+
+
+def story_card(story: Story) -> Text:
+    """A story on the terminal: title, sentences, sources (article text as plain Text, never markup)."""
+    text = Text(story.title + "\n", style="bold")
+    for sentence in story.summary:
+        text.append(f"• {sentence}\n")
+    text.append("Sources: " + ", ".join(f"{s.name} <{s.url}>" for s in story.sources), style="dim")
+    return text

@@ -1,0 +1,1 @@
+"""The core: every command, subscription and permission, once, for every platform."""

@@ -1,0 +1,143 @@
+"""The command grammar, parsed once for every platform.
+
+    digest subscribe REGION [HH:MM] [TIMEZONE] [topics=a,b] [keywords="a phrase, word"]
+    digest unsubscribe [REGION]
+    digest list | digest regions | digest now [REGION] | digest help
+    summary TARGET            (a URL, or words that match a recent story)
+
+Parsing only splits and names the parts; the service checks them against the settings.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass
+
+from bot.errors import BotError
+
+USAGE = """\
+`digest subscribe REGION [HH:MM] [TIMEZONE] [topics=a,b] [keywords="a phrase, word"]`: daily digest here
+`digest unsubscribe [REGION]`: stop it (every region when none is given)
+`digest list`: this channel's subscriptions and next deliveries
+`digest regions`: the regions, their topics and feeds
+`digest now [REGION]`: post a digest here now
+`summary TARGET`: summarise a URL, or find a recent story by its words
+`digest help`: this help"""
+
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+class CommandError(BotError):
+    """A command line that cannot be understood; the message says what is wrong and shows usage."""
+
+
+@dataclass(frozen=True, slots=True)
+class Subscribe:
+    region: str
+    time: str | None = None  # "HH:MM", normalised
+    timezone: str | None = None
+    topics: tuple[str, ...] | None = None
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Unsubscribe:
+    region: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ListSubscriptions:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Regions:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Now:
+    region: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Help:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    target: str
+
+
+Command = Subscribe | Unsubscribe | ListSubscriptions | Regions | Now | Help | Summary
+# Commands that change what a channel receives: only its managers may run them.
+MANAGING = (Subscribe, Unsubscribe, Now)
+
+
+def normalise_time(value: str) -> str | None:
+    """"8:05" -> "08:05"; None when ``value`` is not a 24-hour time."""
+    match = _TIME.match(value.strip())
+    return f"{int(match.group(1)):02d}:{match.group(2)}" if match else None
+
+
+def parse_command(line: str) -> Command:
+    """Parse a command line (with or without a leading ``/``); raises CommandError saying what is wrong."""
+    try:
+        words = shlex.split(line.strip().lstrip("/"))
+    except ValueError as exc:  # an unclosed quote
+        raise CommandError(f"cannot read that command ({exc}); close your quotes") from None
+    if not words:
+        return Help()
+    head, rest = words[0].lower(), words[1:]
+    if head == "summary":
+        if not rest:
+            raise CommandError("`summary` needs a URL or some words, e.g. `summary sylhet floods`")
+        return Summary(target=" ".join(rest))
+    if head != "digest":
+        raise CommandError(f"unknown command {head!r}; try `digest help`")
+    return _parse_digest(rest)
+
+
+def _parse_digest(words: list[str]) -> Command:
+    if not words:
+        return Help()
+    verb, args = words[0].lower(), words[1:]
+    if verb == "subscribe":
+        return _parse_subscribe(args)
+    if verb in ("list", "regions", "help") and args:
+        raise CommandError(f"`digest {verb}` takes no arguments")
+    simple: dict[str, Command] = {"list": ListSubscriptions(), "regions": Regions(), "help": Help()}
+    if verb in simple:
+        return simple[verb]
+    if verb in ("unsubscribe", "now"):
+        if len(args) > 1:
+            raise CommandError(f"`digest {verb}` takes at most one region")
+        region = args[0].lower() if args else None
+        return Unsubscribe(region) if verb == "unsubscribe" else Now(region)
+    raise CommandError(f"unknown digest command {verb!r}; try `digest help`")
+
+
+def _parse_subscribe(args: list[str]) -> Subscribe:
+    if not args:
+        raise CommandError("`digest subscribe` needs a region, e.g. `digest subscribe south-asia 08:00 Asia/Dhaka`")
+    region, time, timezone = args[0].lower(), None, None
+    topics: tuple[str, ...] | None = None
+    keywords: list[str] = []
+    for arg in args[1:]:
+        key, sep, value = arg.partition("=")
+        if sep and key.lower() == "topics":
+            topics = tuple(t.strip() for t in value.split(",") if t.strip())
+        elif sep and key.lower() == "keywords":
+            keywords += [k.strip() for k in value.split(",") if k.strip()]
+        elif time is None and timezone is None and ":" in arg and "/" not in arg:
+            time = normalise_time(arg)
+            if time is None:
+                raise CommandError(f"{arg!r} is not a time; use 24-hour HH:MM, e.g. 07:30")
+        elif timezone is None:
+            timezone = arg
+        else:
+            raise CommandError(f"unexpected {arg!r}; usage: `digest subscribe REGION [HH:MM] [TIMEZONE] "
+                               "[topics=a,b] [keywords=\"a phrase, word\"]`")
+    return Subscribe(region=region, time=time, timezone=timezone, topics=topics, keywords=tuple(keywords))

@@ -1,0 +1,88 @@
+"""What the core knows of a chat platform: channel and user references, limits, and the adapter protocol."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from digests.models import Digest, Story
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelRef:
+    """A channel on a platform: ``("discord", guild id, channel id)`` or ``("slack", team id, channel id)``."""
+
+    platform: str
+    workspace_id: str
+    channel_id: str
+
+    def __str__(self) -> str:
+        return f"{self.platform}:{self.workspace_id}/{self.channel_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class UserRef:
+    """Who ran a command. ``can_manage`` is decided by the adapter from the platform's own permissions
+    (Discord: Manage Channels or Manage Server; Slack: workspace admin or owner) or the settings' list."""
+
+    platform: str
+    user_id: str
+    name: str
+    can_manage: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """A platform's message limits the renderers keep to."""
+
+    message_chars: int
+    blocks_per_message: int  # Discord: embeds per message; Slack: blocks per message
+    block_chars: int  # Discord: embed description; Slack: section text
+    total_chars: int  # Discord: all embeds of one message; Slack: a message's text in all
+    messages_per_second: float = 1.0  # per channel
+
+
+DISCORD_LIMITS = Limits(message_chars=2000, blocks_per_message=10, block_chars=4096, total_chars=6000,
+                        messages_per_second=5.0)
+SLACK_LIMITS = Limits(message_chars=40000, blocks_per_message=50, block_chars=3000, total_chars=40000,
+                      messages_per_second=1.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Posted:
+    """What a platform returned for one posted digest: the head message and the thread's messages."""
+
+    message_ids: tuple[str, ...]
+    thread_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """The core's answer to a command. ``text`` is the core's own words (light Markdown: ``**bold**`` and
+    backticks); article content travels only as values (``digest``, ``story``) that adapters render and
+    neutralise for their platform."""
+
+    text: str
+    ok: bool = True
+    digest: Digest | None = None
+    story: Story | None = None
+    private: bool = False  # shown only to the person who asked, where the platform can
+
+
+class ChatAdapter(Protocol):
+    """A platform adapter. No I/O in ``__init__``; ``start``/``stop`` connect and disconnect."""
+
+    platform: str
+    limits: Limits
+
+    async def start(self) -> None:
+        """Connect, register commands, begin handling events."""
+
+    async def stop(self) -> None:
+        """Disconnect cleanly."""
+
+    async def post_digest(self, channel: ChannelRef, digest: Digest, *, nonce: str | None = None) -> Posted:
+        """Render ``digest`` for the platform within its limits and post it (overflow in a thread)."""
+
+    async def send_notice(self, channel: ChannelRef, text: str) -> None:
+        """Post a short plain message (e.g. to tell admins a subscription was paused)."""

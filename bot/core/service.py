@@ -1,0 +1,167 @@
+"""The core service: every command checked and executed once, whatever platform it came from."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.app import App, taxonomy
+from bot.core import commands as cmd
+from bot.core.ports import ChannelRef, Reply, UserRef
+from bot.core.summary import summary_reply
+from bot.errors import BotError
+from bot.settings import RegionSettings, Settings, check_timezone
+from digests.errors import DigestsError
+from digests.store import Subscription
+
+DEFAULT_TIME = "08:00"
+REFUSAL = ("Only people who can manage this channel can change its digests (Discord: Manage Channels or "
+           "Manage Server; Slack: workspace admins and owners, or the users listed in the settings).")
+
+
+def closest(value: str, choices: Sequence[str]) -> str:
+    """The valid choices, closest matches to ``value`` first."""
+    near = difflib.get_close_matches(value, choices, n=len(choices), cutoff=0.0)
+    return ", ".join(near or choices)
+
+
+def next_delivery(subscription: Subscription, now: datetime) -> datetime | None:
+    """When the subscription's next digest is due, in its own timezone (as the scheduler computes it)."""
+    hour, minute = subscription.delivery_time.split(":")
+    trigger = CronTrigger(hour=int(hour), minute=int(minute), timezone=subscription.timezone)
+    fire: datetime | None = trigger.get_next_fire_time(None, now)
+    return fire
+
+
+class CoreService:
+    """Executes commands for every adapter. Adapters translate; this decides."""
+
+    def __init__(self, app: App, *, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self.app = app
+        self.settings: Settings = app.settings
+        self.clock = clock
+
+    async def handle_text(self, line: str, *, channel: ChannelRef, user: UserRef) -> Reply:
+        """Parse and execute a command line (Slack, the console, text fallbacks)."""
+        try:
+            command = cmd.parse_command(line)
+        except cmd.CommandError as exc:
+            return Reply(f"{exc}\n\n{cmd.USAGE}", ok=False, private=True)
+        return await self.execute(command, channel=channel, user=user)
+
+    async def execute(self, command: cmd.Command, *, channel: ChannelRef, user: UserRef) -> Reply:
+        """Check and run one command; every failure becomes a reply that says what to do."""
+        if isinstance(command, cmd.MANAGING) and not user.can_manage:
+            return Reply(REFUSAL, ok=False, private=True)
+        try:
+            return await self._run(command, channel, user)
+        except (BotError, DigestsError) as exc:
+            return Reply(str(exc), ok=False, private=True)
+
+    async def _run(self, command: cmd.Command, channel: ChannelRef, user: UserRef) -> Reply:
+        match command:
+            case cmd.Subscribe():
+                return await self.subscribe(command, channel, user)
+            case cmd.Unsubscribe(region):
+                return await self.unsubscribe(region, channel)
+            case cmd.ListSubscriptions():
+                return await self.list_subscriptions(channel)
+            case cmd.Regions():
+                return Reply(self.regions_text(), private=True)
+            case cmd.Now(region):
+                return await self.now(region, channel)
+            case cmd.Summary(target):
+                return await summary_reply(self.app, target, now=self.clock())
+            case _:
+                return Reply(cmd.USAGE, private=True)
+
+    def region(self, name: str) -> RegionSettings | str:
+        """The region, or an error text naming the valid ones, closest first."""
+        names = [r.name for r in self.settings.regions]
+        if name in names:
+            return self.settings.region(name)
+        return f"There is no region {name!r}. Regions: {closest(name, names)}."
+
+    async def subscribe(self, command: cmd.Subscribe, channel: ChannelRef, user: UserRef) -> Reply:
+        region = self.region(command.region)
+        if isinstance(region, str):
+            return Reply(region, ok=False, private=True)
+        timezone = command.timezone or region.timezone
+        try:
+            check_timezone(timezone)
+        except ValueError as exc:
+            return Reply(f"{exc}.", ok=False, private=True)
+        topics = self._topics(region, command.topics)
+        if isinstance(topics, str):
+            return Reply(topics, ok=False, private=True)
+        sub, created = await self.app.subscriptions.upsert(
+            platform=channel.platform, workspace_id=channel.workspace_id, channel_id=channel.channel_id,
+            region=region.name, delivery_time=command.time or DEFAULT_TIME, timezone=timezone, topics=topics,
+            keywords=command.keywords, user_id=user.user_id, now=self.clock())
+        done = (f"Subscribed this channel to the {region.title} digest." if created
+                else f"Updated this channel's {region.title} digest.")
+        return Reply(f"{done} {self._describe(sub)}")
+
+    def _topics(self, region: RegionSettings, wanted: Sequence[str] | None) -> tuple[str, ...] | str | None:
+        if wanted is None:
+            return None
+        labels = [t.label for t in taxonomy(region)] + [region.other_topic]
+        by_lower = {label.lower(): label for label in labels}
+        unknown = [t for t in wanted if t.lower() not in by_lower]
+        if unknown:
+            return f"Unknown topic {unknown[0]!r}. Topics of {region.name}: {closest(unknown[0], labels)}."
+        return tuple(by_lower[t.lower()] for t in wanted)
+
+    def _describe(self, sub: Subscription) -> str:
+        due = next_delivery(sub, self.clock())
+        when = f"every day at {sub.delivery_time} {sub.timezone}"
+        if due is not None:
+            when += f" (next: {due:%a %d %b %H:%M})"
+        topics = ", ".join(sub.topics) if sub.topics else "all topics"
+        keywords = f"; keywords: {', '.join(sub.keywords)}" if sub.keywords else ""
+        paused = f" Paused: {sub.pause_reason}." if sub.paused_at else ""
+        return f"Delivered {when}; {topics}{keywords}.{paused}"
+
+    async def unsubscribe(self, region: str | None, channel: ChannelRef) -> Reply:
+        removed = await self.app.subscriptions.remove(platform=channel.platform, workspace_id=channel.workspace_id,
+                                                      channel_id=channel.channel_id, region=region)
+        if not removed:
+            what = f"to {region!r}" if region else "to any region"
+            return Reply(f"This channel is not subscribed {what}. See `digest list`.", ok=False, private=True)
+        return Reply(f"Unsubscribed this channel from: {', '.join(removed)}.")
+
+    async def list_subscriptions(self, channel: ChannelRef) -> Reply:
+        subs = await self.app.subscriptions.for_channel(platform=channel.platform,
+                                                        workspace_id=channel.workspace_id,
+                                                        channel_id=channel.channel_id)
+        if not subs:
+            return Reply("This channel has no digest yet. Try `digest subscribe REGION` (see `digest regions`).",
+                         private=True)
+        lines = [f"• {s.region}: {self._describe(s)}" for s in subs]
+        return Reply("This channel's digests:\n" + "\n".join(lines), private=True)
+
+    def regions_text(self) -> str:
+        """Every region with its timezone, feeds and topics."""
+        lines = []
+        for region in self.settings.regions:
+            topics = ", ".join(t.label for t in taxonomy(region))
+            lines.append(f"• {region.name}: {region.title} ({region.timezone}, {len(region.feeds)} feeds). "
+                         f"Topics: {topics}, {region.other_topic}.")
+        return "Regions:\n" + "\n".join(lines)
+
+    async def now(self, region_name: str | None, channel: ChannelRef) -> Reply:
+        subs = await self.app.subscriptions.for_channel(platform=channel.platform,
+                                                        workspace_id=channel.workspace_id,
+                                                        channel_id=channel.channel_id)
+        name = region_name or (subs[0].region if subs else self.settings.regions[0].name)
+        region = self.region(name)
+        if isinstance(region, str):
+            return Reply(region, ok=False, private=True)
+        sub = next((s for s in subs if s.region == region.name), None)
+        digest = await self.app.build_digest(region.name, now=self.clock(), topics=sub.topics if sub else None,
+                                             keywords=sub.keywords if sub else ())
+        return Reply(f"Here is the {region.title} digest (on request; not counted as the daily one).",
+                     digest=digest)

@@ -1,0 +1,71 @@
+"""The `summary TARGET` command: a URL (through the fetch guard) or words matching a recent story."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.app import App, summary_config
+from bot.core.ports import Reply
+from digests.extract import extract_article
+from digests.models import ArticleDoc, SourceRef, Story
+from digests.pipeline import summary_key
+from digests.stories import group_stories, merge_summary, story_id
+from digests.summarize import summarize
+
+SEARCH_DAYS = 3
+
+
+async def summary_reply(app: App, target: str, *, now: datetime) -> Reply:
+    """Summarise ``target``: fetched and extracted when it is a URL, else the best matching recent story."""
+    if target.startswith(("http://", "https://")):
+        return await _url_summary(app, target)
+    return await _story_summary(app, target, now=now)
+
+
+async def _url_summary(app: App, url: str) -> Reply:
+    page = await app.fetcher.fetch(url, guarded=True)  # a user's URL: public addresses only, every hop
+    article = await app.run_cpu(extract_article, page.body, url=page.final_url)
+    if article is None:
+        return Reply(f"I could not find article text at {url} (a paywall or a script-only page?).", ok=False)
+    summary = await app.run_cpu(summarize, article.text, language=article.language,
+                                config=summary_config(app.settings))
+    title = article.title or url
+    source = SourceRef(name=_host(page.final_url), url=url, title=title)
+    return _reply(Story(id=story_id([url]), title=title, summary=summary.sentences, sources=(source,), topic="",
+                        language=summary.language, published=article.published))
+
+
+async def _story_summary(app: App, words: str, *, now: datetime) -> Reply:
+    await app.summarize_pending(now=now, days=SEARCH_DAYS)
+    config, since = summary_config(app.settings), now - timedelta(days=SEARCH_DAYS)
+    found = await app.store.search(words=words, since=since, limit=1, config=summary_key(config))
+    if not found:
+        return Reply(f"No story matches {words!r} in the last {SEARCH_DAYS} days.", ok=False)
+    # The best match's story: the articles of the same event among everything recent, not only the matches.
+    urls = [f.url for r in app.settings.regions for f in r.feeds]
+    recent = await app.store.recent_articles(feed_urls=urls, since=since, until=now + timedelta(minutes=1),
+                                             config=summary_key(config))
+    story = await app.run_cpu(story_of, found[0], recent)
+    sentences = merge_summary([d.summary for d in story if d.summary], max_sentences=config.sentences,
+                              max_chars=config.max_chars)
+    sources = tuple({d.source: SourceRef(name=d.source, url=d.url, title=d.title) for d in story}.values())
+    lead = story[0]
+    return _reply(Story(id=story_id([d.url for d in story]), title=lead.title, summary=sentences, sources=sources,
+                        topic="", language=lead.language, published=lead.published,
+                        article_ids=tuple(d.id for d in story)))
+
+
+def story_of(match: ArticleDoc, recent: list[ArticleDoc]) -> list[ArticleDoc]:
+    """The articles of ``match``'s story among ``recent``, ``match`` first."""
+    docs = [match, *(d for d in recent if d.id != match.id)]
+    group = next(g for g in group_stories(docs) if 0 in g)
+    return [docs[i] for i in sorted(group)]
+
+
+def _host(url: str) -> str:
+    return url.split("/")[2] if url.count("/") >= 2 else url
+
+
+def _reply(story: Story) -> Reply:
+    outlets = "1 outlet" if len(story.sources) == 1 else f"{len(story.sources)} outlets"
+    return Reply(f"Summary ({outlets}):", story=story)

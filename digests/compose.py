@@ -1,0 +1,81 @@
+"""Composing a digest: articles -> stories -> topics, filtered and ordered, as a platform-neutral value."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+
+from digests.models import ArticleDoc, Digest, SourceRef, Story, TopicGroup
+from digests.stories import group_stories, merge_summary, story_id
+from digests.topics import DEFAULT_TAXONOMY, FALLBACK_TOPIC, TopicSpec, assign_topics, matches_filters
+
+_OLDEST = datetime.min.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class DigestSpec:
+    """What one digest covers and how much of it to show."""
+
+    region: str
+    title: str
+    start: datetime
+    end: datetime
+    topics: Collection[str] | None = None  # None: every topic
+    keywords: Sequence[str] = ()
+    taxonomy: Sequence[TopicSpec] = field(default_factory=lambda: list(DEFAULT_TAXONOMY))
+    fallback_topic: str = FALLBACK_TOPIC
+    max_sentences: int = 3
+    max_chars: int = 600
+    max_stories: int | None = None
+
+
+def compose_digest(docs: Sequence[ArticleDoc], spec: DigestSpec, *, now: datetime,
+                   notes: Sequence[str] = ()) -> Digest:
+    """Group ``docs`` into stories under topics, keep what the spec asks for, most important first."""
+    stories = [_story(docs, group, spec) for group in group_stories(docs)]
+    labels = assign_topics([_topic_text(s) for s in stories], spec.taxonomy, fallback=spec.fallback_topic)
+    kept = [
+        replace(story, topic=label) for story, label in zip(stories, labels, strict=True)
+        if matches_filters(_topic_text(story), topics=spec.topics, story_topic=label, keywords=spec.keywords)
+    ]
+    kept.sort(key=importance, reverse=True)
+    if spec.max_stories is not None:
+        kept = kept[:spec.max_stories]
+    return Digest(region=spec.region, title=spec.title, window_start=spec.start, window_end=spec.end,
+                  generated_at=now, topics=_by_topic(kept, spec.fallback_topic), notes=tuple(notes))
+
+
+def importance(story: Story) -> tuple[int, datetime]:
+    """More outlets first, then the most recent."""
+    return len(story.sources), story.published or _OLDEST
+
+
+def _story(docs: Sequence[ArticleDoc], group: Sequence[int], spec: DigestSpec) -> Story:
+    # The first report leads: its headline and summary order, then what the others add.
+    members = sorted((docs[i] for i in group), key=lambda d: (d.published or _OLDEST, d.id))
+    lead = members[0]
+    sources: dict[str, SourceRef] = {}
+    for doc in members:
+        sources.setdefault(doc.source, SourceRef(name=doc.source, url=doc.url, title=doc.title))
+    summary = merge_summary([d.summary for d in members if d.summary],
+                            max_sentences=spec.max_sentences, max_chars=spec.max_chars)
+    return Story(id=story_id([d.url for d in members]), title=lead.title, summary=summary,
+                 sources=tuple(sources.values()), topic="", language=lead.language,
+                 published=max((d.published for d in members if d.published), default=None),
+                 article_ids=tuple(d.id for d in members))
+
+
+def _topic_text(story: Story) -> str:
+    return " ".join((story.title, *story.summary))
+
+
+def _by_topic(stories: Sequence[Story], fallback: str) -> tuple[TopicGroup, ...]:
+    groups: dict[str, list[Story]] = {}
+    for story in stories:
+        groups.setdefault(story.topic, []).append(story)
+    topics = [TopicGroup(label=label, stories=tuple(members), weight=float(sum(len(s.sources) for s in members)))
+              for label, members in groups.items()]
+    # Heaviest topic first; the catch-all group always last.
+    topics.sort(key=lambda t: (t.label != fallback, t.weight), reverse=True)
+    return tuple(topics)

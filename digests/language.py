@@ -1,0 +1,51 @@
+"""Language identification (py3langid) and the languages the summariser handles natively."""
+
+from __future__ import annotations
+
+import functools
+
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+# Languages with a sentence splitter (sentencex), a maintained stop-word list (stopwordsiso) and, where one
+# exists, a Snowball stemmer: ranking works there. Bengali, Hindi and Urdu have stop words but no stemmer.
+# Other languages get a lead-sentences summary.
+SUPPORTED = frozenset(
+    {"en", "bn", "hi", "ur"} | {"da", "de", "es", "fi", "fr", "hu", "it", "nl", "no", "pt", "ro", "ru", "sv"}
+)
+
+# Detection only picks languages with an ISO 639-1 code that news is written in; classical and
+# constructed languages (Latin, Sanskrit, Esperanto, Volapük) are mostly false hits on short text.
+_NOT_NEWS_LANGUAGES = frozenset({"eo", "la", "sa", "vo"})
+# Below this the detector is guessing (its probabilities are length-calibrated by py3langid).
+_MIN_CONFIDENCE = 0.5
+# A declared <html lang> wins unless the detector is at least this sure it is wrong: CMS templates
+# often keep lang="en" on pages written in Bengali, Hindi, Urdu...
+_OVERRIDE_CONFIDENCE = 0.95
+_DETECT_CHARS = 2000
+
+
+def choose_language(declared: str | None, text: str) -> str | None:
+    """ISO 639-1 language of ``text``: the declared one unless detection confidently disagrees."""
+    detected, confidence = detect_language(text)
+    if declared is None:
+        return detected if confidence >= _MIN_CONFIDENCE else None
+    if detected is not None and detected != declared and confidence >= _OVERRIDE_CONFIDENCE:
+        return detected
+    return declared
+
+
+def detect_language(text: str) -> tuple[str | None, float]:
+    """Most likely ISO 639-1 language of ``text`` and the detector's probability for it."""
+    if not text.strip():
+        return None, 0.0
+    # The opening paragraphs settle the language; scoring a whole long article only costs time.
+    language, confidence = _identifier().classify(text[:_DETECT_CHARS])
+    return str(language), float(confidence)
+
+
+@functools.cache
+def _identifier() -> LanguageIdentifier:
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    wanted = [code for code in identifier.labels if len(code) == 2 and code not in _NOT_NEWS_LANGUAGES]
+    identifier.set_languages(wanted)
+    return identifier

@@ -1,0 +1,87 @@
+"""Platform-neutral renderings of a digest: Markdown and JSON (schema in the README)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from digests.models import Digest, Story
+
+SCHEMA_VERSION = 1
+_MD_SPECIAL = frozenset("\\`*_[]<>#|~")
+
+
+def window_text(digest: Digest) -> str:
+    """The digest's window, e.g. "24 Nov 08:00 – 25 Nov 08:00 UTC"."""
+    start, end = digest.window_start, digest.window_end
+    return f"{start:%d %b %H:%M} – {end:%d %b %H:%M} {end.tzname() or ''}".strip()
+
+
+def empty_text(digest: Digest) -> str:
+    """What an empty day says, rather than silence."""
+    return f"No new stories for {digest.title} ({window_text(digest)})."
+
+
+def to_markdown(digest: Digest) -> str:
+    """The digest as CommonMark: a heading per topic, a bullet per story with its sources as links."""
+    lines = [f"# {_md(digest.title)} news digest", "", f"_{window_text(digest)}_", ""]
+    if digest.empty:
+        lines += [empty_text(digest), ""]
+    for group in digest.topics:
+        lines += [f"## {_md(group.label)}", ""]
+        for story in group.stories:
+            lines += [_story_markdown(story), ""]
+    lines += [f"> {_md(note)}" for note in digest.notes]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _story_markdown(story: Story) -> str:
+    sources = ", ".join(f"[{_md(s.name)}](<{s.url}>)" for s in story.sources)
+    summary = " ".join(story.summary)
+    body = f"\n  {_md(summary)}" if summary else ""
+    return f"- **{_md(story.title)}**{body}\n  Sources: {sources}"
+
+
+def _md(text: str) -> str:
+    """Escape Markdown in text taken from articles, so it cannot inject links, markup or list items."""
+    escaped = "".join(f"\\{c}" if c in _MD_SPECIAL else c for c in " ".join(text.split()))
+    return f"\\{escaped}" if escaped[:1] in ("-", "+") else escaped
+
+
+def to_dict(digest: Digest) -> dict[str, Any]:
+    """The digest as plain JSON-ready data (see the README for the schema)."""
+    return {
+        "schema": SCHEMA_VERSION,
+        "region": digest.region,
+        "title": digest.title,
+        "window": {"start": _iso(digest.window_start), "end": _iso(digest.window_end)},
+        "generated_at": _iso(digest.generated_at),
+        "story_count": len(digest.stories),
+        "topics": [
+            {"label": g.label, "weight": g.weight, "stories": [_story_dict(s) for s in g.stories]}
+            for g in digest.topics
+        ],
+        "notes": list(digest.notes),
+    }
+
+
+def _story_dict(story: Story) -> dict[str, Any]:
+    return {
+        "id": story.id,
+        "title": story.title,
+        "summary": list(story.summary),
+        "language": story.language,
+        "published": _iso(story.published) if story.published else None,
+        "topic": story.topic,
+        "sources": [{"name": s.name, "url": s.url, "title": s.title} for s in story.sources],
+    }
+
+
+def _iso(when: datetime) -> str:
+    return when.isoformat()
+
+
+def to_json(digest: Digest) -> str:
+    """The digest as pretty-printed JSON (UTF-8 text, not ASCII-escaped)."""
+    return json.dumps(to_dict(digest), ensure_ascii=False, indent=2)

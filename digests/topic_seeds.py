@@ -1,0 +1,141 @@
+"""Seed words of the built-in topics, in English, Bengali, Hindi and Urdu.
+
+Seeds only start the topic model off: it learns the rest of each topic's vocabulary from the stories of
+the window (see :func:`digests.topics.assign_topics`). A trailing ``*`` matches any word starting with
+the seed (inflections: ``elect*``, Bengali case endings); a seed of several words matches them in a row.
+Seeds are general news vocabulary, not tuned to any evaluation set.
+"""
+
+from __future__ import annotations
+
+
+def _seeds(*lines: str) -> tuple[str, ...]:
+    return tuple(seed.strip() for line in lines for seed in line.split(",") if seed.strip())
+
+
+# fmt: off
+SEEDS: dict[str, tuple[str, ...]] = {
+    "Politics": _seeds(
+        "election*, elector*, parliament*, minister*, ministry, government*, president*, party, parties, vote,"
+        "votes, voted, voter*, voting, campaign*, opposition, mp, mps, senat*, congress*, lawmaker*, legislat*,"
+        "cabinet, prime minister, poll, polls, referendum*, democra*, politic*, coalition*, constituen*,"
+        "diplomat*, manifesto*, governor*, mayor*, foreign policy",
+        "নির্বাচন*, সংসদ*, মন্ত্রী*, মন্ত্রণালয়*, সরকার*, প্রধানমন্ত্রী*, রাষ্ট্রপতি*, ভোট*, বিরোধী*,"
+        "রাজনীতি*, রাজনৈতিক*,"
+        "আওয়ামী*, বিএনপি*, নেতা*, এমপি*, দলীয়*",
+        "चुनाव*, संसद*, मंत्री*, सरकार*, प्रधानमंत्री*, राष्ट्रपति*, पार्टी*, वोट*, मतदान*, विपक्ष*, राजनीति*,"
+        "राजनीतिक*,"
+        "भाजपा*, कांग्रेस*, सांसद*, विधायक*, विधानसभा*, लोकसभा*, नेता*",
+        "انتخاب*, پارلیمنٹ*, وزیر*, وزارت*, حکومت*, صدر*, پارٹی*, جماعت*, ووٹ*, اپوزیشن*, سیاست*, سیاسی*,"
+        "اسمبلی*, سینیٹ*",
+    ),
+    "Security": _seeds(
+        "police, policeman, policemen, military, army, armed, troops, soldier*, attack*, terror*, militant*,"
+        "bomb, bombs, bombing*, bomber*, bombed, blast*, explosion*, gunmen, gunman, gunfire, shot dead,"
+        "arrest*, crime*, criminal*, murder*, violence,"
+        "violent, war, wars, insurgen*, rebel*, weapon*, missile*, defence, defense, security forces,"
+        "national security, hostage*, kidnap*, extremis*, ceasefire, airstrike*, clash*, riot*, smuggl*,"
+        "trafficking, jail*, prison*, sentenced, convicted",
+        "পুলিশ*, সেনা*, হামলা*, সন্ত্রাস*, জঙ্গি*, গ্রেপ্তার*, গ্রেফতার*, হত্যা*, খুন*, বিস্ফোরণ*, অপরাধ*,"
+        "নিরাপত্তা*, যুদ্ধ*,"
+        "র‍্যাব*, আদালত*, কারাগার*",
+        "पुलिस*, सेना*, हमला*, हमले*, आतंक*, गिरफ्तार*, गिरफ़्तार*, हत्या*, विस्फोट*, अपराध*, सुरक्षा*,"
+        "युद्ध*, जवान*,"
+        "मुठभेड़*, नक्सल*, अदालत*, जेल*",
+        "پولیس*, فوج*, حملہ*, حملے*, دہشت*, گرفتار*, قتل*, دھماکہ*, دھماکے*, جرم*, جرائم*, سیکیورٹی*, جنگ,"
+        "جنگی, جنگوں, عسکریت*,"
+        "عدالت*, جیل*",
+    ),
+    "Economy": _seeds(
+        "econom*, market*, stock, stocks, stock market*, shares, shareholder*, investor*, investment*,"
+        "invested, investing,"
+        "inflation, banking, banker*, central bank*, commercial bank*, world bank, bank loan*,"
+        "interest rate*, profit*, revenue*, sales, company, companies, firm, firms, corporat*, trade, trading,"
+        "export*,"
+        "import, imports, imported, importer*, gdp, growth, tax, taxes, taxation, budget*, price*, oil,"
+        "currency, dollar*, euro, rupee*,"
+        "taka, business*, industr*, earnings, debt*, loan*, deficit*, unemploy*, jobs, wage*, merger*,"
+        "acquisition*, bankrupt*, retail*, consumer*, recession, fiscal, monetary, tariff*, finance, financial,"
+        "subsid*, fuel price*, imf",
+        "অর্থনীতি*, অর্থনৈতিক*, বাজার*, ব্যাংক*, শেয়ার*, মূল্যস্ফীতি*, রপ্তানি*, আমদানি*, বাণিজ্য*,"
+        "বিনিয়োগ*, বাজেট*,"
+        "দাম*, টাকা*, ডলার*, ব্যবসা*, রাজস্ব*, মুনাফা*, কারখানা*, প্রবৃদ্ধি*",
+        "अर्थव्यवस्था*, आर्थिक*, बाजार*, बाज़ार*, बैंक*, शेयर*, महंगाई*, निर्यात*, आयात*, व्यापार*, निवेश*, बजट*,"
+        "कीमत*, क़ीमत*, रुपये*, रुपया*, कंपनी*, कंपनियों*, मुनाफा*, जीडीपी*, उद्योग*, कारोबार*, सेंसेक्स*",
+        "معیشت*, معاشی*, اقتصاد*, مارکیٹ*, بینک*, حصص*, مہنگائی*, برآمد*, درآمد*, تجارت*, سرمایہ*, بجٹ*, قیمت*,"
+        "روپے*, روپیہ*, کمپنی*, منافع*, ٹیکس*, اسٹاک*",
+    ),
+    "Sport": _seeds(
+        "match, matches, tournament*, championship*, world cup, cup, league*, goal, goals, goalkeeper*,"
+        "football*, soccer, cricket*, tennis, olympic*, player, players, coach*, wicket*, innings, batsman, batsmen,"
+        "bowler*, striker*, midfield*, rugby, athlet*, medal*, stadium*, fifa, uefa, captain*, squad*,"
+        "grand slam, semi final*, quarter final*, sprint*, marathon*, golf*, boxing, boxer*, hockey,"
+        "badminton, kabaddi, sport, sports, sporting, fixture*, referee*, scored, test match, odi, ipl",
+        "ক্রিকেট*, ফুটবল*, ম্যাচ*, টুর্নামেন্ট*, খেলা*, খেলোয়াড়*, গোল, গোলে, গোলের, উইকেট*, বিশ্বকাপ*,"
+        "অধিনায়ক*, কোচ*,"
+        "সিরিজ*, হকি*, অলিম্পিক*, ব্যাটার*, বোলার*, সেঞ্চুরি*",
+        "क्रिकेट*, फुटबॉल*, मैच*, टूर्नामेंट*, खेल*, खिलाड़ी*, गोल, विकेट*, विश्व कप, कप्तान*, कोच*, हॉकी*, ओलंपिक*,"
+        "पदक*, शतक*, बल्लेबाज*, गेंदबाज*",
+        "کرکٹ*, فٹبال*, میچ*, ٹورنامنٹ*, کھیل*, کھلاڑی*, گول, وکٹ*, رنز*, ورلڈ کپ, کپتان*, ہاکی*, اولمپک*, تمغہ*,"
+        "سنچری*",
+    ),
+    "Technology": _seeds(
+        "technolog*, tech, software, internet, online, digital, computer*, computing, smartphone*, phone*,"
+        "mobile*, app, apps, device*, gadget*, cyber*, hacker*, hacking, artificial intelligence, ai, robot*,"
+        "chip*, semiconductor*, broadband, website*, web, google, microsoft, facebook, telecom*, satellite*,"
+        "startup*, innovat*, video game*, gaming, gamer*, games console*, laptop*, programmer*, download*,"
+        "spam, browser*, search engine*, wireless, blog*, algorithm*",
+        "প্রযুক্তি*, ইন্টারনেট*, মোবাইল*, স্মার্টফোন*, কম্পিউটার*, সফটওয়্যার*, ডিজিটাল*, অ্যাপ*, সাইবার*,"
+        "কৃত্রিম বুদ্ধিমত্তা*,"
+        "তথ্যপ্রযুক্তি*, ওয়েবসাইট*, ফেসবুক*, স্যাটেলাইট*, উদ্ভাবন*",
+        "तकनीक*, प्रौद्योगिकी*, इंटरनेट*, मोबाइल*, स्मार्टफोन*, कंप्यूटर*, सॉफ्टवेयर*, डिजिटल*, ऐप*, साइबर*,"
+        "आर्टिफिशियल इंटेलिजेंस, कृत्रिम बुद्धिमत्ता, वेबसाइट*, उपग्रह*, इसरो*, स्टार्टअप*",
+        "ٹیکنالوجی*, انٹرنیٹ*, موبائل*, اسمارٹ فون*, کمپیوٹر*, سافٹ ویئر*, ڈیجیٹل*, ایپ*, سائبر*, مصنوعی ذہانت,"
+        "ویب سائٹ*, سیٹلائٹ*",
+    ),
+    "Health": _seeds(
+        "health*, hospital*, doctor*, patient*, disease*, vaccin*, medic*, cancer*, covid*, coronavirus,"
+        "dengue, malaria, cholera, tuberculosis, hiv, outbreak*, nurse*, treatment*, clinic*, infection*,"
+        "infect*, pandemic*, epidemic*, mental health, obesity, diabetes, surgeon*, surgery, public health, nhs,"
+        "healthcare, symptom*, pharmac*, illness*, mortality, maternal, nutrition, malnutrition",
+        "স্বাস্থ্য*, হাসপাতাল*, চিকিৎসা*, চিকিৎসক*, রোগ*, রোগী*, ডেঙ্গু*, করোনা*, টিকা*, ভাইরাস*, ক্যান্সার*,"
+        "ওষুধ*, ডাক্তার*,"
+        "সংক্রমণ*, মহামারি*",
+        "स्वास्थ्य*, अस्पताल*, इलाज*, डॉक्टर*, बीमारी*, रोग*, मरीज*, मरीज़*, वैक्सीन*, टीका*, टीके*, वायरस*,"
+        "कैंसर*, दवा*,"
+        "संक्रमण*, महामारी*, डेंगू*, कोरोना*",
+        "صحت*, ہسپتال*, اسپتال*, علاج*, ڈاکٹر*, بیماری*, بیماریوں*, مریض*, ویکسین*, وائرس*, کینسر*, دوا*, ادویات*,"
+        "انفیکشن*, وبا*, ڈینگی*, کورونا*, پولیو*",
+    ),
+    "Environment": _seeds(
+        "climate*, environment*, pollution, pollut*, emission*, carbon, flood*, cyclone*, storm*, weather, rain,"
+        "rains, rainfall, monsoon*, drought*, wildlife, forest*, deforestation, temperature*, heatwave*, heat wave*,"
+        "earthquake*, landslides, tsunami*, renewable*, solar, wind power, conservation, species,"
+        "biodiversity, air quality, plastic*, recycl*, global warming, greenhouse gas*, glacier*, sea level*,"
+        "ecolog*, endangered, habitat*, wetland*, coastal, erosion",
+        "জলবায়ু*, পরিবেশ*, বন্যা*, ঘূর্ণিঝড়*, দূষণ*, বৃষ্টি*, খরা*, নদী*, তাপমাত্রা*, ভূমিকম্প*, কার্বন*, নিঃসরণ*,"
+        "আবহাওয়া*, ভূমিধস*, জলোচ্ছ্বাস*",
+        "जलवायु*, पर्यावरण*, बाढ़*, चक्रवात*, तूफान*, तूफ़ान*, प्रदूषण*, बारिश*, वर्षा*, सूखा*, नदी*, जंगल*, तापमान*,"
+        "भूकंप*, कार्बन*, उत्सर्जन*, मौसम*, भूस्खलन*",
+        "موسمیاتی*, ماحولیات*, ماحول*, سیلاب*, طوفان*, آلودگی*, بارش*, خشک سالی, دریا*, جنگلات*, درجہ حرارت, زلزلہ*,"
+        "زلزلے*, کاربن*, اخراج*, موسم*",
+    ),
+    "Culture": _seeds(
+        "film*, movie*, music*, singer*, album*, actor*, actress*, festival*, art, arts, artist*, award*, oscar*,"
+        "cinema*, theatre*, theater*, book, books, novel*, author, authors, concert, concerts, song*,"
+        "television, tv, celebrit*,"
+        "museum*, heritage, danc*, poet*, literature, literary, box office, drama, dramas, comedy, comedian*,"
+        "documentar*, bollywood, hollywood, dhallywood, grammy, bafta*, exhibition*, painting*, sculpture*,"
+        "orchestra, orchestras, opera, fashion, pop star*, rapper*, premiere*, sitcom*",
+        "চলচ্চিত্র*, সিনেমা*, গান, গানে, গানের, সংগীত*, সঙ্গীত*, শিল্পী*, অভিনেতা*, অভিনেত্রী*, অভিনয়*,"
+        "নাটক*, উৎসব*, বই*,"
+        "উপন্যাস*, কবি*, সাহিত্য*, পুরস্কার*, চিত্রকলা*, জাদুঘর*, কনসার্ট*, বইমেলা*",
+        "फिल्म*, फ़िल्म*, सिनेमा*, गाना*, गाने*, गीत*, संगीत*, कलाकार*, अभिनेता*, अभिनेत्री*, अभिनय*, नाटक*,"
+        "त्योहार*,"
+        "महोत्सव*, किताब*, पुस्तक*, उपन्यास*, कवि*, साहित्य*, पुरस्कार*, कला, संग्रहालय*, बॉलीवुड*",
+        "فلم*, سینما*, گانا*, گانے*, گیت*, موسیقی*, گلوکار*, اداکار*, اداکارہ*, اداکاری*, ڈرامہ*, ڈرامے*,"
+        "تہوار*, کتاب*,"
+        "ناول*, شاعر*, شاعری*, ادب*, ایوارڈ*",
+    ),
+}
+# fmt: on

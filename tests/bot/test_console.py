@@ -1,0 +1,145 @@
+"""The core through the console harness: every command, every bad argument, permissions."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from bot.adapters.console import ConsoleAdapter
+from bot.app import App
+from bot.core.service import CoreService
+from bot.settings import load_settings
+from tests.fakes.stories import day_of_news
+from tests.fakes.webserver import WebServer
+
+NOW = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)  # 07:00 in Dhaka
+
+
+@pytest.fixture
+async def outlets() -> AsyncIterator[WebServer]:
+    async with WebServer() as server:
+        day_of_news(server, now=NOW)
+        yield server
+
+
+@pytest.fixture
+async def harness(outlets: WebServer, tmp_path: Path) -> AsyncIterator[ConsoleAdapter]:
+    path = tmp_path / "settings.toml"
+    path.write_text(f"""data_dir = "{tmp_path}"
+[collect]
+allow_private_links = true
+retries = 0
+workers = 0
+[[regions]]
+name = "south-asia"
+title = "South Asia"
+timezone = "Asia/Dhaka"
+languages = ["en"]
+feeds = [
+  {{ name = "Dhaka Daily", url = "{outlets.url('/dhaka-daily/feed')}" }},
+  {{ name = "Delta Times", url = "{outlets.url('/delta/feed')}" }},
+]
+[[regions]]
+name = "nepal"
+title = "Nepal"
+timezone = "Asia/Kathmandu"
+languages = ["en"]
+feeds = [{{ name = "Quiet", url = "{outlets.url('/quiet/feed')}" }}]
+""")
+    settings = load_settings(str(path), {})
+    async with App(settings) as app:
+        await app.collector().collect([])  # nothing yet; feeds are read by the tests that need them
+        yield ConsoleAdapter(CoreService(app, clock=lambda: NOW), settings, output=Console(file=io.StringIO()))
+
+
+async def collect(harness: ConsoleAdapter) -> None:
+    from bot.app import feed_sources
+
+    app = harness.service.app
+    await app.collector().collect(feed_sources(app.settings, "south-asia"))
+
+
+async def test_help_and_regions(harness: ConsoleAdapter) -> None:
+    assert "digest subscribe REGION" in await harness.command("digest help")
+    assert "digest subscribe REGION" in await harness.command("digest")
+    regions = await harness.command("digest regions")
+    assert "south-asia: South Asia (Asia/Dhaka, 2 feeds)" in regions and "Topics: Politics" in regions
+
+
+async def test_subscribe_with_defaults_then_list_shows_next_delivery(harness: ConsoleAdapter) -> None:
+    reply = await harness.command("digest subscribe south-asia")
+    assert "Subscribed this channel to the South Asia digest" in reply
+    assert "every day at 08:00 Asia/Dhaka (next: Wed 25 Nov 08:00)" in reply
+    listing = await harness.command("digest list")
+    assert "south-asia: Delivered every day at 08:00 Asia/Dhaka" in listing
+
+
+async def test_resubscribing_updates_time_timezone_topics_keywords(harness: ConsoleAdapter) -> None:
+    await harness.command("digest subscribe south-asia")
+    reply = await harness.command('digest subscribe south-asia 6:30 Asia/Kolkata topics=sport,economy '
+                                  'keywords="cancer ward, rupee"')
+    assert "Updated this channel's South Asia digest" in reply
+    assert "06:30 Asia/Kolkata (next: Wed 25 Nov 06:30); Sport, Economy; keywords: cancer ward, rupee" in reply
+    assert (await harness.command("digest list")).count("Delivered") == 1
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("digest subscribe south-asa", "There is no region 'south-asa'. Regions: south-asia, nepal"),
+    ("digest subscribe south-asia 25:00", "'25:00' is not a time; use 24-hour HH:MM"),
+    ("digest subscribe south-asia 08:00 Asia/Dhakka", "'Asia/Dhakka' is not a timezone; did you mean 'Asia/Dhaka'"),
+    ("digest subscribe south-asia topics=sprot", "Unknown topic 'sprot'. Topics of south-asia: Sport"),
+    ("digest subscribe", "needs a region"),
+    ('digest subscribe south-asia keywords="unclosed', "close your quotes"),
+    ("digest subscribe south-asia 08:00 Asia/Dhaka extra", "unexpected 'extra'"),
+    ("digest list now", "takes no arguments"),
+    ("digest unsubscribe a b", "at most one region"),
+    ("digest frobnicate", "unknown digest command 'frobnicate'"),
+    ("weather today", "unknown command 'weather'"),
+    ("summary", "needs a URL or some words"),
+])
+async def test_bad_arguments_get_clear_replies(harness: ConsoleAdapter, line: str, expected: str) -> None:
+    assert expected in await harness.command(line)
+
+
+async def test_unsubscribe_one_and_all(harness: ConsoleAdapter) -> None:
+    await harness.command("digest subscribe south-asia")
+    await harness.command("digest subscribe nepal 07:00")
+    assert "Unsubscribed this channel from: nepal" in await harness.command("digest unsubscribe nepal")
+    assert "is not subscribed to 'nepal'" in await harness.command("digest unsubscribe nepal")
+    assert "from: south-asia" in await harness.command("digest unsubscribe")
+    assert "no digest yet" in await harness.command("digest list")
+
+
+async def test_only_managers_change_subscriptions_reading_is_open(harness: ConsoleAdapter) -> None:
+    for line in ("digest subscribe south-asia", "digest unsubscribe", "digest now"):
+        assert "Only people who can manage this channel" in await harness.command(line, can_manage=False)
+    assert "no digest yet" in await harness.command("digest list", can_manage=False)
+    assert "Regions:" in await harness.command("digest regions", can_manage=False)
+    assert "digest help" in await harness.command("digest help", can_manage=False)
+
+
+async def test_digest_now_posts_here_with_the_channel_filters(harness: ConsoleAdapter) -> None:
+    await collect(harness)
+    await harness.command("digest subscribe south-asia topics=sport")
+    out = await harness.command("digest now")
+    assert "not counted as the daily one" in out
+    (_, digest, _), = harness.posted
+    assert [s.title for s in digest.stories] == ["Sri Lanka beat Nepal to clinch T20 series"]
+    assert "Sri Lanka beat Nepal" in out
+
+
+async def test_summary_of_words_finds_the_story_with_its_sources(harness: ConsoleAdapter) -> None:
+    await collect(harness)
+    out = await harness.command("summary sylhet floods")
+    assert "Summary (2 outlets):" in out and "Dhaka Daily" in out and "Delta Times" in out
+    assert "No story matches 'volcano eruption'" in await harness.command("summary volcano eruption")
+
+
+async def test_summary_of_a_private_url_is_refused(harness: ConsoleAdapter, outlets: WebServer) -> None:
+    out = await harness.command(f"summary {outlets.url('/delta/kathmandu-cancer-ward')}")
+    assert "refused" in out and "loopback" in out

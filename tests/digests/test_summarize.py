@@ -1,0 +1,144 @@
+"""Extractive summaries: whole sentences, article order, budget, languages, fallbacks and time bounds."""
+
+from __future__ import annotations
+
+import random
+import string
+import time
+
+import pytest
+
+import digests.summarize as summarize_module
+from digests.models import Summary
+from digests.summarize import ALGORITHMS, ELLIPSIS, SummaryConfig, summarize
+from digests.text import article_sentences
+from tests.digests.test_text import BOILERPLATE, LANGUAGES, article
+
+
+def assert_extractive(summary: Summary, text: str, language: str, config: SummaryConfig) -> None:
+    """Whole sentences of the cleaned source, in article order, within the budget, no page furniture."""
+    source = article_sentences(text, language)
+    assert 1 <= len(summary.sentences) <= config.sentences
+    positions = [source.index(sentence) for sentence in summary.sentences]
+    assert positions == sorted(set(positions))
+    assert len(summary.text) <= config.max_chars
+    assert not any(marker in summary.text for marker in BOILERPLATE[language])
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("declared", [True, False])
+def test_default_summary(language: str, declared: bool) -> None:
+    text = article(language)
+    summary = summarize(text, language=language if declared else None)
+    assert summary.algorithm == "support"
+    assert summary.language == language
+    assert len(summary.sentences) == 3
+    assert_extractive(summary, text, language, SummaryConfig())
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
+def test_every_algorithm_in_every_language(language: str, algorithm: str) -> None:
+    config = SummaryConfig(algorithm=algorithm, sentences=2, max_chars=400)
+    summary = summarize(article(language), language=language, config=config)
+    assert summary.algorithm == algorithm
+    assert_extractive(summary, article(language), language, config)
+
+
+def test_lead_is_the_opening_sentences() -> None:
+    summary = summarize(article("en"), language="en", config=SummaryConfig(algorithm="lead"))
+    assert summary.sentences == tuple(article_sentences(article("en"), "en")[:3])
+
+
+def test_a_sentence_too_long_for_the_budget_gives_way_to_the_best_one_that_fits() -> None:
+    long = "The council met on Monday and " + "talked about the river and the rain and the roads, " * 6 + "again."
+    text = f"{long}\nThe river rose above the danger mark on Monday.\nThe council closed two roads by the river."
+    config = SummaryConfig(sentences=1, max_chars=120)
+    for algorithm in ("support", "lead", "textrank"):
+        summary = summarize(text, language="en", config=SummaryConfig(algorithm=algorithm, sentences=1, max_chars=120))
+        assert len(summary.sentences) == 1 and summary.sentences[0] != long
+        assert_extractive(summary, text, "en", config)
+
+
+def test_trimmed_lead_is_the_last_resort() -> None:
+    sentence = "The river " + "rose and rose " * 40 + "until it reached the town."
+    summary = summarize(sentence, language="en", config=SummaryConfig(max_chars=100))
+    (trimmed,) = summary.sentences
+    assert summary.algorithm == "lead"
+    assert len(trimmed) <= 100 and trimmed.endswith(ELLIPSIS)
+    head = trimmed.removesuffix(ELLIPSIS)
+    assert sentence.startswith(head) and sentence[len(head)] == " "  # cut at a word boundary
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("今天北京下了一场大雨，很多道路被淹没。市政府说明天会继续下雨！居民们很担心。", "zh"),
+        ("今天北京下了一场大雨，很多道路被淹没。市政府说明天会继续下雨！居民们很担心。", None),
+        (article("en"), "xx"),
+    ],
+)
+def test_unsupported_languages_get_the_lead(text: str, language: str | None) -> None:
+    summary = summarize(text, language=language)
+    assert summary.algorithm == "lead"
+    assert summary.sentences == tuple(article_sentences(text, summary.language)[:3])
+
+
+@pytest.mark.parametrize("text", ["", "   \n\n  ", "Share this\nAdvertisement\nFollow us", "\x00\x01\x02", "\ud800"])
+def test_no_text_gives_an_empty_summary(text: str) -> None:
+    summary = summarize(text, language=None)
+    assert summary.sentences == ()
+    assert summary.text == ""
+
+
+def _random_sentences(count: int, words: int) -> list[str]:
+    rng = random.Random(7)
+    vocabulary = ["".join(rng.choices(string.ascii_lowercase, k=rng.randint(3, 9))) for _ in range(3000)]
+    return [" ".join(rng.choices(vocabulary, k=words)).capitalize() + "." for _ in range(count)]
+
+
+PATHOLOGICAL = {
+    "5 MB of text": "\n".join(_random_sentences(25_000, 30)),
+    "50,000 sentences": " ".join(_random_sentences(50_000, 6)),
+    "one 200 KB sentence": " ".join(_random_sentences(1, 30_000))[:200_000] + ".",
+    "5 MB without a space": "x" * 5_000_000,
+    "a million newlines": "\n" * 1_000_000,
+    "100,000 brackets": "(" * 100_000 + " and then the text ends here.",
+}
+
+
+@pytest.mark.parametrize("algorithm", ["support", "kl"])  # the default and sumy's slowest
+@pytest.mark.parametrize("case", PATHOLOGICAL)
+def test_pathological_pages_return_in_time(case: str, algorithm: str) -> None:
+    config = SummaryConfig(algorithm=algorithm, timeout_s=1.0)
+    started = time.monotonic()
+    summary = summarize(PATHOLOGICAL[case], language="en", config=config)
+    assert time.monotonic() - started < 2 * config.timeout_s
+    assert len(summary.text) <= config.max_chars
+
+
+def test_past_the_deadline_the_lead_is_returned() -> None:
+    summary = summarize(article("bn"), language="bn", config=SummaryConfig(timeout_s=0.0))
+    assert summary.algorithm == "lead"
+    assert summary.sentences == tuple(article_sentences(article("bn"), "bn")[:3])
+
+
+def test_a_failing_ranking_falls_back_to_the_lead(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_: object) -> list[int]:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(summarize_module, "_support_order", broken)
+    summary = summarize(article("hi"), language="hi")
+    assert summary.algorithm == "lead"
+    assert_extractive(summary, article("hi"), "hi", SummaryConfig())
+
+
+def test_config_is_checked() -> None:
+    with pytest.raises(ValueError, match="unknown algorithm"):
+        SummaryConfig(algorithm="gpt")
+    with pytest.raises(ValueError, match="sentences"):
+        SummaryConfig(sentences=0)
+
+
+def test_summaries_are_deterministic() -> None:
+    assert summarize(article("ur"), language="ur") == summarize(article("ur"), language="ur")

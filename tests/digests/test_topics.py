@@ -1,0 +1,140 @@
+"""Topics: placing stories by what they say, and the channel filters on topics and keywords."""
+
+from __future__ import annotations
+
+import pytest
+
+from digests.topics import (
+    DEFAULT_TAXONOMY,
+    FALLBACK_TOPIC,
+    TopicSpec,
+    assign_topics,
+    matches_filters,
+    parse_keywords,
+)
+from tests.digests.news_fixtures import NONSENSE, TOPIC_STORIES, news_day
+
+
+def test_default_taxonomy_has_the_eight_topics_with_regional_seeds() -> None:
+    labels = [spec.label for spec in DEFAULT_TAXONOMY]
+    assert labels == ["Politics", "Security", "Economy", "Sport", "Technology", "Health", "Environment", "Culture"]
+    scripts = {"bn": ("\u0980", "\u09ff"), "hi": ("\u0900", "\u097f"), "ur": ("\u0600", "\u06ff")}
+    for spec in DEFAULT_TAXONOMY:
+        for low, high in scripts.values():
+            assert any(low <= seed[0] <= high for seed in spec.keywords), (spec.label, low)
+        assert any(seed.isascii() for seed in spec.keywords)
+
+
+def test_clear_stories_land_in_their_topic_in_english_bengali_and_hindi() -> None:
+    texts = [text for _, text in TOPIC_STORIES] + [NONSENSE]
+    expected = [label for label, _ in TOPIC_STORIES] + [FALLBACK_TOPIC]
+    assert assign_topics(texts, DEFAULT_TAXONOMY, fallback=FALLBACK_TOPIC) == expected
+
+
+@pytest.mark.parametrize(("label", "text"), TOPIC_STORIES)
+def test_a_clear_story_alone_lands_in_its_topic(label: str, text: str) -> None:
+    assert assign_topics([text], DEFAULT_TAXONOMY, fallback=FALLBACK_TOPIC) == [label]
+
+
+def test_a_day_of_news_is_placed_and_topics_without_stories_are_absent() -> None:
+    docs = news_day()
+    labels = assign_topics([f"{d.title}. {d.text}" for d in docs], DEFAULT_TAXONOMY, fallback="Misc")
+    by_id = {d.id: label for d, label in zip(docs, labels, strict=True)}
+    assert {by_id[i] for i in (3, 4, 5, 16, 17, 18, 19)} == {"Economy"}
+    assert {by_id[i] for i in (6, 7, 13, 14)} == {"Sport"}
+    assert {by_id[i] for i in (8, 9, 11, 12)} == {"Environment"}
+    assert by_id[15] == "Politics"
+    assert by_id[10] == "Misc"  # a library reopening matches no topic well
+    assert not {"Culture", "Technology", "Health"} & set(labels)
+    assert len(set(labels)) <= len(DEFAULT_TAXONOMY) + 1
+
+
+def test_nonsense_goes_to_the_fallback() -> None:
+    assert assign_topics([NONSENSE], DEFAULT_TAXONOMY, fallback="Other") == ["Other"]
+    assert assign_topics(["!!! 123 ...", ""], DEFAULT_TAXONOMY, fallback="Other") == ["Other", "Other"]
+    assert assign_topics(["Lorem ipsum dolor sit amet", NONSENSE, "Quux blarg"], fallback="Other") == ["Other"] * 3
+
+
+def test_a_single_weak_seed_word_is_not_enough() -> None:
+    text = "The city library reopened with a digital archive of old newspapers and new reading rooms."
+    assert assign_topics([text], DEFAULT_TAXONOMY, fallback="Other") == ["Other"]
+
+
+def test_empty_input_and_empty_taxonomy() -> None:
+    assert assign_topics([], DEFAULT_TAXONOMY, fallback="Other") == []
+    assert assign_topics(["Parliament passed the election bill."], [], fallback="Other") == ["Other"]
+
+
+def test_custom_taxonomy_with_stems_and_phrases() -> None:
+    taxonomy = [TopicSpec("Transport", ("train*", "railway*", "bus fare*", "metro rail")),
+                TopicSpec("Education", ("school*", "exam*", "universit*", "student*"))]
+    texts = ["Metro rail trains will run until midnight and railways add coaches; bus fares stay the same.",
+             "Schools reopen after the exams; university students return to classes.",
+             "Stock markets closed higher."]
+    assert assign_topics(texts, taxonomy, fallback="Other") == ["Transport", "Education", "Other"]
+
+
+def test_the_corpus_vocabulary_places_stories_with_few_seed_words() -> None:
+    # Sport stories teach that Abahani and Mohammedan are football clubs; the last story has no seed word.
+    sport = ["Abahani beat Mohammedan in the league at Bangabandhu stadium; the striker scored twice.",
+             "Mohammedan coach blames referee after Abahani defeat in the Dhaka derby match.",
+             "Abahani players celebrate the league title at Bangabandhu stadium with their fans.",
+             "Mohammedan sign a new goalkeeper before the return match against Abahani."]
+    last = "Abahani's Rakib Hasan netted twice against Mohammedan at Bangabandhu."
+    assert assign_topics([last], DEFAULT_TAXONOMY, fallback="Other") == ["Other"]
+    assert assign_topics([*sport, last], DEFAULT_TAXONOMY, fallback="Other") == ["Sport"] * 5
+
+
+# parse_keywords and matches_filters
+
+
+def test_parse_keywords_words_phrases_and_separators() -> None:
+    assert parse_keywords('"climate change" flood') == ["climate change", "flood"]
+    assert parse_keywords("flood, cyclone,  storm") == ["flood", "cyclone", "storm"]
+    assert parse_keywords("“Padma bridge” toll") == ["Padma bridge", "toll"]
+    assert parse_keywords('flood "open phrase') == ["flood", "open phrase"]
+    assert parse_keywords('Flood flood "  spaced   out  " ""') == ["Flood", "spaced out"]
+    assert parse_keywords("") == []
+
+
+def test_keywords_match_whole_words_case_insensitively() -> None:
+    text = "Climate Change made the FLOODS in Sylhet worse, experts said."
+    assert matches_filters(text, topics=None, story_topic="Environment", keywords=["climate change"])
+    assert matches_filters(text, topics=None, story_topic="Environment", keywords=["floods"])
+    assert not matches_filters(text, topics=None, story_topic="Environment", keywords=["flood"])
+    assert not matches_filters(text, topics=None, story_topic="Environment", keywords=["change made the floods in"
+                                                                                       " dhaka"])
+    assert matches_filters(text, topics=None, story_topic="Environment", keywords=["cricket", "sylhet"])
+
+
+def test_phrases_match_across_line_breaks_and_spaces() -> None:
+    assert matches_filters("the climate\n  change debate", topics=None, story_topic="x", keywords=["Climate change"])
+
+
+def test_regex_metacharacters_in_keywords_are_literal() -> None:
+    assert matches_filters("Jobs for C++ developers", topics=None, story_topic="x", keywords=["c++"])
+    assert not matches_filters("Jobs for C developers", topics=None, story_topic="x", keywords=["c++"])
+    assert matches_filters("A $5bn deal (approx.)", topics=None, story_topic="x", keywords=["$5bn"])
+    assert not matches_filters("U-S trade", topics=None, story_topic="x", keywords=["U.S"])
+    assert matches_filters("U.S trade", topics=None, story_topic="x", keywords=["U.S"])
+    assert not matches_filters("anything at all", topics=None, story_topic="x", keywords=[".*"])
+    assert not matches_filters("flood", topics=None, story_topic="x", keywords=["(flood"])
+    assert matches_filters("see (flood) here", topics=None, story_topic="x", keywords=["(flood)"])
+
+
+def test_unicode_words_and_case() -> None:
+    bn = "সিলেটে আকস্মিক বন্যায় ১২ জনের মৃত্যু, বন্যা পরিস্থিতি অবনতি"
+    assert matches_filters(bn, topics=None, story_topic="x", keywords=["বন্যা"])
+    assert not matches_filters("সিলেটে আকস্মিক বন্যায় মৃত্যু", topics=None, story_topic="x", keywords=["বন্যা"])
+    assert matches_filters("चुनाव आयोग ने तारीखों का ऐलान किया", topics=None, story_topic="x", keywords=["चुनाव आयोग"])
+    assert matches_filters("STRASSE gesperrt", topics=None, story_topic="x", keywords=["straße"])
+    assert matches_filters("Élection à Paris", topics=None, story_topic="x", keywords=["élection"])
+
+
+def test_topic_restriction() -> None:
+    text = "Bangladesh beat Zimbabwe"
+    assert matches_filters(text, topics=["sport", "Politics"], story_topic="Sport", keywords=[])
+    assert not matches_filters(text, topics=["Politics"], story_topic="Sport", keywords=[])
+    assert matches_filters(text, topics=None, story_topic="Sport", keywords=())
+    assert matches_filters(text, topics=[], story_topic="Sport", keywords=["  "])
+    assert not matches_filters(text, topics=["Sport"], story_topic="Sport", keywords=["India"])
