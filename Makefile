@@ -13,9 +13,9 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
-## Collect today's news on the built-in defaults (SQLite in ./data, South Asia region).
+## Run the bot on the built-in defaults: SQLite in ./data, the South Asia region, the console (no tokens set).
 run: $(BIN)/.installed
-	$(BIN)/khobor collect
+	$(BIN)/khobor run
 
 ## The whole test suite (PostgreSQL tests run too when KHOBOR_TEST_POSTGRES_URL is set).
 test: $(BIN)/.installed

@@ -17,7 +17,7 @@ from typing import Any
 
 from rich.console import Console
 
-from bot import views
+from bot import runtime, views
 from bot.adapters.console import ConsoleAdapter
 from bot.app import App, feed_sources, summary_config, taxonomy
 from bot.core.service import CoreService
@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     digest.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     digest.add_argument("--no-collect", action="store_true", help="use what is stored; read no feed")
     commands.add_parser("console", help="type bot commands (digest subscribe, summary, ...) in the terminal")
+    commands.add_parser("run", help="run the bot: Discord and/or Slack when their tokens are set, else the console")
     summarize = commands.add_parser("summarize", help="summarise a URL, a file, or - (standard input)")
     summarize.add_argument("target", metavar="TARGET", help="http(s) URL, file path (text or HTML), or -")
     summarize.add_argument("--sentences", type=positive_int, help="sentences in the summary")
@@ -142,11 +143,16 @@ async def cmd_console(args: argparse.Namespace, settings: Settings, console: Con
     return 0
 
 
+async def cmd_run(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    return await runtime.run(settings, console)
+
+
 HANDLERS: dict[str, Handler] = {
     "collect": cmd_collect,
     "feeds": cmd_feeds,
     "check-settings": cmd_check_settings,
     "console": cmd_console,
+    "run": cmd_run,
     "digest": cmd_digest,
     "summarize": cmd_summarize,
 }

@@ -89,6 +89,9 @@ class CoreService:
         region = self.region(command.region)
         if isinstance(region, str):
             return Reply(region, ok=False, private=True)
+        time = cmd.normalise_time(command.time or DEFAULT_TIME)
+        if time is None:  # adapters that build commands from options skip the parser's check
+            return Reply(f"{command.time!r} is not a time; use 24-hour HH:MM, e.g. 07:30", ok=False, private=True)
         timezone = command.timezone or region.timezone
         try:
             check_timezone(timezone)
@@ -99,7 +102,7 @@ class CoreService:
             return Reply(topics, ok=False, private=True)
         sub, created = await self.app.subscriptions.upsert(
             platform=channel.platform, workspace_id=channel.workspace_id, channel_id=channel.channel_id,
-            region=region.name, delivery_time=command.time or DEFAULT_TIME, timezone=timezone, topics=topics,
+            region=region.name, delivery_time=time, timezone=timezone, topics=topics,
             keywords=command.keywords, user_id=user.user_id, now=self.clock())
         done = (f"Subscribed this channel to the {region.title} digest." if created
                 else f"Updated this channel's {region.title} digest.")

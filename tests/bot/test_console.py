@@ -143,3 +143,11 @@ async def test_summary_of_words_finds_the_story_with_its_sources(harness: Consol
 async def test_summary_of_a_private_url_is_refused(harness: ConsoleAdapter, outlets: WebServer) -> None:
     out = await harness.command(f"summary {outlets.url('/delta/kathmandu-cancer-ward')}")
     assert "refused" in out and "loopback" in out
+
+
+async def test_the_core_checks_times_in_commands_built_from_options(harness: ConsoleAdapter) -> None:
+    from bot.core.commands import Subscribe
+
+    reply = await harness.service.execute(Subscribe(region="south-asia", time="25:99"), channel=harness.channel,
+                                          user=harness.user())
+    assert not reply.ok and "'25:99' is not a time" in reply.text

@@ -1,0 +1,249 @@
+"""Digests and replies as Discord messages, inside Discord's limits, with article text made harmless. No I/O.
+
+Article text (titles, summaries, outlet names) never pings, never links in disguise and never formats: see
+:func:`neutralise`. Every message keeps to Discord's limits (content 2,000; 10 embeds and 6,000 embed characters
+a message; title 256, description 4,096, field value 1,024). A story is never split across messages; overflow
+goes into more messages (the adapter posts them in a thread), never dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+import discord
+
+from bot.core.ports import Reply
+from digests.models import Digest, SourceRef, Story
+from digests.render import empty_text, window_text
+
+CONTENT_CHARS = 2000
+EMBEDS_PER_MESSAGE = 10
+EMBED_TOTAL_CHARS = 6000
+TITLE_CHARS = 256
+DESCRIPTION_CHARS = 4096
+FIELD_VALUE_CHARS = 1024
+FOOTER_CHARS = 2048
+SOURCE_NAME_CHARS = 80
+URL_CHARS = 512  # longer links are shown as plain names: a source field must hold several of them
+ELLIPSIS = "…"
+SHORTENED = "\n*Summary shortened; the full story is at the sources.*"
+PALETTE = (0x1F77B4, 0xFF7F0E, 0x2CA02C, 0xD62728, 0x9467BD, 0x8C564B, 0xE377C2, 0x17BECF, 0xBCBD22, 0x7F7F7F)
+
+_ZWSP = "\u200b"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_URL = re.compile(r"(https?://[^\s<>]+)", re.IGNORECASE)
+# Markdown: inline formatting, spoilers, code and masked links; quotes, headings and lists only open a line.
+_SPECIAL = re.compile(r"([\\*_~|`\[\]])")
+_LINE_OPENING = re.compile(r"^([-+>#])|^(\d+)(\.)")
+# <@id> <@!id> <@&id> <#id> </cmd:id> <t:123:R> <:emoji:id> <a:emoji:id> <id:guide>: a zero-width space defuses them.
+_MARKUP = re.compile(r"<(?=[@#/:!&]|[a-z]+:)", re.IGNORECASE)
+_MASS_MENTION = re.compile(r"@(?=everyone|here)", re.IGNORECASE)
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(slots=True)
+class DiscordMessage:
+    """One message to send: content, embeds, and whether only the asker sees it (interaction replies)."""
+
+    content: str = ""
+    embeds: list[discord.Embed] = field(default_factory=list)
+    ephemeral: bool = False
+    story_ids: tuple[str, ...] = ()  # the stories it carries, in order
+
+    @property
+    def embed_chars(self) -> int:
+        """Characters across all embeds, as Discord counts them against its 6,000."""
+        return sum(len(embed) for embed in self.embeds)
+
+
+def defuse(text: str) -> str:
+    """Mentions and markup made inert (``@everyone``, ``<@id>``, ``<#id>``, ``</cmd:id>``, ``<t:…>``, emoji),
+    formatting kept: for the core's own words, which may quote what a user typed."""
+    return _MASS_MENTION.sub("@" + _ZWSP, _MARKUP.sub("<" + _ZWSP, text))
+
+
+def neutralise(text: str) -> str:
+    """Article text made safe to show: one line, control characters gone, Markdown escaped (links left as
+    links), mentions and Discord markup defused, and no list or heading at its start."""
+    line = defuse(" ".join(_CONTROL.sub(" ", text).split()))
+    parts = _URL.split(line)  # odd indexes are links: escaping would break them
+    line = "".join(part if i % 2 else _SPECIAL.sub(r"\\\1", part) for i, part in enumerate(parts))
+    return _LINE_OPENING.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", line)
+
+
+def shorten(text: str, limit: int, *, sentence_ends: Sequence[int] = (), note: str = "") -> str:
+    """``neutralise(text)`` in at most ``limit`` characters. When too long it is cut after the last sentence
+    that fits, else after the last whole word (only a word longer than the limit is cut inside), and
+    ``note`` (or an ellipsis) says so."""
+    whole = neutralise(text)
+    if len(whole) <= limit:
+        return whole
+    words = [m.start() for m in _SPACE.finditer(text) if m.start() > 0]
+    for cuts, suffix in ((sentence_ends, note or ELLIPSIS), (words, ELLIPSIS + note),
+                         (range(1, len(text)), ELLIPSIS + note)):
+        cut = _longest_prefix(text, cuts, limit - len(suffix))
+        if cut is not None:
+            return neutralise(text[:cut]).rstrip("\\") + suffix
+    return (ELLIPSIS + note)[:limit]
+
+
+def _longest_prefix(text: str, cuts: Sequence[int], budget: int) -> int | None:
+    """The largest cut whose neutralised prefix fits ``budget`` (cuts ascending; the length grows with them)."""
+    low, high, best = 0, len(cuts) - 1, None
+    while low <= high:
+        middle = (low + high) // 2
+        prefix = neutralise(text[:cuts[middle]])
+        if prefix and len(prefix) <= budget:
+            best, low = cuts[middle], middle + 1
+        else:
+            high = middle - 1
+    return best
+
+
+def summary_text(sentences: Sequence[str], limit: int = DESCRIPTION_CHARS) -> str:
+    """A story's sentences within ``limit``, shortened at a sentence boundary with a note when too long."""
+    text = " ".join(s.strip() for s in sentences if s.strip())
+    ends, position = [], 0
+    for sentence in (s.strip() for s in sentences if s.strip()):
+        position += len(sentence)
+        ends.append(position)
+        position += 1
+    return shorten(text, limit, sentence_ends=ends[:-1], note=SHORTENED)
+
+
+def safe_url(url: str) -> str | None:
+    """An http(s) link that cannot break out of Markdown link syntax or ping, or None."""
+    if not re.match(r"^https?://[^\s/?#]+", url, re.IGNORECASE) or len(url) > URL_CHARS:
+        return None
+    quoted = quote(url, safe="/:?#&=%+,;@!$*~-._")
+    return re.sub(r"@(everyone|here)", r"%40\1", quoted, flags=re.IGNORECASE)
+
+
+def source_link(source: SourceRef) -> str:
+    """``[Outlet](url)``, or just the outlet's name when its URL is unusable."""
+    name = shorten(source.name or source.url, SOURCE_NAME_CHARS)
+    url = safe_url(source.url)
+    return f"[{name}]({url})" if url else name
+
+
+def sources_value(sources: Sequence[SourceRef]) -> str:
+    """The outlets as links within a field's 1,024 characters, saying how many more when they do not fit."""
+    links = [source_link(s) for s in sources]
+    value, shown = "", 0
+    for link in links:
+        candidate = f"{value} · {link}" if value else link
+        if len(candidate) > FIELD_VALUE_CHARS - 20:  # room for " · and 999 more"
+            break
+        value, shown = candidate, shown + 1
+    if shown < len(links):
+        value += f" · and {len(links) - shown} more"
+    return value
+
+
+def topic_colour(topic: str) -> int:
+    """A stable colour for a topic label."""
+    return PALETTE[zlib.crc32(topic.encode()) % len(PALETTE)]
+
+
+def story_embed(story: Story) -> discord.Embed:
+    """One story as one embed; each part within its own limit, so any single story fits a message."""
+    links = [u for u in (safe_url(s.url) for s in story.sources) if u]
+    embed = discord.Embed(title=shorten(story.title, TITLE_CHARS) or "(untitled)",
+                          url=links[0] if links else None,
+                          description=summary_text(story.summary) or None,
+                          colour=topic_colour(story.topic), timestamp=story.published)
+    if story.sources:
+        name = "Source" if len(story.sources) == 1 else f"Sources ({len(story.sources)})"
+        embed.add_field(name=name, value=sources_value(story.sources), inline=False)
+    if story.topic:
+        embed.set_footer(text=_plain(story.topic, FOOTER_CHARS))
+    return embed
+
+
+def _plain(text: str, limit: int) -> str:
+    """One line for places Discord shows without Markdown (footers, thread names): defused, not escaped."""
+    line = defuse(" ".join(_CONTROL.sub(" ", text).split()))
+    return line if len(line) <= limit else line[:limit - 1] + ELLIPSIS
+
+
+def render_digest(digest: Digest) -> list[DiscordMessage]:
+    """The head message (title, window, first stories) and the messages for its thread, notes at the end."""
+    if digest.empty:
+        messages = [DiscordMessage(content=shorten(empty_text(digest), CONTENT_CHARS))]
+        return _with_notes(messages, digest.notes)
+    pages = _pack([(story.id, story_embed(story)) for story in digest.stories])
+    total = len(digest.stories)
+    messages, shown = [], 0
+    for index, page in enumerate(pages):
+        ids = tuple(story_id for story_id, _ in page)
+        content = _head(digest, overflow=len(pages) > 1) if index == 0 else \
+            f"Stories {shown + 1}–{shown + len(ids)} of {total}"
+        messages.append(DiscordMessage(content=content, embeds=[e for _, e in page], story_ids=ids))
+        shown += len(ids)
+    return _with_notes(messages, digest.notes)
+
+
+def _pack(embeds: list[tuple[str, discord.Embed]]) -> list[list[tuple[str, discord.Embed]]]:
+    """Stories in order into messages of at most 10 embeds and 6,000 embed characters."""
+    pages: list[list[tuple[str, discord.Embed]]] = []
+    page: list[tuple[str, discord.Embed]] = []
+    chars = 0
+    for item in embeds:
+        size = len(item[1])
+        if page and (len(page) == EMBEDS_PER_MESSAGE or chars + size > EMBED_TOTAL_CHARS):
+            pages.append(page)
+            page, chars = [], 0
+        page.append(item)
+        chars += size
+    if page:
+        pages.append(page)
+    return pages
+
+
+def _head(digest: Digest, *, overflow: bool) -> str:
+    count = len(digest.stories)
+    topics = ", ".join(f"{g.label} ({len(g.stories)})" for g in digest.topics)
+    lines = [f"**{shorten(digest.title, 200)} news digest** · {window_text(digest)}",
+             shorten(f"{count} {'story' if count == 1 else 'stories'}: {topics}", 1500)]
+    if overflow:
+        lines.append("More stories in the thread below.")
+    return "\n".join(lines)
+
+
+def _with_notes(messages: list[DiscordMessage], notes: Sequence[str]) -> list[DiscordMessage]:
+    """Notes after the last story: in the last message when they fit, else in messages of their own."""
+    lines = [f"> {shorten(note, 500)}" for note in notes]
+    if not lines:
+        return messages
+    chunks = [["**Notes**"]]
+    for line in lines:
+        if len("\n".join([*chunks[-1], line])) > CONTENT_CHARS:
+            chunks.append([])
+        chunks[-1].append(line)
+    last = messages[-1]
+    first = "\n".join(chunks[0])
+    if len(last.content) + 2 + len(first) <= CONTENT_CHARS:
+        last.content = f"{last.content}\n\n{first}" if last.content else first
+        chunks = chunks[1:]
+    return messages + [DiscordMessage(content="\n".join(chunk)) for chunk in chunks]
+
+
+def render_reply(reply: Reply) -> DiscordMessage:
+    """A command's reply: the core's words (mentions defused, Markdown kept), its story as a card."""
+    text = defuse(reply.text.strip()) or "Done."
+    if len(text) > CONTENT_CHARS:
+        note = "\n… (shortened)"
+        cut = text.rfind("\n", 0, CONTENT_CHARS - len(note))
+        text = text[:cut if cut > 0 else CONTENT_CHARS - len(note)] + note
+    embeds = [story_embed(reply.story)] if reply.story is not None else []
+    ids = (reply.story.id,) if reply.story is not None else ()
+    return DiscordMessage(content=text, embeds=embeds, ephemeral=reply.private, story_ids=ids)
+
+
+def thread_name(digest: Digest) -> str:
+    """The overflow thread's name (Discord: at most 100 characters)."""
+    return _plain(f"{digest.title}: {window_text(digest)}", 100)

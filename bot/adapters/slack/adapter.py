@@ -1,0 +1,213 @@
+"""The Slack adapter: slash commands in, replies and Block Kit digests out. It translates; the core decides.
+
+``/digest TEXT`` and ``/summary TEXT`` become the core's ``digest TEXT`` and ``summary TEXT``. Slack wants an
+acknowledgement within 3 seconds, so the command is acknowledged first and answered through its
+``response_url``. Events arrive over Socket Mode (``mode = "socket"``, app token) or as HTTP POSTs whose
+signatures Bolt checks (``mode = "http"``, signing secret).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack.render import SlackMessage, render_digest, render_reply
+from bot.core.ports import SLACK_LIMITS, ChannelRef, Limits, Posted, Reply, UserRef
+from bot.core.service import CoreService
+from bot.errors import BotError
+from bot.settings import Settings
+from digests.models import Digest
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"  # the Request URL of the slash commands, in HTTP mode
+COMMANDS = ("/digest", "/summary")
+DIGEST_EVENT = "khobor_digest"  # message metadata type that marks a posted digest (and its nonce)
+ADMIN_TTL_SECONDS = 300.0
+HISTORY_PAGES = 10
+
+
+class SlackSetupError(BotError):
+    """The Slack adapter cannot start as configured; the message names the setting to fix."""
+
+
+class SlackAdapter:
+    """A :class:`bot.core.ports.ChatAdapter` for Slack, on slack-bolt's ``AsyncApp``."""
+
+    platform = "slack"
+    limits: Limits = SLACK_LIMITS
+
+    def __init__(self, service: CoreService, settings: Settings, *, pace: float | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.service = service
+        self.settings = settings
+        self.pace = 1.0 / SLACK_LIMITS.messages_per_second if pace is None else pace  # between a thread's posts
+        self._clock = clock
+        self._client: AsyncWebClient | None = None
+        self._bolt: AsyncApp | None = None
+        self._socket: AsyncSocketModeHandler | None = None
+        self._runner: web.AppRunner | None = None
+        self._admins: dict[tuple[str, str], tuple[float, bool]] = {}
+
+    @property
+    def client(self) -> AsyncWebClient:
+        """The Web API client (made on first use; no I/O until a call)."""
+        if self._client is None:
+            token = self.settings.secrets.slack_bot_token
+            if token is None:
+                raise SlackSetupError("slack: no bot token; set KHOBOR_SLACK_BOT_TOKEN or KHOBOR_SLACK_BOT_TOKEN_FILE")
+            base = self.settings.slack.api_base_url or AsyncWebClient.BASE_URL
+            self._client = AsyncWebClient(token=token.get_secret_value(), base_url=base.rstrip("/") + "/")
+            self._client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
+        return self._client
+
+    @property
+    def http_url(self) -> str | None:
+        """Where Slack's requests are served in HTTP mode once started (the bound port, even if 0 was asked)."""
+        if self._runner is None or not self._runner.addresses:
+            return None
+        host, port = self._runner.addresses[0][:2]
+        return f"http://{host}:{port}{EVENTS_PATH}"
+
+    def bolt(self) -> AsyncApp:
+        """The Bolt app with the slash commands registered (built once)."""
+        if self._bolt is None:
+            http = self.settings.slack.mode == "http"
+            secret = self.settings.secrets.slack_signing_secret
+            if http and secret is None:
+                raise SlackSetupError("slack: HTTP mode needs the signing secret; set KHOBOR_SLACK_SIGNING_SECRET "
+                                      "(or use mode = \"socket\")")
+            self._bolt = AsyncApp(name="khobor", client=self.client, request_verification_enabled=http,
+                                  signing_secret=secret.get_secret_value() if secret else "")
+            for command in COMMANDS:
+                self._bolt.command(command)(self._on_command)
+        return self._bolt
+
+    async def start(self) -> None:
+        """Connect over Socket Mode, or listen for Slack's HTTP requests on ``http_host:http_port``."""
+        if self.settings.slack.mode == "socket":
+            token = self.settings.secrets.slack_app_token
+            if token is None:
+                raise SlackSetupError("slack: Socket Mode needs an app token (xapp-…); set KHOBOR_SLACK_APP_TOKEN "
+                                      "(or use mode = \"http\")")
+            self._socket = AsyncSocketModeHandler(self.bolt(), app_token=token.get_secret_value())
+            await self._socket.connect_async()  # type: ignore[no-untyped-call]
+            log.info("slack: connected over Socket Mode")
+            return
+        slack = self.settings.slack
+        runner = web.AppRunner(self.bolt().web_app(path=EVENTS_PATH, port=slack.http_port), shutdown_timeout=2.0)
+        await runner.setup()
+        await web.TCPSite(runner, slack.http_host, slack.http_port).start()
+        self._runner = runner
+        log.info("slack: serving slash commands at %s", self.http_url)
+
+    async def stop(self) -> None:
+        """Disconnect Socket Mode or stop the HTTP server."""
+        if self._socket is not None:
+            await self._socket.close_async()  # type: ignore[no-untyped-call]
+            self._socket = None
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def _on_command(self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond) -> None:
+        await ack()  # first: Slack gives up after 3 seconds
+        channel = ChannelRef("slack", str(command.get("team_id", "")), str(command.get("channel_id", "")))
+        line = f"{command['command'].lstrip('/')} {command.get('text', '')}".strip()
+        log.info("slack: %s from %s in %s", command["command"], command.get("user_id"), channel)
+        try:
+            user = await self.user(channel.workspace_id, str(command.get("user_id", "")),
+                                   str(command.get("user_name", "")))
+            reply = await self.service.handle_text(line, channel=channel, user=user)
+            await self._answer(reply, channel, respond)
+        except Exception:
+            log.exception("slack: %s failed in %s", command["command"], channel)
+            await respond(text="Sorry, that failed on my side; it has been logged. Please try again later.",
+                          response_type="ephemeral")
+
+    async def _answer(self, reply: Reply, channel: ChannelRef, respond: AsyncRespond) -> None:
+        message = render_reply(reply)
+        kind = "ephemeral" if reply.private else "in_channel"
+        await respond(text=message.text, blocks=message.blocks, response_type=kind)
+        if reply.digest is None:
+            return
+        try:
+            await self.post_digest(channel, reply.digest)
+        except SlackApiError as exc:
+            error = exc.response.get("error", "unknown error")
+            log.warning("slack: cannot post a digest in %s: %s", channel, error)
+            await respond(text=f"I could not post the digest here (Slack said `{error}`). Invite me to this "
+                               "channel with `/invite` and try again.", response_type="ephemeral")
+
+    async def user(self, team_id: str, user_id: str, name: str) -> UserRef:
+        """Who ran a command; ``can_manage`` for workspace admins and owners and the settings' managers."""
+        return UserRef("slack", user_id, name, can_manage=await self.can_manage(team_id, user_id))
+
+    async def can_manage(self, team_id: str, user_id: str) -> bool:
+        """Whether the user may change a channel's digests (users.info, cached for a few minutes)."""
+        if user_id in self.settings.slack.manager_user_ids:
+            return True
+        now, key = self._clock(), (team_id, user_id)
+        cached = self._admins.get(key)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        try:
+            response = await self.client.users_info(user=user_id)
+        except SlackApiError as exc:  # e.g. the users:read scope is missing: refuse, and say why in the log
+            log.warning("slack: users.info for %s/%s failed: %s", team_id, user_id, exc.response.get("error"))
+            return False
+        info: dict[str, Any] = response.get("user") or {}
+        allowed = any(bool(info.get(flag)) for flag in ("is_admin", "is_owner", "is_primary_owner"))
+        self._admins[key] = (now + ADMIN_TTL_SECONDS, allowed)
+        return allowed
+
+    async def post_digest(self, channel: ChannelRef, digest: Digest, *, nonce: str | None = None) -> Posted:
+        """Post the digest's head message (marked with ``nonce`` in its metadata), the rest in its thread."""
+        messages = render_digest(digest)
+        metadata = {"event_type": DIGEST_EVENT, "event_payload": {"nonce": nonce}} if nonce else None
+        head = await self._post(channel, messages[0], metadata=metadata)
+        ids = [head]
+        for message in messages[1:]:
+            await asyncio.sleep(self.pace)  # Slack allows about one message a second per channel
+            ids.append(await self._post(channel, message, thread_ts=head))
+        return Posted(message_ids=tuple(ids), thread_id=head if len(ids) > 1 else None)
+
+    async def find_posted(self, channel: ChannelRef, nonce: str, oldest: datetime) -> Posted | None:
+        """The digest posted with ``nonce`` since ``oldest``, read back from the channel's history, or None."""
+        cursor: str | None = None
+        for _ in range(HISTORY_PAGES):
+            response = await self.client.conversations_history(
+                channel=channel.channel_id, oldest=f"{oldest.timestamp():.6f}", include_all_metadata=True,
+                limit=200, cursor=cursor)
+            for message in response.get("messages") or []:
+                meta = message.get("metadata") or {}
+                if meta.get("event_type") == DIGEST_EVENT and (meta.get("event_payload") or {}).get("nonce") == nonce:
+                    return Posted(message_ids=(str(message["ts"]),), thread_id=message.get("thread_ts"))
+            cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+            if cursor is None:
+                break
+        return None
+
+    async def send_notice(self, channel: ChannelRef, text: str) -> None:
+        """Post a short message from the core (its own words) in the channel."""
+        await self._post(channel, render_reply(Reply(text)))
+
+    async def _post(self, channel: ChannelRef, message: SlackMessage, *, thread_ts: str | None = None,
+                    metadata: dict[str, Any] | None = None) -> str:
+        response = await self.client.chat_postMessage(
+            channel=channel.channel_id, text=message.text, blocks=message.blocks, thread_ts=thread_ts,
+            metadata=metadata, unfurl_links=False, unfurl_media=False)
+        return str(response["ts"])

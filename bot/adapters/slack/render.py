@@ -1,0 +1,256 @@
+"""Digests and replies as Slack Block Kit messages, within Slack's limits, with article text defused.
+
+Article text is untrusted: :func:`neutralise` escapes ``& < >`` (so ``<!channel>``, ``<@U1>``, ``<#C1>`` and
+links cannot form), breaks bare ``@channel``/``@here``/``@everyone``, and swaps the mrkdwn markers
+``* _ ~ ` `` for look-alike characters (Slack has no escape for them; the same choice as jsx-slack's
+``<Escape>``). Limits are counted in UTF-16 code units, which is never fewer than Slack's characters.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+from bot.core.ports import SLACK_LIMITS, Reply
+from digests.models import Digest, SourceRef, Story
+from digests.render import empty_text, window_text
+
+Block = dict[str, Any]
+
+MAX_BLOCKS = SLACK_LIMITS.blocks_per_message  # 50
+SECTION_CHARS = SLACK_LIMITS.block_chars  # 3,000 per text object
+MESSAGE_CHARS = 35_000  # all block text of one message; a story is at most ~33,500, Slack allows 40,000
+HEADER_CHARS = 150
+CONTEXT_ELEMENTS = 10
+STORIES_PER_MESSAGE = 10  # a head message a reader can take in; the rest go to the thread
+FALLBACK_CHARS = 3_000
+TITLE_CHARS = 300  # raw characters; longer titles are visibly shortened
+SUMMARY_CHARS = 4_000
+SOURCE_NAME_CHARS = 80
+URL_CHARS = 1_000
+MAX_SOURCES = 8
+SHORTENED = " … (shortened)"
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_BARE_MENTION = re.compile(r"@(?=(?:channel|here|everyone)\b)", re.IGNORECASE)
+_LOOKALIKES = str.maketrans({"*": "\u2217", "＊": "\ufe61", "_": "\u02cd", "＿": "\u2e0f", "~": "\u223c",
+                             "～": "\u223c", "`": "\u02cb", "｀": "\u02cb"})
+_ATOM = re.compile(r"&(?:amp|lt|gt);|[\s\S]")  # an entity or one character: text is never cut inside either
+_CORE_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_URL_SAFE = "%/:=&?#+!$,;'@()*[]-._~"  # everything else ('|', '<', '>', spaces, non-ASCII) is percent-encoded
+
+
+@dataclass(frozen=True, slots=True)
+class SlackMessage:
+    """One chat.postMessage: fallback ``text`` (notifications, screen readers), ``blocks``, the stories in it."""
+
+    text: str
+    blocks: list[Block] = field(default_factory=list)
+    story_ids: tuple[str, ...] = ()
+
+
+def neutralise(text: str) -> str:
+    """Make untrusted text inert in mrkdwn: no mentions, links or formatting, whatever it contains."""
+    text = _CONTROL.sub("", text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _BARE_MENTION.sub("@\u200b", text).translate(_LOOKALIKES)
+
+
+def size(text: str) -> int:
+    """Length as Slack may count it (UTF-16 code units): an upper bound on its characters."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def chunks(text: str, limit: int) -> list[str]:
+    """Split escaped one-line text into pieces of at most ``limit``, at spaces where it can, never in an entity."""
+    out: list[str] = []
+    line, used = "", 0
+    for word in text.split(" "):
+        while size(word) > limit:  # a word longer than a whole block (a 10 KB "word"): cut between atoms
+            if line:
+                out.append(line)
+                line, used = "", 0
+            head, word = _cut(word, limit)
+            out.append(head)
+        if not word:
+            continue
+        need = size(word) + (1 if line else 0)
+        if used + need <= limit:
+            line, used = (f"{line} {word}" if line else word), used + need
+        else:
+            out.append(line)
+            line, used = word, size(word)
+    return [*out, line] if line else out
+
+
+def _cut(word: str, limit: int) -> tuple[str, str]:
+    used = end = 0
+    for atom in _ATOM.finditer(word):
+        width = size(atom.group())
+        if used + width > limit:
+            break
+        used, end = used + width, atom.end()
+    return word[:end], word[end:]
+
+
+def pack(parts: list[str], limit: int, sep: str = "\n") -> list[str]:
+    """Join whole ``parts`` (each at most ``limit``) with ``sep`` into as few texts of at most ``limit``."""
+    out: list[str] = []
+    for part in parts:
+        if out and size(out[-1]) + size(sep) + size(part) <= limit:
+            out[-1] += sep + part
+        else:
+            out.append(part)
+    return out
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` (at an atom boundary) with a visible ellipsis when it was longer."""
+    if size(text) <= limit:
+        return text
+    return _cut(text, limit - 1)[0] + "…"
+
+
+def inline(text: str, max_raw: int | None = None) -> str:
+    """Untrusted text on one line, shortened visibly past ``max_raw`` characters, then neutralised."""
+    flat = " ".join(text.split())
+    if max_raw is not None and len(flat) > max_raw:
+        flat = flat[:max_raw].rstrip() + SHORTENED
+    return neutralise(flat)
+
+
+def _line(text: str) -> str:
+    # A line that starts with ">" (even escaped) is a block quote in Slack; a soft hyphen keeps it plain.
+    return "\u00ad" + text if text.startswith(("&gt;", "＞")) else text
+
+
+def header(text: str) -> Block:
+    """A header block (plain text, which Slack does not parse for mentions or links)."""
+    return {"type": "header", "text": {"type": "plain_text", "text": clip(" ".join(text.split()) or "-",
+                                                                       HEADER_CHARS), "emoji": True}}
+
+
+def section(text: str) -> Block:
+    """A mrkdwn section; ``verbatim`` stops Slack auto-linking names and URLs in it."""
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text, "verbatim": True}}
+
+
+def context(texts: list[str]) -> Block:
+    """A context block of mrkdwn elements (at most 10)."""
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": t, "verbatim": True} for t in texts]}
+
+
+DIVIDER: Block = {"type": "divider"}
+
+
+def link_url(url: str) -> str | None:
+    """The URL ready for ``<url|name>``, or None when it is not http(s) or too long to be a link."""
+    if not re.match(r"^https?://[^\s/]", url, re.IGNORECASE):
+        return None
+    quoted = quote(url.strip(), safe=_URL_SAFE)
+    return quoted.replace("&", "&amp;") if len(quoted) <= URL_CHARS else None
+
+
+def source_link(source: SourceRef) -> str:
+    """``<url|Outlet>``; the outlet's name alone when the URL cannot be a link."""
+    name = inline(source.name, SOURCE_NAME_CHARS) or "source"
+    url = link_url(source.url)
+    return f"<{url}|{name}>" if url else name
+
+
+def story_blocks(story: Story) -> list[Block]:
+    """One story as sections: bold title, summary, sources. Never more than ~25 blocks, whatever its text."""
+    limit = SECTION_CHARS - 1  # room for _line's soft hyphen
+    title = inline(story.title, TITLE_CHARS) or "(untitled)"
+    parts = [f"*{title}*", *chunks(inline(" ".join(story.summary), SUMMARY_CHARS), limit)]
+    links = [source_link(s) for s in story.sources[:MAX_SOURCES]]
+    more = len(story.sources) - MAX_SOURCES
+    if more > 0:
+        links.append(f"and {more} more")
+    if links:
+        parts += pack([f"Sources: {links[0]}", *links[1:]], limit, sep=" · ")
+    return [section(text) for text in pack([_line(p) for p in parts], SECTION_CHARS)]
+
+
+def _text_size(block: Block) -> int:
+    texts = [block["text"]["text"]] if "text" in block else [e["text"] for e in block.get("elements", [])]
+    return sum(size(t) for t in texts)
+
+
+class _Pages:
+    """Fills messages block by block; a unit (a story with its topic header) never straddles two."""
+
+    def __init__(self, continuation: str) -> None:
+        self.continuation = continuation
+        self.pages: list[list[Block]] = [[]]
+        self.ids: list[list[str]] = [[]]
+
+    def fits(self, blocks: list[Block], story: bool) -> bool:
+        page = self.pages[-1]
+        chars = sum(_text_size(b) for b in page + blocks)
+        stories_full = story and len(self.ids[-1]) >= STORIES_PER_MESSAGE
+        return len(page) + len(blocks) <= MAX_BLOCKS and chars <= MESSAGE_CHARS and not stories_full
+
+    def add(self, body: list[Block], story_id: str | None = None, *, lead: list[Block] | None = None,
+            fresh_lead: list[Block] | None = None) -> None:
+        """Add ``lead + body`` here, or ``fresh_lead + body`` to a new message when this one is full."""
+        blocks = (lead or []) + body
+        if self.pages[-1] and not self.fits(blocks, story_id is not None):
+            self.pages.append([context([f"{self.continuation} (part {len(self.pages) + 1})"])])
+            self.ids.append([])
+            blocks = (fresh_lead or []) + body
+        self.pages[-1].extend(blocks)
+        if story_id is not None:
+            self.ids[-1].append(story_id)
+
+
+def _head(digest: Digest, title: str) -> tuple[list[Block], str]:
+    count = len(digest.stories)
+    about = f"{window_text(digest)} · {count} {'story' if count == 1 else 'stories'}"
+    blocks = [header(f"{title} news digest"), context([neutralise(about)])]
+    if digest.empty:
+        blocks.append(section(neutralise(empty_text(digest))))
+    return blocks, about
+
+
+def render_digest(digest: Digest) -> list[SlackMessage]:
+    """The digest as a head message and, when it does not fit, more messages meant for its thread."""
+    title = " ".join(digest.title.split())
+    pages = _Pages(f"{neutralise(title)} news digest, continued")
+    head, about = _head(digest, title)
+    pages.add(head)
+    for group in digest.topics:
+        for index, story in enumerate(group.stories):
+            if index == 0:
+                pages.add(story_blocks(story), story.id, lead=[DIVIDER, header(group.label)],
+                          fresh_lead=[header(group.label)])
+            else:
+                pages.add(story_blocks(story), story.id, fresh_lead=[header(f"{group.label} (continued)")])
+    notes = [clip(f":warning: {inline(note)}", SECTION_CHARS) for note in digest.notes]
+    for start in range(0, len(notes), CONTEXT_ELEMENTS):
+        pages.add([context(notes[start:start + CONTEXT_ELEMENTS])])
+    texts = [f"{title} news digest: {about}"] + [f"{title} news digest (part {k})" for k in
+                                                   range(2, len(pages.pages) + 1)]
+    return [SlackMessage(text=clip(neutralise(text), FALLBACK_CHARS), blocks=blocks, story_ids=tuple(ids))
+            for text, blocks, ids in zip(texts, pages.pages, pages.ids, strict=True)]
+
+
+def core_mrkdwn(text: str) -> str:
+    """The core's own words (``**bold**``, backticks) as mrkdwn; any echoed user input is still defused."""
+    escaped = _CONTROL.sub("", text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _CORE_BOLD.sub(r"*\1*", _BARE_MENTION.sub("@\u200b", escaped))
+
+
+def render_reply(reply: Reply) -> SlackMessage:
+    """A command's reply: its text in sections, and the story as a card when there is one."""
+    text = core_mrkdwn(reply.text)
+    lines = [piece for line in text.splitlines() for piece in (chunks(line, SECTION_CHARS - 1) or [" "])]
+    blocks = [section(t) for t in pack([_line(line) for line in lines], SECTION_CHARS) if t.strip()]
+    ids: tuple[str, ...] = ()
+    if reply.story is not None:
+        blocks += [DIVIDER, *story_blocks(reply.story)]
+        ids = (reply.story.id,)
+    if len(blocks) > MAX_BLOCKS:  # not reached by the core's replies; said, never silent, if it ever is
+        blocks = [*blocks[:MAX_BLOCKS - 1], context(["… the rest did not fit in one Slack message."])]
+    return SlackMessage(text=clip(text, FALLBACK_CHARS) or " ", blocks=blocks, story_ids=ids)
