@@ -5,8 +5,11 @@ enough share of their TF-IDF weight, well ahead of any other topic, from at leas
 labelled examples. Label spreading over a graph of each story's most similar stories then carries the
 topics to the rest, so the window's own vocabulary decides where a story with few seed words belongs (and
 a seeded story whose neighbours all say otherwise can move). A story that neither has a seed word of the
-topic it would get nor a close neighbour goes to the fallback. The number of topics shown is found, not
-given: topics no story reaches are absent.
+topic it would get nor a close neighbour goes to the fallback. Last, a few nearest-centroid rounds (each
+placed story moves to the topic whose stories' mean vector it is most like, until none moves) let each
+topic's whole vocabulary in the window, not only its seeds and a story's nearest neighbours, settle where
+the stories in between belong. The number of topics shown is found, not given: topics no story reaches
+are absent.
 """
 
 from __future__ import annotations
@@ -41,8 +44,9 @@ MIN_SEED_TERMS = 2  # ... and comes from at least this many different seed terms
 NEIGHBOURS = 7  # each story's links to the stories most like it
 MIN_SIMILARITY = 0.07  # cosine below which a link is no evidence
 CLOSE_NEIGHBOUR = 0.1  # ... or a story with no seed word of a topic needs a neighbour this close
-SPREAD_ALPHA = 0.9  # how much a story's label comes from its neighbours rather than its own seed words
+SPREAD_ALPHA = 0.95  # how much a story's label comes from its neighbours rather than its own seed words
 MAX_PHRASE_WORDS = 3  # longer seed phrases are not looked for
+REFINE_ROUNDS = 10  # at most this many nearest-centroid rounds after spreading (they usually settle sooner)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,12 +75,14 @@ def assign_topics(texts: Sequence[str], taxonomy: Sequence[TopicSpec] = DEFAULT_
         vectors = vectorizer.fit_transform(texts)
     except ValueError:  # not one word in any text
         return [fallback] * len(texts)
-    seeds = _seed_matrix(vectorizer, taxonomy, tokenize)
+    terms = vectorizer.get_feature_names_out()
+    seeds = _seed_matrix(terms, vectorizer.vocabulary_, taxonomy, tokenize)
     scores = (vectors @ seeds).toarray()
     matched = ((vectors > 0).astype(np.float64) @ seeds).toarray()  # distinct seed terms per topic
     seeded = _confident(scores, matched)
-    spread, closest = _spread(_unigrams(vectors, vectorizer), seeded)
-    labels = _supported(spread, seeded, matched, closest)
+    unigrams = _unigrams(vectors, terms)
+    spread, closest = _spread(unigrams, seeded)
+    labels = _refine(unigrams, _supported(spread, seeded, matched, closest))
     return [taxonomy[k].label if k >= 0 else fallback for k in labels.tolist()]
 
 
@@ -87,9 +93,30 @@ def _supported(spread: Labels, seeded: Labels, matched: Scores, closest: Scores)
     return np.where((spread >= 0) & (own | (closest >= CLOSE_NEIGHBOUR)), spread, seeded)
 
 
-def _seed_matrix(vectorizer: TfidfVectorizer, taxonomy: Sequence[TopicSpec], tokenize: Tokenizer) -> csr_matrix:
-    """A (terms x topics) 0/1 matrix: which of the vocabulary's terms each topic's seeds match."""
-    terms = vectorizer.get_feature_names_out()
+def _refine(vectors: csr_matrix, labels: Labels) -> Labels:
+    """Move each placed story to the topic whose centroid (the mean of its stories' vectors) it is most
+    like, and repeat until nothing moves: a topic's whole vocabulary in this window, not only its seeds and
+    nearest neighbours, decides where a story belongs. Stories without a topic stay without one; a topic
+    can empty but none is added."""
+    placed = labels >= 0
+    for _ in range(REFINE_ROUNDS):
+        present = np.unique(labels[placed])
+        if len(present) < 2:
+            break
+        members = csr_matrix((np.ones(int(placed.sum())), (np.flatnonzero(placed), np.searchsorted(
+            present, labels[placed]))), shape=(len(labels), len(present)))
+        centroids = normalize(members.T @ vectors)
+        nearest = present[np.asarray((vectors @ centroids.T).todense()).argmax(axis=1)]
+        moved = np.where(placed, nearest, labels)
+        if np.array_equal(moved, labels):
+            break
+        labels = moved
+    return labels
+
+
+def _seed_matrix(terms: npt.NDArray[np.object_], vocabulary: dict[str, int], taxonomy: Sequence[TopicSpec],
+                 tokenize: Tokenizer) -> csr_matrix:
+    """A (terms x topics) 0/1 matrix: which of the vocabulary's ``terms`` each topic's seeds match."""
     order = np.argsort(terms)
     ordered = terms[order]
     rows: list[int] = []
@@ -104,7 +131,7 @@ def _seed_matrix(vectorizer: TfidfVectorizer, taxonomy: Sequence[TopicSpec], tok
                 lo, hi = np.searchsorted(ordered, [key, key + "\U0010ffff"])
                 hits = [int(order[i]) for i in range(lo, hi) if ordered[i].count(" ") == key.count(" ")]
             else:
-                hits = [vectorizer.vocabulary_[key]] if key in vectorizer.vocabulary_ else []
+                hits = [vocabulary[key]] if key in vocabulary else []
             rows.extend(hits)
             cols.extend([k] * len(hits))
     matrix = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(terms), len(taxonomy)))
@@ -123,9 +150,9 @@ def _confident(scores: Scores, matched: Scores) -> Labels:
     return np.where(sure, top, -1).astype(np.int64)
 
 
-def _unigrams(vectors: csr_matrix, vectorizer: TfidfVectorizer) -> csr_matrix:
+def _unigrams(vectors: csr_matrix, terms: npt.NDArray[np.object_]) -> csr_matrix:
     """The single-word columns of ``vectors``, rows scaled back to unit length (phrases only serve seeds)."""
-    single = np.flatnonzero(np.char.find(vectorizer.get_feature_names_out().astype(str), " ") < 0)
+    single = np.flatnonzero(np.char.find(terms.astype(str), " ") < 0)
     return normalize(vectors[:, single])
 
 

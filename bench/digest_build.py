@@ -1,0 +1,112 @@
+"""Time and memory to build one digest from 5,000 stored articles (SQLite, summaries already stored).
+
+The articles are the BBC News Summary texts (../shared/data/bbc-news-summary) spread over 20 feeds of one
+region and the last 24 hours, topped up to 5,000 with lightly edited copies under other outlets' names (as
+syndication looks). Setup (storing and summarising) is not timed; the figure is ``App.build_digest``:
+loading the window with its summaries, grouping stories, placing topics, ordering.
+
+    .venv/bin/python bench/digest_build.py [--articles 5000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gzip
+import json
+import random
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.app import App, summary_config
+from bot.settings import load_settings
+from digests.pipeline import summarize_pending
+from digests.store import NewArticle
+from digests.urls import content_hash
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "bbc-news-summary" / "articles.jsonl.gz"
+FEEDS = 20
+
+
+def peak_rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def load_texts(count: int) -> list[tuple[str, str]]:
+    with gzip.open(DATA, "rt", encoding="utf-8") as lines:
+        bbc = [(row["title"], row["text"]) for row in map(json.loads, lines)]
+    rng = random.Random(7)
+    texts = list(bbc)
+    while len(texts) < count:  # a syndicated copy: same report, one paragraph dropped, new headline
+        title, text = rng.choice(bbc)
+        paragraphs = text.split("\n\n")
+        if len(paragraphs) > 2:
+            paragraphs.pop(rng.randrange(1, len(paragraphs)))
+        texts.append((f"{title} (wire)", "\n\n".join(paragraphs)))
+    return texts[:count]
+
+
+def settings_file(folder: Path) -> Path:
+    feeds = ",\n".join(f'  {{ name = "Outlet {n}", url = "https://outlet{n}.example/feed" }}' for n in range(FEEDS))
+    path = folder / "settings.toml"
+    path.write_text(f"""data_dir = "{folder}"
+[collect]
+workers = 0
+[digest]
+max_stories = 25
+[[regions]]
+name = "bench"
+title = "Bench"
+timezone = "UTC"
+languages = ["en"]
+feeds = [
+{feeds}
+]
+""")
+    return path
+
+
+async def fill(app: App, texts: list[tuple[str, str]], now: datetime) -> None:
+    urls = [(f"https://outlet{n}.example/feed", f"Outlet {n}") for n in range(FEEDS)]
+    ids = await app.store.sync_feeds(feeds=urls, now=now)
+    for i, (title, text) in enumerate(texts):
+        feed_url, name = urls[i % FEEDS]
+        url = f"https://outlet{i % FEEDS}.example/{i}"
+        when = now - timedelta(minutes=(i * 17) % (24 * 60 - 1) + 1)
+        await app.store.add_article(article=NewArticle(
+            feed_id=ids[feed_url], url=url, link=url, title=title, text=text, source=name,
+            content_hash=content_hash(f"{i}\n{text}"), text_origin="page", fetched_at=now, published_at=when,
+            language="en"))
+    await summarize_pending(app.store, config=summary_config(app.settings), since=now - timedelta(days=2), now=now,
+                            batch=1000)
+
+
+async def main(count: int) -> None:
+    now = datetime.now(UTC)
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = load_settings(str(settings_file(Path(tmp))), {})
+        async with App(settings) as app:
+            await fill(app, load_texts(count), now)
+            stored = await app.store.count_articles()
+            before = peak_rss_mb()
+            start = time.perf_counter()
+            digest = await app.build_digest("bench", now=now)
+            elapsed = time.perf_counter() - start
+        print(f"build_digest over {stored} stored articles: {elapsed:.2f} s; "
+              f"{len(digest.stories)} stories shown in {len(digest.topics)} topics; "
+              f"peak RSS {peak_rss_mb():.0f} MB (before the build: {before:.0f} MB)")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=5000)
+    args = parser.parse_args()
+    if not DATA.exists():
+        sys.exit(f"{DATA} is absent: this benchmark needs ../shared/data beside the checkout")
+    asyncio.run(main(args.articles))
