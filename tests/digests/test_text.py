@@ -76,6 +76,13 @@ def test_words_keep_combining_marks_and_are_lowercase(language: str, sentence: s
     assert Tokenizer(language).to_words(sentence) == words
 
 
+def test_apostrophes_and_hyphens_between_letters_stay_inside_words() -> None:
+    sentence = "It’s the company's high-speed plan - 'new' for l'homme."
+    words = ("it's", "the", "company's", "high-speed", "plan", "new", "for", "l'homme")
+    assert Tokenizer("en").to_words(sentence) == words
+    assert Tokenizer("en").to_words("don't") == ("don't",)
+
+
 def test_zero_width_joiners_stay_inside_words() -> None:
     assert Tokenizer("bn").to_words("র‍্যাব অভিযান") == ("র‍্যাব", "অভিযান")
 
