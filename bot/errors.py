@@ -28,3 +28,14 @@ class UnknownRegionError(BotError):
 
 class UsageError(BotError):
     """A command was given arguments it cannot use; the message names the valid ones."""
+
+
+class ChannelGoneError(BotError):
+    """A channel that no longer exists or forbids the bot (403/404, channel_not_found, not_in_channel,
+    account_inactive): its subscriptions are paused, never retried forever."""
+
+    def __init__(self, channel: str, reason: str) -> None:
+        super().__init__(f"delivery: channel {channel} is gone or forbids the bot ({reason}); "
+                         "its digests are paused until someone subscribes it again")
+        self.channel = channel
+        self.reason = reason

@@ -1,23 +1,27 @@
-"""`khobor run`: the adapters whose credentials are present, the collection schedule, a clean stop on SIGTERM."""
+"""`khobor run`: the adapters whose credentials are present, the schedule (on the leader), a clean SIGTERM."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import signal
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from rich.console import Console
 
 from bot.adapters.console import ConsoleAdapter
 from bot.app import App, feed_sources
 from bot.core.ports import ChatAdapter
 from bot.core.service import CoreService
+from bot.delivery import Deliverer
 from bot.errors import SettingsError
+from bot.leader import Leadership, leader_lock
+from bot.scheduler import DeliverFn, Heartbeat, Scheduler, utcnow
 from bot.settings import Settings
+from digests.models import FeedSource
+from digests.store import FeedHealth
 
 log = logging.getLogger(__name__)
 
@@ -39,29 +43,46 @@ def choose_adapters(service: CoreService, settings: Settings, console: Console) 
     return adapters or [ConsoleAdapter(service, settings, output=console)]
 
 
-async def collect_all(app: App) -> None:
-    """One collection pass over every region, then summaries of what is new. Failures are logged."""
+def due_feeds(feeds: Sequence[FeedSource], health: Mapping[str, FeedHealth], *, now: datetime) -> list[FeedSource]:
+    """The feeds to read now: never read, or whose next attempt (interval, or backoff after failures) is due."""
+    due = []
+    for feed in feeds:
+        state = health.get(feed.url)
+        if state is None or state.next_attempt_at is None or state.next_attempt_at <= now:
+            due.append(feed)
+    return due
+
+
+async def collect_due(app: App, *, now: datetime) -> None:
+    """Read the feeds that are due, then summarise what is new. Failures are logged, never raised."""
     try:
-        reports = await app.collector().collect(feed_sources(app.settings))
+        feeds = feed_sources(app.settings)
+        health = {h.url: h for h in await app.store.feed_health(urls=[f.url for f in feeds])}
+        due = due_feeds(feeds, health, now=now)
+        if not due:
+            return
+        reports = await app.collector().collect(due)
         failed = [r for r in reports if r.status == "failed"]
         new = sum(r.new for r in reports)
-        log.info("collect: %d new article(s) from %d feed(s), %d failed", new, len(reports), len(failed))
-        await app.summarize_pending(now=datetime.now(UTC))
-    except Exception:  # the next pass starts afresh; one bad pass never stops the bot
-        log.exception("collect: the pass failed; the next one runs on schedule")
+        log.info("collect: %d new article(s) from %d due feed(s), %d failed", new, len(reports), len(failed))
+        if new:
+            await app.summarize_pending(now=now)
+    except Exception:  # the next tick starts afresh; one bad pass never stops the bot
+        log.exception("collect: the pass failed; the next tick retries the feeds that are due")
 
 
 class Collection:
-    """At most one collection pass at a time, started by the schedule and cancelled cleanly at shutdown."""
+    """At most one collection pass at a time, started by the schedule's tick and cancelled cleanly at stop."""
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, *, clock: Callable[[], datetime] = utcnow) -> None:
         self.app = app
+        self.clock = clock
         self.task: asyncio.Task[None] | None = None
 
     async def start_pass(self) -> None:
-        """Begin a pass unless one is still running (a slow pass is never doubled); returns at once."""
+        """Begin a pass over the due feeds unless one is still running; returns at once."""
         if self.task is None or self.task.done():
-            self.task = asyncio.create_task(collect_all(self.app), name="collect")
+            self.task = asyncio.create_task(collect_due(self.app, now=self.clock()), name="collect")
 
     async def stop(self) -> None:
         """Cancel a running pass and wait for it; what it stored stays stored."""
@@ -71,28 +92,59 @@ class Collection:
                 await self.task
 
 
+def make_deliver(app: App, adapters: Sequence[ChatAdapter]) -> DeliverFn:
+    """The delivery the scheduler calls: the deliverer over this instance's adapters, by platform."""
+    return Deliverer(app, {a.platform: a for a in adapters}).deliver
+
+
+def build_scheduler(app: App, deliver: DeliverFn) -> tuple[Scheduler, Collection]:
+    """The digest jobs plus the collection tick, on one scheduler."""
+    s = app.settings.schedule
+    scheduler = Scheduler(app.subscriptions, deliver, grace=timedelta(minutes=s.grace_minutes),
+                          resync_seconds=s.resync_seconds, concurrency=s.deliver_concurrency,
+                          heartbeat=Heartbeat(app.settings.data_dir / "scheduler-heartbeat"))
+    collection = Collection(app)
+    scheduler.add_job(collection.start_pass, "interval", seconds=s.collect_tick_seconds, id="collect",
+                      jitter=s.collect_jitter_seconds or None, next_run_time=utcnow(), coalesce=True,
+                      max_instances=1)
+    return scheduler, collection
+
+
+async def lead(app: App, lock: Leadership, deliver: DeliverFn) -> None:
+    """Run the schedule whenever this instance is the leader; stop it when leadership is lost."""
+    try:
+        while True:
+            await lock.acquire()
+            scheduler, collection = build_scheduler(app, deliver)
+            await scheduler.start()
+            try:
+                await lock.lost()
+            finally:
+                await scheduler.stop()
+                await collection.stop()
+    finally:
+        await lock.release()
+
+
 async def run(settings: Settings, console: Console) -> int:
-    """Run until SIGTERM or SIGINT."""
+    """Run until SIGTERM or SIGINT. Adapters run on every instance; the schedule only on the leader."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     async with App(settings) as app:
         adapters = choose_adapters(CoreService(app), settings, console)
-        collection = Collection(app)
-        scheduler = AsyncIOScheduler(timezone=UTC)
-        scheduler.add_job(collection.start_pass, "interval", minutes=settings.collect.interval_minutes,
-                          next_run_time=datetime.now(UTC), id="collect", coalesce=True)
-        scheduler.start()
         await _start_all(adapters)
+        lock = leader_lock(settings.database_url, retry_seconds=settings.schedule.leader_retry_seconds)
+        leading = asyncio.create_task(lead(app, lock, make_deliver(app, adapters)), name="lead")
         tasks = [asyncio.create_task(a.run()) for a in adapters if isinstance(a, ConsoleAdapter)]
         log.info("khobor: running with %s; stop with Ctrl-C or SIGTERM", ", ".join(a.platform for a in adapters))
         await stop.wait()
         log.info("khobor: stopping")
-        for task in tasks:
+        for task in [*tasks, leading]:
             task.cancel()
-        scheduler.shutdown(wait=False)
-        await collection.stop()
+        with suppress(asyncio.CancelledError):
+            await leading
         await _stop_all(adapters)
     return 0
 

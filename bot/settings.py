@@ -110,6 +110,15 @@ class CollectSettings(_Model):
     backoff_max_hours: float = Field(default=24.0, gt=0, le=24 * 7)
 
 
+class ScheduleSettings(_Model):
+    grace_minutes: int = Field(default=180, ge=0, le=24 * 60)
+    resync_seconds: int = Field(default=60, ge=5, le=3600)
+    collect_tick_seconds: int = Field(default=60, ge=5, le=3600)
+    collect_jitter_seconds: int = Field(default=5, ge=0, le=300)
+    deliver_concurrency: int = Field(default=4, ge=1, le=64)
+    leader_retry_seconds: float = Field(default=10.0, ge=1, le=300)
+
+
 class SummarySettings(_Model):
     algorithm: str = DEFAULT_SUMMARY.algorithm
     sentences: int = Field(default=DEFAULT_SUMMARY.sentences, ge=1, le=10)
@@ -170,6 +179,7 @@ class Settings(_Model):
     data_dir: Path = Path("data")
     storage: StorageSettings = StorageSettings()
     collect: CollectSettings = CollectSettings()
+    schedule: ScheduleSettings = ScheduleSettings()
     summary: SummarySettings = SummarySettings()
     digest: DigestSettings = DigestSettings()
     discord: DiscordSettings = DiscordSettings()

@@ -11,6 +11,7 @@ import io
 import itertools
 import sys
 import threading
+from datetime import datetime
 from typing import TextIO
 
 from rich.console import Console
@@ -106,6 +107,13 @@ class ConsoleAdapter:
         self.posted.append((channel, digest, nonce))
         self.output.print(views.digest_text(digest))
         return Posted(message_ids=(f"console-{next(self._ids)}",))
+
+    async def find_posted(self, channel: ChannelRef, nonce: str, since: datetime) -> Posted | None:
+        """The console keeps what it printed in this session."""
+        for n, (where, _, posted_nonce) in enumerate(self.posted, start=1):
+            if where == channel and posted_nonce == nonce:
+                return Posted(message_ids=(f"console-{n}",))
+        return None
 
     async def send_notice(self, channel: ChannelRef, text: str) -> None:
         """Print a notice."""

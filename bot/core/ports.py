@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from digests.models import Digest, Story
@@ -86,3 +87,7 @@ class ChatAdapter(Protocol):
 
     async def send_notice(self, channel: ChannelRef, text: str) -> None:
         """Post a short plain message (e.g. to tell admins a subscription was paused)."""
+
+    async def find_posted(self, channel: ChannelRef, nonce: str, since: datetime) -> Posted | None:
+        """A digest posted with ``nonce`` since ``since``, read back from the platform, or None. Lets a
+        delivery interrupted between posting and recording find out that it did post."""

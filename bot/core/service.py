@@ -5,14 +5,14 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-
-from apscheduler.triggers.cron import CronTrigger
+from zoneinfo import ZoneInfo
 
 from bot.app import App, taxonomy
 from bot.core import commands as cmd
 from bot.core.ports import ChannelRef, Reply, UserRef
 from bot.core.summary import summary_reply
 from bot.errors import BotError
+from bot.scheduler import next_due
 from bot.settings import RegionSettings, Settings, check_timezone
 from digests.errors import DigestsError
 from digests.store import Subscription
@@ -28,12 +28,9 @@ def closest(value: str, choices: Sequence[str]) -> str:
     return ", ".join(near or choices)
 
 
-def next_delivery(subscription: Subscription, now: datetime) -> datetime | None:
+def next_delivery(subscription: Subscription, now: datetime) -> datetime:
     """When the subscription's next digest is due, in its own timezone (as the scheduler computes it)."""
-    hour, minute = subscription.delivery_time.split(":")
-    trigger = CronTrigger(hour=int(hour), minute=int(minute), timezone=subscription.timezone)
-    fire: datetime | None = trigger.get_next_fire_time(None, now)
-    return fire
+    return next_due(subscription, now)[1].astimezone(ZoneInfo(subscription.timezone))
 
 
 class CoreService:
@@ -120,9 +117,7 @@ class CoreService:
 
     def _describe(self, sub: Subscription) -> str:
         due = next_delivery(sub, self.clock())
-        when = f"every day at {sub.delivery_time} {sub.timezone}"
-        if due is not None:
-            when += f" (next: {due:%a %d %b %H:%M})"
+        when = f"every day at {sub.delivery_time} {sub.timezone} (next: {due:%a %d %b %H:%M})"
         topics = ", ".join(sub.topics) if sub.topics else "all topics"
         keywords = f"; keywords: {', '.join(sub.keywords)}" if sub.keywords else ""
         paused = f" Paused: {sub.pause_reason}." if sub.paused_at else ""

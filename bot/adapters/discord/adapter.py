@@ -15,17 +15,19 @@ import asyncio
 import hashlib
 import logging
 from collections.abc import Callable
-from typing import Literal
+from dataclasses import replace
+from datetime import datetime
+from typing import Any, Literal
 
 import discord
 from discord import app_commands
 
 from bot.adapters.discord.commands import DigestGroup, Interaction, summary_command
-from bot.adapters.discord.render import DiscordMessage, defuse, render_digest, render_reply, thread_name
+from bot.adapters.discord.render import CONTENT_CHARS, DiscordMessage, defuse, render_digest, render_reply, thread_name
 from bot.core import commands as cmd
 from bot.core.ports import DISCORD_LIMITS, ChannelRef, Limits, Posted, Reply, UserRef
 from bot.core.service import CoreService
-from bot.errors import BotError
+from bot.errors import BotError, ChannelGoneError
 from bot.settings import Settings
 from digests.models import Digest
 
@@ -35,6 +37,8 @@ READY_TIMEOUT_S = 120.0
 NONCE_CHARS = 25  # Discord's limit on a message nonce
 THREAD_EXISTS = 160004  # "A thread has already been created for this message": a retried post
 THREAD_ARCHIVE_MINUTES: Literal[1440] = 1440  # a day
+HISTORY_LIMIT = 50  # messages read back to find a digest posted before a crash
+MARKER = "\n-# ref {nonce}"  # small grey text on the head message: Discord keeps no nonce in history
 FAILED = "Something went wrong on my side and it has been logged; please try again in a minute."
 
 
@@ -65,6 +69,14 @@ def message_nonce(nonce: str | None, index: int) -> str | None:
     if index == 0 and len(nonce) <= NONCE_CHARS:
         return nonce
     return hashlib.sha256(f"{nonce}/{index}".encode()).hexdigest()[:NONCE_CHARS]
+
+
+def marked(message: DiscordMessage, nonce: str) -> DiscordMessage:
+    """The head message with the delivery's marker at its end (content kept within 2,000 characters)."""
+    mark = MARKER.format(nonce=nonce)
+    room = CONTENT_CHARS - len(mark)
+    content = message.content if len(message.content) <= room else message.content[:room - 1] + "…"
+    return replace(message, content=content + mark)
 
 
 def channel_ref(interaction: Interaction) -> ChannelRef:
@@ -196,6 +208,13 @@ class DiscordAdapter:
     async def _post_for(self, interaction: Interaction, channel: ChannelRef, digest: Digest) -> None:
         try:
             await self.post_digest(channel, digest)
+        except ChannelGoneError as exc:
+            log.error("discord: could not post a digest in %s: %s", channel, exc)
+            cause = exc.__cause__
+            status = cause.status if isinstance(cause, discord.HTTPException) else exc.reason
+            await interaction.followup.send(
+                f"I could not post the digest here ({status}): I need View Channel, Send Messages, Embed Links "
+                "and Create Public Threads in this channel.", ephemeral=True, allowed_mentions=NO_MENTIONS)
         except discord.HTTPException as exc:
             log.error("discord: could not post a digest in %s: %s", channel, exc)
             await interaction.followup.send(
@@ -206,7 +225,12 @@ class DiscordAdapter:
         """Post the head message, then the rest in a thread made from it (in the channel where there can be no
         thread). With ``nonce``, a retry after a crash returns the earlier messages instead of new ones."""
         messages = render_digest(digest)
-        head = await self._send(self._channel(channel), messages[0], nonce=message_nonce(nonce, 0))
+        if nonce is not None:
+            messages[0] = marked(messages[0], nonce)
+        try:
+            head = await self._send(self._channel(channel), messages[0], nonce=message_nonce(nonce, 0))
+        except (discord.Forbidden, discord.NotFound) as exc:
+            raise ChannelGoneError(str(channel), f"{exc.status} {exc.text or 'forbidden'}") from exc
         ids = [str(head.id)]
         if len(messages) == 1:
             return Posted(message_ids=tuple(ids))
@@ -215,6 +239,23 @@ class DiscordAdapter:
         for index, message in enumerate(messages[1:], start=1):
             ids.append(str((await self._send(rest, message, nonce=message_nonce(nonce, index))).id))
         return Posted(message_ids=tuple(ids), thread_id=str(thread_id) if thread_id else None)
+
+    async def find_posted(self, channel: ChannelRef, nonce: str, since: datetime) -> Posted | None:
+        """The digest whose head message carries ``nonce``'s marker, among the bot's recent messages in the
+        channel since ``since``, or None."""
+        try:
+            recent: list[Any] = await self.client.http.logs_from(int(channel.channel_id), HISTORY_LIMIT)
+        except (discord.Forbidden, discord.NotFound) as exc:
+            raise ChannelGoneError(str(channel), f"{exc.status} {exc.text or 'forbidden'}") from exc
+        me, oldest = str(self.client.application_id or ""), discord.utils.time_snowflake(since)
+        mark = MARKER.format(nonce=nonce).strip()
+        for message in recent:
+            if int(message["id"]) < oldest or str((message.get("author") or {}).get("id")) != me:
+                continue
+            if str(message.get("content") or "").endswith(mark):
+                thread = message.get("thread") or {}
+                return Posted(message_ids=(str(message["id"]),), thread_id=str(thread["id"]) if thread else None)
+        return None
 
     async def send_notice(self, channel: ChannelRef, text: str) -> None:
         """Post a short plain message (the core's words; mentions defused)."""

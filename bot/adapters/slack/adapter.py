@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -27,7 +28,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.slack.render import SlackMessage, render_digest, render_reply
 from bot.core.ports import SLACK_LIMITS, ChannelRef, Limits, Posted, Reply, UserRef
 from bot.core.service import CoreService
-from bot.errors import BotError
+from bot.errors import BotError, ChannelGoneError
 from bot.settings import Settings
 from digests.models import Digest
 
@@ -38,6 +39,9 @@ COMMANDS = ("/digest", "/summary")
 DIGEST_EVENT = "khobor_digest"  # message metadata type that marks a posted digest (and its nonce)
 ADMIN_TTL_SECONDS = 300.0
 HISTORY_PAGES = 10
+# Errors that mean the channel is gone or closed to the bot: its subscriptions pause instead of retrying.
+GONE_ERRORS = frozenset({"channel_not_found", "not_in_channel", "is_archived", "account_inactive", "access_denied",
+                         "channel_is_archived", "team_access_not_granted", "restricted_action"})
 
 
 class SlackSetupError(BotError):
@@ -146,8 +150,8 @@ class SlackAdapter:
             return
         try:
             await self.post_digest(channel, reply.digest)
-        except SlackApiError as exc:
-            error = exc.response.get("error", "unknown error")
+        except (SlackApiError, ChannelGoneError) as exc:
+            error = exc.reason if isinstance(exc, ChannelGoneError) else exc.response.get("error", "unknown error")
             log.warning("slack: cannot post a digest in %s: %s", channel, error)
             await respond(text=f"I could not post the digest here (Slack said `{error}`). Invite me to this "
                                "channel with `/invite` and try again.", response_type="ephemeral")
@@ -185,13 +189,14 @@ class SlackAdapter:
             ids.append(await self._post(channel, message, thread_ts=head))
         return Posted(message_ids=tuple(ids), thread_id=head if len(ids) > 1 else None)
 
-    async def find_posted(self, channel: ChannelRef, nonce: str, oldest: datetime) -> Posted | None:
-        """The digest posted with ``nonce`` since ``oldest``, read back from the channel's history, or None."""
+    async def find_posted(self, channel: ChannelRef, nonce: str, since: datetime) -> Posted | None:
+        """The digest posted with ``nonce`` after ``since``, read back from the channel's history, or None."""
         cursor: str | None = None
         for _ in range(HISTORY_PAGES):
-            response = await self.client.conversations_history(
-                channel=channel.channel_id, oldest=f"{oldest.timestamp():.6f}", include_all_metadata=True,
-                limit=200, cursor=cursor)
+            with gone_on(channel):
+                response = await self.client.conversations_history(
+                    channel=channel.channel_id, oldest=f"{since.timestamp():.6f}", include_all_metadata=True,
+                    limit=200, cursor=cursor)
             for message in response.get("messages") or []:
                 meta = message.get("metadata") or {}
                 if meta.get("event_type") == DIGEST_EVENT and (meta.get("event_payload") or {}).get("nonce") == nonce:
@@ -207,7 +212,20 @@ class SlackAdapter:
 
     async def _post(self, channel: ChannelRef, message: SlackMessage, *, thread_ts: str | None = None,
                     metadata: dict[str, Any] | None = None) -> str:
-        response = await self.client.chat_postMessage(
-            channel=channel.channel_id, text=message.text, blocks=message.blocks, thread_ts=thread_ts,
-            metadata=metadata, unfurl_links=False, unfurl_media=False)
+        with gone_on(channel):
+            response = await self.client.chat_postMessage(
+                channel=channel.channel_id, text=message.text, blocks=message.blocks, thread_ts=thread_ts,
+                metadata=metadata, unfurl_links=False, unfurl_media=False)
         return str(response["ts"])
+
+
+@contextmanager
+def gone_on(channel: ChannelRef) -> Iterator[None]:
+    """Turn Slack's "this channel is gone or closed to you" errors into :class:`ChannelGoneError`."""
+    try:
+        yield
+    except SlackApiError as exc:
+        error = str(exc.response.get("error", ""))
+        if error in GONE_ERRORS:
+            raise ChannelGoneError(str(channel), error) from exc
+        raise

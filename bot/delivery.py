@@ -1,0 +1,284 @@
+"""Delivery: each subscription's digest of each day posted exactly once, recorded before and after posting.
+
+    deliverer = Deliverer(app, {"slack": slack, "discord": discord})
+    status = await deliverer.deliver(subscription, digest_date=date(2026, 11, 25))   # "posted"
+    statuses = await deliverer.deliver_many(subscriptions, digest_date=date(2026, 11, 25))
+
+The record is claimed, then marked ``posting`` (attempts + 1) and committed before anything is posted. A
+record found in ``posting`` again means an earlier attempt may have posted: the platform is asked first
+(``find_posted`` by the record's nonce) and the digest is posted only if it is not there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.app import App
+from bot.core.ports import ChannelRef, ChatAdapter, Posted
+from bot.errors import ChannelGoneError
+from bot.pacing import Pacer
+from digests.models import Digest
+from digests.store.deliveries import FAILED, PAUSED, POSTED, Deliveries, Delivery
+from digests.store.subscriptions import Subscription
+
+log = logging.getLogger(__name__)
+FINAL = (POSTED, PAUSED)
+DigestKey = tuple[str, tuple[str, ...] | None, tuple[str, ...], datetime]
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryPolicy:
+    """How hard to try: attempts per delivery (crashes count), backoff, concurrency and platform rates."""
+
+    max_attempts: int = 5
+    backoff_base_s: float = 5.0
+    backoff_max_s: float = 600.0
+    concurrency: int = 16
+    # Requests a second per platform, a little under the global limits (Discord: 50/s per bot).
+    rates: Mapping[str, float] = field(default_factory=lambda: {"discord": 45.0, "slack": 20.0})
+    find_margin: timedelta = timedelta(minutes=10)  # clock skew allowed when reading the platform back
+    cache_entries: int = 256
+
+    def backoff(self, attempts: int) -> float:
+        """Seconds to wait after the ``attempts``-th failed attempt: doubling, capped."""
+        return float(min(self.backoff_max_s, self.backoff_base_s * 2 ** max(0, attempts - 1)))
+
+
+def new_nonce(subscription_id: int, digest_date: date) -> str:
+    """A delivery's nonce (at most 25 characters): readable, and random so no other delivery shares it."""
+    return f"k{subscription_id}-{digest_date:%y%m%d}-{secrets.token_hex(4)}"[:25]
+
+
+def scheduled_at(sub: Subscription, digest_date: date) -> datetime:
+    """When the subscription's digest of ``digest_date`` is due, in UTC (its window ends then)."""
+    local = datetime.combine(digest_date, time.fromisoformat(sub.delivery_time), ZoneInfo(sub.timezone))
+    return local.astimezone(UTC)
+
+
+def channel_of(sub: Subscription) -> ChannelRef:
+    return ChannelRef(sub.platform, sub.workspace_id, sub.channel_id)
+
+
+def retry_after(exc: BaseException) -> float | None:
+    """The Retry-After a platform sent with this error (Slack and discord.py errors carry the response)."""
+    headers = getattr(getattr(exc, "response", None), "headers", None) or {}
+    value = headers.get("Retry-After") or headers.get("retry-after")
+    try:
+        return float(value[0] if isinstance(value, list) else value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def late_note(sub: Subscription, now: datetime) -> str:
+    local = now.astimezone(ZoneInfo(sub.timezone))
+    return (f"This digest is late: it was due at {sub.delivery_time} and went out at {local:%H:%M} "
+            f"({sub.timezone}); the bot or the platform was unavailable.")
+
+
+def paused_notice(sub: Subscription, reason: str) -> str:
+    return (f"Khobor paused the daily **{sub.region}** digest of this channel: the bot cannot post there "
+            f"(`{reason}`). Once it can, run `digest subscribe {sub.region} {sub.delivery_time} {sub.timezone}` "
+            "again to resume.")
+
+
+class DigestCache:
+    """Digests built once per (region, topics, keywords, window end), shared by every channel that wants one."""
+
+    def __init__(self, app: App, *, entries: int) -> None:
+        self.app = app
+        self.entries = entries
+        self._tasks: dict[DigestKey, asyncio.Task[Digest]] = {}
+
+    async def get(self, sub: Subscription, window_end: datetime) -> Digest:
+        key: DigestKey = (sub.region, sub.topics, sub.keywords, window_end)
+        task = self._tasks.get(key)
+        if task is None or (task.done() and (task.cancelled() or task.exception() is not None)):
+            task = asyncio.ensure_future(self.app.build_digest(
+                sub.region, now=window_end, topics=sub.topics, keywords=sub.keywords))
+            self._tasks[key] = task
+            while len(self._tasks) > self.entries:
+                del self._tasks[next(iter(self._tasks))]
+        return await asyncio.shield(task)
+
+
+class Deliverer:
+    """Posts digests to channels through their platform's adapter, recording every step."""
+
+    def __init__(self, app: App, adapters: Mapping[str, ChatAdapter], *,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+                 policy: DeliveryPolicy | None = None, deliveries: Deliveries | None = None) -> None:
+        self.app = app
+        self.adapters = dict(adapters)
+        self.policy = policy or DeliveryPolicy()
+        self._clock = clock
+        self._sleep = sleep
+        self._deliveries = deliveries
+        self._digests = DigestCache(app, entries=self.policy.cache_entries)
+        self._pacers = {name: Pacer(rate) for name, rate in self.policy.rates.items()}
+        self._slots: asyncio.Semaphore | None = None
+
+    @property
+    def deliveries(self) -> Deliveries:
+        if self._deliveries is None:
+            self._deliveries = Deliveries(self.app.store.engine)
+        return self._deliveries
+
+    @property
+    def slots(self) -> asyncio.Semaphore:
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.policy.concurrency)
+        return self._slots
+
+    async def deliver_many(self, subs: Iterable[Subscription], *, digest_date: date,
+                           late: bool = False) -> dict[int, str]:
+        """Deliver to many channels at once (a busy minute): bounded concurrency, paced per platform, every
+        one queued and none dropped. Returns each subscription's final status."""
+        subs = list(subs)
+        outcomes = await asyncio.gather(*(self.deliver(s, digest_date=digest_date, late=late) for s in subs),
+                                        return_exceptions=True)
+        statuses: dict[int, str] = {}
+        for sub, outcome in zip(subs, outcomes, strict=True):
+            if isinstance(outcome, BaseException):
+                log.error("delivery: subscription %d in %s failed: %r", sub.id, channel_of(sub), outcome)
+                statuses[sub.id] = FAILED
+            else:
+                statuses[sub.id] = outcome
+        return statuses
+
+    async def deliver(self, sub: Subscription, *, digest_date: date, late: bool = False) -> str:
+        """Deliver one subscription's digest of ``digest_date`` (its local date) exactly once; retry transient
+        failures with backoff up to ``max_attempts``. Returns the final status (posted, paused, failed)."""
+        async with self.slots:  # held through the first attempt: each channel is served as soon as it starts
+            started = await self._start(sub, digest_date, late)
+            if isinstance(started, str):
+                return started
+            current, record = started
+            if self._may_try(record) and record.status != FAILED:
+                record = await self._attempt(current, record, late)
+        while self._may_try(record):
+            if record.status == FAILED and record.retry_at is not None:
+                await self._sleep(max(0.0, (record.retry_at - self._clock()).total_seconds()))
+            async with self.slots:
+                record = await self._attempt(current, record, late)
+        if record.status not in FINAL and not (record.status == FAILED and record.retry_at is None):
+            async with self.slots:
+                record = await self._give_up(current, record)
+        return record.status
+
+    def _may_try(self, record: Delivery) -> bool:
+        return record.status not in FINAL and record.attempts < self.policy.max_attempts
+
+    async def _start(self, sub: Subscription, digest_date: date, late: bool) -> tuple[Subscription, Delivery] | str:
+        current = await self.app.subscriptions.get(subscription_id=sub.id)
+        if current is None or not current.active:
+            return PAUSED
+        record = await self.deliveries.claim(subscription_id=sub.id, digest_date=digest_date, late=late,
+                                             nonce=new_nonce(sub.id, digest_date), now=self._clock())
+        if record.status in FINAL:
+            return record.status
+        if sub.platform not in self.adapters:
+            record = await self.deliveries.mark_failed(
+                delivery_id=record.id, retry_at=None, now=self._clock(),
+                error=f"delivery: no {sub.platform} adapter is running; enable it in the settings")
+            return record.status
+        return current, record
+
+    async def _attempt(self, sub: Subscription, record: Delivery, late: bool) -> Delivery:
+        """One attempt: recorded as posting first, then read back (if an attempt went before) or posted."""
+        record = await self.deliveries.mark_posting(delivery_id=record.id, now=self._clock(),
+                                                    late=late or record.late)
+        adapter, channel = self.adapters[sub.platform], channel_of(sub)
+        try:
+            found = await self._find(adapter, channel, record) if record.attempts > 1 else None
+            if found is not None:
+                log.info("delivery: %s already has its digest (%s); recorded without posting", channel, record.nonce)
+                return await self._posted(record, found)
+            digest = await self._compose(sub, record)
+            await self._pace(sub.platform)
+            posted = await adapter.post_digest(channel, digest, nonce=record.nonce)
+        except ChannelGoneError as exc:
+            return await self._gone(sub, record, exc)
+        except Exception as exc:  # anything else is transient: retried with backoff, bounded
+            return await self._failed(sub, record, exc)
+        return await self._posted(record, posted)
+
+    async def _give_up(self, sub: Subscription, record: Delivery) -> Delivery:
+        """Out of attempts. A record left posting may still have posted: look once, never post again."""
+        error = f"delivery: gave up after {record.attempts} attempts ({record.error or 'interrupted'})"
+        if record.attempts > 0:
+            try:
+                found = await self._find(self.adapters[sub.platform], channel_of(sub), record)
+            except Exception as exc:  # reading back failed too: give up as planned
+                found, error = None, f"{error}; reading the channel back failed: {exc!r}"
+            if found is not None:
+                return await self._posted(record, found)
+        log.error("%s for %s", error, channel_of(sub))
+        return await self.deliveries.mark_failed(delivery_id=record.id, error=error, retry_at=None,
+                                                 now=self._clock())
+
+    async def _find(self, adapter: ChatAdapter, channel: ChannelRef, record: Delivery) -> Posted | None:
+        await self._pace(channel.platform)
+        return await adapter.find_posted(channel, record.nonce, since=record.created_at - self.policy.find_margin)
+
+    async def _pace(self, platform: str) -> None:
+        pacer = self._pacers.get(platform)
+        if pacer is not None:
+            await pacer.wait()
+
+    async def _compose(self, sub: Subscription, record: Delivery) -> Digest:
+        """The shared digest, with the failing-feed notes this subscription has not had yet and a late note."""
+        digest = await self._digests.get(sub, scheduled_at(sub, record.digest_date))
+        notes = list(digest.notes)
+        if notes:
+            before = await self.deliveries.previous(subscription_id=sub.id, before=record.digest_date)
+            await self.deliveries.set_feed_notes(delivery_id=record.id, notes=notes, now=self._clock())
+            notes = [n for n in notes if before is None or n not in before.feed_notes]
+        if record.late:
+            notes.append(late_note(sub, self._clock()))
+        return replace(digest, notes=tuple(notes))
+
+    async def _posted(self, record: Delivery, posted: Posted) -> Delivery:
+        return await self.deliveries.mark_posted(delivery_id=record.id, message_ids=posted.message_ids,
+                                                 thread_id=posted.thread_id, now=self._clock())
+
+    async def _failed(self, sub: Subscription, record: Delivery, exc: Exception) -> Delivery:
+        wait = self.policy.backoff(record.attempts)
+        hint = retry_after(exc)
+        if hint is not None:
+            wait = max(wait, hint)
+            pacer = self._pacers.get(sub.platform)
+            if pacer is not None:
+                pacer.hold(hint)
+        now = self._clock()
+        log.warning("delivery: attempt %d for %s failed (%r); retrying in %.0f s", record.attempts,
+                    channel_of(sub), exc, wait)
+        return await self.deliveries.mark_failed(delivery_id=record.id, error=f"{exc.__class__.__name__}: {exc}",
+                                                 retry_at=now + timedelta(seconds=wait), now=now)
+
+    async def _gone(self, sub: Subscription, record: Delivery, exc: ChannelGoneError) -> Delivery:
+        """The channel is gone or forbids the bot: pause its subscriptions and tell someone, where possible."""
+        record, count = await self.deliveries.mark_paused(delivery_id=record.id, error=str(exc), now=self._clock())
+        log.warning("%s; paused %d subscription(s)", exc, count)
+        await self._tell(sub, exc.reason)
+        return record
+
+    async def _tell(self, sub: Subscription, reason: str) -> None:
+        """Tell the channel, else the person who subscribed it (a direct message where the platform allows)."""
+        adapter, text = self.adapters[sub.platform], paused_notice(sub, reason)
+        for where in (channel_of(sub), ChannelRef(sub.platform, sub.workspace_id, sub.created_by)):
+            try:
+                await self._pace(sub.platform)
+                await adapter.send_notice(where, text)
+            except Exception as exc:  # a notice is best effort
+                log.info("delivery: could not tell %s that %s was paused: %r", where, channel_of(sub), exc)
+                continue
+            log.info("delivery: told %s that %s was paused", where, channel_of(sub))
+            return
+        log.warning("delivery: nobody could be told that %s was paused (%s)", channel_of(sub), reason)

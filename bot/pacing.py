@@ -1,0 +1,36 @@
+"""Client-side pacing: keep a platform's request rate just under its global limit, queueing, never dropping."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+
+
+class Pacer:
+    """Hands out evenly spaced start times at ``rate`` per second, first come first served.
+
+    Spacing requests evenly (no bursts) keeps a server's token bucket from ever running dry, so 429s stay
+    rare and the rate stays at ``rate``; callers beyond it wait their turn in order.
+    """
+
+    def __init__(self, rate: float, *, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+        if rate <= 0:
+            raise ValueError(f"pacing: rate must be positive, not {rate}")
+        self.interval = 1.0 / rate
+        self._clock = clock
+        self._sleep = sleep
+        self._next = 0.0
+
+    async def wait(self, cost: int = 1) -> None:
+        """Wait for this caller's turn; ``cost`` requests are charged to it."""
+        now = self._clock()
+        start = max(now, self._next)
+        self._next = start + self.interval * cost
+        if start > now:
+            await self._sleep(start - now)
+
+    def hold(self, seconds: float) -> None:
+        """Send nothing for ``seconds`` (the platform said Retry-After): everyone queued moves back."""
+        self._next = max(self._next, self._clock() + seconds)

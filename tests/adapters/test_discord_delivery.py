@@ -1,0 +1,112 @@
+"""Delivery on Discord: the head message carries the delivery's marker, a crash between posting and recording
+is read back from the channel's recent messages, and a channel that forbids the bot is paused."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime
+
+import discord
+import pytest
+import yarl
+from aiohttp import web
+
+from bot.adapters.discord.adapter import DiscordAdapter
+from bot.core.ports import ChannelRef
+from bot.delivery import Deliverer, DeliveryPolicy, channel_of
+from digests.store.deliveries import Deliveries
+from digests.store.subscriptions import Subscription
+from tests.adapters.conftest import CHANNEL, GUILD, LOCKED_CHANNEL
+from tests.fakes.discord_api import FakeDiscord, Handler, _json
+
+# The fake's message ids are snowflakes of early 2024; the deliveries happen then.
+NOW = datetime(2024, 1, 1, 2, 0, tzinfo=UTC)
+DAY = date(2024, 1, 1)
+
+
+class HistoryDiscord(FakeDiscord):
+    """The fake Discord, also answering GET /channels/{id}/messages (newest first, like Discord)."""
+
+    def _routes(self) -> list[tuple[str, str, Handler]]:
+        return [*super()._routes(), ("GET", "/channels/{channel}/messages", self._history)]
+
+    async def _history(self, request: web.Request) -> web.Response:
+        channel_id = int(request.match_info["channel"])
+        if channel_id in self.forbidden:
+            return _json({"code": 50001, "message": "Missing Access"}, 403)
+        limit = int(request.query.get("limit", "50"))
+        newest = list(reversed(self.messages.get(channel_id, [])))[:limit]
+        # Discord does not return nonces in history: drop them, so only the marker can be found.
+        return _json([{**{k: v for k, v in m.items() if k != "nonce"},
+                       **({"thread": self.threads[int(m["id"])]} if int(m["id"]) in self.threads else {})}
+                      for m in newest])
+
+
+@pytest.fixture
+async def fake_discord(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
+    async with HistoryDiscord(guilds={GUILD: [CHANNEL, LOCKED_CHANNEL]}) as fake:
+        fake.forbidden.add(LOCKED_CHANNEL)
+        monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.gateway_url))
+        monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
+        yield fake
+
+
+async def subscribe(adapter: DiscordAdapter, channel: int) -> Subscription:
+    sub, _ = await adapter.service.app.subscriptions.upsert(
+        platform="discord", workspace_id=str(GUILD), channel_id=str(channel), region="test", delivery_time="08:00",
+        timezone="Asia/Dhaka", topics=None, keywords=(), user_id="1000000000000000900", now=NOW)
+    return sub
+
+
+def deliverer(adapter: DiscordAdapter) -> tuple[Deliverer, Deliveries]:
+    app = adapter.service.app
+    deliveries = Deliveries(app.store.engine)
+    return Deliverer(app, {"discord": adapter}, clock=lambda: NOW, policy=DeliveryPolicy(rates={}),
+                     deliveries=deliveries), deliveries
+
+
+async def test_the_head_message_is_marked_and_a_second_delivery_posts_nothing(
+        adapter: DiscordAdapter, fake_discord: FakeDiscord) -> None:
+    sub = await subscribe(adapter, CHANNEL)
+    deliver, deliveries = deliverer(adapter)
+    assert await deliver.deliver(sub, digest_date=DAY) == "posted"
+    assert await deliver.deliver(sub, digest_date=DAY) == "posted"
+    record = await deliveries.get(subscription_id=sub.id, digest_date=DAY)
+    assert record is not None
+    heads = fake_discord.messages[CHANNEL]
+    assert len(heads) == 1 and heads[0]["content"].endswith(f"-# ref {record.nonce}")
+
+
+async def test_a_crash_after_posting_is_read_back_from_the_channel(adapter: DiscordAdapter,
+                                                                   fake_discord: FakeDiscord) -> None:
+    sub = await subscribe(adapter, CHANNEL)
+    deliver, deliveries = deliverer(adapter)
+    record = await deliveries.claim(subscription_id=sub.id, digest_date=DAY, nonce="k1-240101-crash", late=False,
+                                    now=NOW)
+    await deliveries.mark_posting(delivery_id=record.id, now=NOW)
+    digest = await adapter.service.app.build_digest("test", now=NOW)
+    posted = await adapter.post_digest(channel_of(sub), digest, nonce=record.nonce)  # then the crash
+    fake_discord.calls.clear()
+    assert await deliver.deliver(sub, digest_date=DAY) == "posted"
+    after = await deliveries.get(subscription_id=sub.id, digest_date=DAY)
+    assert after is not None and after.message_ids[:1] == posted.message_ids[:1]
+    assert not fake_discord.calls_to("POST", f"/channels/{CHANNEL}/messages")
+    assert fake_discord.calls_to("GET", f"/channels/{CHANNEL}/messages")
+
+
+async def test_find_posted_ignores_other_nonces(adapter: DiscordAdapter) -> None:
+    sub = await subscribe(adapter, CHANNEL)
+    digest = await adapter.service.app.build_digest("test", now=NOW)
+    await adapter.post_digest(channel_of(sub), digest, nonce="k1-240101-aaaa")
+    channel = ChannelRef("discord", str(GUILD), str(CHANNEL))
+    assert await adapter.find_posted(channel, "k1-240101-bbbb", since=NOW.replace(year=2023)) is None
+    assert await adapter.find_posted(channel, "k1-240101-aaaa", since=NOW.replace(year=2023)) is not None
+
+
+async def test_a_channel_that_forbids_the_bot_is_paused(adapter: DiscordAdapter, fake_discord: FakeDiscord) -> None:
+    sub = await subscribe(adapter, LOCKED_CHANNEL)
+    deliver, _ = deliverer(adapter)
+    assert await deliver.deliver(sub, digest_date=DAY) == "paused"
+    current = await adapter.service.app.subscriptions.get(subscription_id=sub.id)
+    assert current is not None and not current.active and "403" in (current.pause_reason or "")
+    assert len(fake_discord.calls_to("POST", f"/channels/{LOCKED_CHANNEL}/messages")) == 2  # the digest, a notice

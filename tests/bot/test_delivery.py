@@ -1,0 +1,196 @@
+"""Delivery through the real Slack adapter to a loopback fake Slack API that fails on demand: exactly once,
+read back after a crash, 429s and 500s retried, gone channels paused, late and failing-feed notes."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.adapters.slack.adapter import SlackAdapter
+from bot.app import App
+from bot.core.service import CoreService
+from bot.delivery import Deliverer, DeliveryPolicy, channel_of
+from bot.settings import StorageSettings
+from digests.store.deliveries import Deliveries
+from digests.store.subscriptions import Subscription
+from tests.adapters.slack_fixtures import NOW, slack_settings
+from tests.fakes.flaky_slack import FlakySlackApi
+from tests.fakes.slack_api import TEAM_ID
+
+DAY = date(2025, 3, 4)  # 08:00 in Dhaka is NOW (02:00 UTC)
+
+
+@dataclass
+class Clock:
+    """A settable clock and a sleep that only records (backoff must not slow the tests)."""
+
+    now: datetime = NOW
+    slept: list[float] = field(default_factory=list)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+
+
+@dataclass
+class World:
+    api: FlakySlackApi
+    app: App
+    adapter: SlackAdapter
+    clock: Clock
+    deliverer: Deliverer
+    deliveries: Deliveries
+
+    async def subscribe(self, channel: str, region: str = "test") -> Subscription:
+        sub, _ = await self.app.subscriptions.upsert(
+            platform="slack", workspace_id=TEAM_ID, channel_id=channel, region=region, delivery_time="08:00",
+            timezone="Asia/Dhaka", topics=None, keywords=(), user_id="UADMIN", now=NOW)
+        return sub
+
+    def text(self, channel: str) -> str:
+        return json.dumps(self.api.messages.get(channel, []))
+
+
+@pytest.fixture
+async def world(tmp_path: Path, database_url: str) -> AsyncIterator[World]:
+    async with FlakySlackApi(ts_start=int(NOW.timestamp())) as api:
+        settings = slack_settings(tmp_path, api).model_copy(update={"storage": StorageSettings(url=database_url)})
+        async with App(settings) as app:
+            adapter = SlackAdapter(CoreService(app), settings, pace=0)
+            clock = Clock()
+            deliveries = Deliveries(app.store.engine)
+            deliverer = Deliverer(app, {"slack": adapter}, clock=clock, sleep=clock.sleep,
+                                  policy=DeliveryPolicy(rates={}), deliveries=deliveries)
+            yield World(api, app, adapter, clock, deliverer, deliveries)
+
+
+async def test_a_second_delivery_of_the_same_day_posts_nothing(world: World) -> None:
+    sub = await world.subscribe("C1")
+    assert await world.deliverer.deliver(sub, digest_date=DAY) == "posted"
+    assert await world.deliverer.deliver(sub, digest_date=DAY) == "posted"
+    record = await world.deliveries.get(subscription_id=sub.id, digest_date=DAY)
+    assert record is not None and record.attempts == 1 and len(record.message_ids) >= 1
+    assert len(world.api.heads("C1")) == 1
+    assert world.api.heads("C1")[0]["metadata"]["event_payload"]["nonce"] == record.nonce
+
+
+async def test_a_crash_between_post_and_record_is_read_back_not_posted_again(world: World) -> None:
+    sub = await world.subscribe("C1")
+    record = await world.deliveries.claim(subscription_id=sub.id, digest_date=DAY, nonce="k1-crashed", late=False,
+                                          now=NOW)
+    await world.deliveries.mark_posting(delivery_id=record.id, now=NOW)
+    digest = await world.app.build_digest("test", now=NOW)
+    posted = await world.adapter.post_digest(channel_of(sub), digest, nonce=record.nonce)  # then the crash
+    assert await world.deliverer.deliver(sub, digest_date=DAY) == "posted"
+    after = await world.deliveries.get(subscription_id=sub.id, digest_date=DAY)
+    assert after is not None and after.message_ids[0] == posted.message_ids[0] and after.attempts == 2
+    assert len(world.api.heads("C1")) == 1
+    assert world.api.calls_to("conversations.history")
+
+
+async def test_a_crash_before_posting_posts_once(world: World) -> None:
+    sub = await world.subscribe("C1")
+    record = await world.deliveries.claim(subscription_id=sub.id, digest_date=DAY, nonce="k1-early", late=False,
+                                          now=NOW)
+    await world.deliveries.mark_posting(delivery_id=record.id, now=NOW)  # crashed before the post
+    assert await world.deliverer.deliver(sub, digest_date=DAY) == "posted"
+    assert len(world.api.heads("C1")) == 1
+
+
+async def test_429_is_honoured_with_its_retry_after(world: World) -> None:
+    sub = await world.subscribe("C1")
+    world.api.script["C1"] = ["429"]
+    started = time.monotonic()
+    assert await world.deliverer.deliver(sub, digest_date=DAY) == "posted"
+    assert time.monotonic() - started >= 1.0  # Retry-After: 1
+    assert world.api.limited == 1 and len(world.api.heads("C1")) == 1
+
+
+async def test_500s_are_retried_with_backoff_then_posted(world: World) -> None:
+    sub = await world.subscribe("C1")
+    world.api.script["C1"] = ["500", "500"]
+    assert await world.deliverer.deliver(sub, digest_date=DAY) == "posted"
+    record = await world.deliveries.get(subscription_id=sub.id, digest_date=DAY)
+    assert record is not None and record.attempts == 3 and record.error is None
+    assert world.clock.slept == [5.0, 10.0]
+    assert len(world.api.heads("C1")) == 1
+
+
+async def test_a_500_after_the_message_was_posted_does_not_post_twice(world: World) -> None:
+    sub = await world.subscribe("C1")
+    world.api.script["C1"] = ["500-after-post"]
+    assert await world.deliverer.deliver(sub, digest_date=DAY) == "posted"
+    assert len(world.api.heads("C1")) == 1
+
+
+async def test_transient_failures_stop_after_the_last_attempt(world: World) -> None:
+    sub = await world.subscribe("C1")
+    world.api.script["C1"] = ["500"] * 20
+    assert await world.deliverer.deliver(sub, digest_date=DAY) == "failed"
+    record = await world.deliveries.get(subscription_id=sub.id, digest_date=DAY)
+    assert record is not None and record.attempts == 5 and record.retry_at is None
+    assert record.error is not None and "gave up after 5 attempts" in record.error
+    assert await world.deliverer.deliver(sub, digest_date=DAY) == "failed"  # and not again
+    assert len(world.api.calls_to("chat.postMessage")) == 5
+
+
+async def test_gone_channels_are_paused_and_the_others_served(world: World) -> None:
+    subs = [await world.subscribe(f"C{i:03d}") for i in range(8)]
+    world.api.gone["C002"] = "channel_not_found"
+    world.api.closed_channels.add("C005")  # not_in_channel
+    world.api.script["C003"] = ["429"]
+    world.api.script["C006"] = ["500"]
+    statuses = await world.deliverer.deliver_many(subs, digest_date=DAY)
+    paused = {s.id for s in subs if s.channel_id in ("C002", "C005")}
+    assert {i: s for i, s in statuses.items() if i in paused} == dict.fromkeys(paused, "paused")
+    assert all(s == "posted" for i, s in statuses.items() if i not in paused)
+    for sub in subs:
+        assert len(world.api.heads(sub.channel_id)) == (0 if sub.id in paused else 1)
+        current = await world.app.subscriptions.get(subscription_id=sub.id)
+        assert current is not None and current.active == (sub.id not in paused)
+    assert "paused" in world.text("UADMIN")  # the subscriber was told (a direct message)
+    assert await world.deliverer.deliver(subs[2], digest_date=DAY + timedelta(days=1)) == "paused"
+
+
+async def test_a_late_delivery_says_so(world: World) -> None:
+    sub = await world.subscribe("C1")
+    world.clock.now = NOW + timedelta(hours=3)
+    assert await world.deliverer.deliver(sub, digest_date=DAY, late=True) == "posted"
+    assert "This digest is late" in world.text("C1") and "11:00" in world.text("C1")
+
+
+async def test_a_failing_feed_is_reported_once(world: World) -> None:
+    store = world.app.store
+    feed_ids = await store.sync_feeds(feeds=[("http://127.0.0.1:9/feed", "Nowhere")], now=NOW - timedelta(days=3))
+    await store.record_feed_failure(feed_id=feed_ids["http://127.0.0.1:9/feed"], now=NOW - timedelta(days=2),
+                                    error="refused", status=None, next_attempt_at=NOW)
+    sub = await world.subscribe("C1")
+    assert await world.deliverer.deliver(sub, digest_date=DAY) == "posted"
+    assert "Nowhere could not be read" in world.text("C1")
+    world.clock.now = NOW + timedelta(days=1)
+    before = len(world.api.messages["C1"])
+    assert await world.deliverer.deliver(sub, digest_date=DAY + timedelta(days=1)) == "posted"
+    assert "Nowhere could not be read" not in json.dumps(world.api.messages["C1"][before:])
+
+
+async def test_a_region_digest_is_built_once_for_many_channels(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    builds: list[Any] = []
+    build = world.app.build_digest
+
+    async def counted(*args: Any, **kwargs: Any) -> Any:
+        builds.append(args)
+        return await build(*args, **kwargs)
+
+    monkeypatch.setattr(world.app, "build_digest", counted)
+    subs = [await world.subscribe(f"C{i:03d}") for i in range(20)]
+    statuses = await world.deliverer.deliver_many(subs, digest_date=DAY)
+    assert set(statuses.values()) == {"posted"} and len(builds) == 1
