@@ -22,7 +22,7 @@ test: $(BIN)/.installed
 	$(BIN)/pytest
 
 lint: $(BIN)/.installed
-	$(BIN)/ruff check bot digests tests bench
+	$(BIN)/ruff check bot digests tests bench scripts
 	$(BIN)/mypy
 
 clean:
