@@ -12,6 +12,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
+from bot.metrics import Metrics
 from bot.settings import RegionSettings, Settings
 from digests.collect import CollectConfig, Collector
 from digests.compose import DigestSpec, compose_digest
@@ -79,8 +80,9 @@ def failing_feed_notes(health: Sequence[FeedHealth], *, now: datetime) -> list[s
 class App:
     """The runtime's shared parts: database, HTTP client, collector. Use ``async with App(settings)``."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, metrics: Metrics | None = None) -> None:
         self.settings = settings
+        self.metrics = metrics or Metrics()
         self._store: Store | None = None
         self._subscriptions: Subscriptions | None = None
         self._fetcher: Fetcher | None = None
@@ -122,8 +124,10 @@ class App:
 
     async def summarize_pending(self, *, now: datetime, days: int = 2) -> int:
         """Summarise the articles of the last ``days`` that have no summary yet (each one once)."""
-        return await summarize_pending(self.store, config=summary_config(self.settings),
+        done = await summarize_pending(self.store, config=summary_config(self.settings),
                                        since=now - timedelta(days=days), now=now, executor=self._workers())
+        self.metrics.summaries.inc(done)
+        return done
 
     async def build_digest(self, region_name: str, *, now: datetime, hours: int | None = None,
                            topics: Collection[str] | None = None, keywords: Sequence[str] = ()) -> Digest:
@@ -141,7 +145,9 @@ class App:
         docs = await self.store.recent_articles(feed_urls=urls, since=spec.start, until=spec.end,
                                                 config=summary_key(summary))
         notes = failing_feed_notes(await self.store.feed_health(urls=urls), now=now)
-        return await self.run_cpu(compose_digest, docs, spec, now=now, notes=notes)
+        digest = await self.run_cpu(compose_digest, docs, spec, now=now, notes=notes)
+        self.metrics.digests_built.labels(region=region.name).inc()
+        return digest
 
     async def run_cpu(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run CPU-heavy work (extraction, summaries) in the worker pool, off the event loop."""

@@ -13,16 +13,18 @@ import sys
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 
-from bot import runtime, views
+from bot import feeds_toml, runtime, transfer, views
 from bot.adapters.console import ConsoleAdapter
 from bot.app import App, feed_sources, summary_config, taxonomy
 from bot.core.service import CoreService
 from bot.errors import BotError, SettingsError, UnknownRegionError, UsageError
-from bot.logs import setup_logging
+from bot.health import probe, probe_url
+from bot.logs import secret_values, setup_logging
 from bot.settings import Settings, load_settings
 from bot.targets import read_target
 from digests.errors import DigestsError
@@ -30,6 +32,21 @@ from digests.summarize import ALGORITHMS, summarize
 from digests.topics import parse_keywords
 
 Handler = Callable[[argparse.Namespace, Settings, Console], Coroutine[Any, Any, int]]
+
+
+IMPORT_HELP = """\
+Subscriptions: every valid entry is upserted: a new channel and region is created; an existing one gets
+the file's time, timezone, topics, keywords and paused state. Subscriptions not in the file are kept.
+An entry is invalid when its region is not in the current settings, its timezone is not an IANA name,
+its time is not HH:MM, a topic is unknown, or it repeats an earlier channel and region; each is reported
+with its index and reason, and the valid entries are still imported.
+
+Feeds are settings, not data: they are never written. The [[regions]] TOML for feeds that their region
+does not list yet is printed on standard output, to paste into settings.toml; notes go to standard error.
+
+Exit status: 0 every entry was imported (or, with --dry-run, would be); 2 some entries were invalid
+(the valid ones were imported) or the file could not be used at all (nothing imported); 1 the database
+could not be opened."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,10 +71,21 @@ def build_parser() -> argparse.ArgumentParser:
     digest.add_argument("--no-collect", action="store_true", help="use what is stored; read no feed")
     commands.add_parser("console", help="type bot commands (digest subscribe, summary, ...) in the terminal")
     commands.add_parser("run", help="run the bot: Discord and/or Slack when their tokens are set, else the console")
+    healthcheck = commands.add_parser("healthcheck", help="exit 0 if the running bot's /healthz answers 200, else 1")
+    healthcheck.add_argument("--url", help="the URL to ask (default: /healthz on [health] host and port)")
+    healthcheck.add_argument("--timeout", type=float, default=5.0, help="seconds to wait (default: 5)")
     summarize = commands.add_parser("summarize", help="summarise a URL, a file, or - (standard input)")
     summarize.add_argument("target", metavar="TARGET", help="http(s) URL, file path (text or HTML), or -")
     summarize.add_argument("--sentences", type=positive_int, help="sentences in the summary")
     summarize.add_argument("--algorithm", choices=ALGORITHMS, help="summary algorithm")
+    export = commands.add_parser("export", help="write the subscriptions and feeds (JSON) or the feeds (OPML)")
+    export.add_argument("--format", choices=("json", "opml"), default="json")
+    export.add_argument("--output", metavar="FILE", help="write here instead of standard output")
+    imports = commands.add_parser(
+        "import", help="import subscriptions from a JSON export; print TOML for new feeds (JSON or OPML)",
+        formatter_class=argparse.RawDescriptionHelpFormatter, description=IMPORT_HELP)
+    imports.add_argument("file", metavar="FILE", help="a `khobor export` JSON file or an OPML file, or -")
+    imports.add_argument("--dry-run", action="store_true", help="validate and report; open no database")
     return parser
 
 
@@ -147,14 +175,76 @@ async def cmd_run(args: argparse.Namespace, settings: Settings, console: Console
     return await runtime.run(settings, console)
 
 
+async def cmd_export(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    now = datetime.now(UTC)
+    if args.format == "opml":
+        text = transfer.export_opml(settings, now=now).decode()
+    else:
+        async with App(settings) as app:
+            data = await transfer.export_data(settings, app.subscriptions, now=now)
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if args.output:
+        await asyncio.to_thread(Path(args.output).write_text, text, encoding="utf-8")
+    else:
+        console.file.write(text)
+    return 0
+
+
+async def cmd_import(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    notes = Console(stderr=True)
+    try:
+        data = await asyncio.to_thread(sys.stdin.buffer.read if args.file == "-" else Path(args.file).read_bytes)
+    except OSError as exc:
+        raise UsageError(f"import: cannot read {args.file}: {exc.strerror}") from None
+    found = transfer.read_import(data, settings)
+    for problem in found.problems:
+        notes.print(f"invalid {problem}", markup=False, highlight=False)
+    if found.subscriptions and not args.dry_run:
+        async with App(settings) as app:
+            created, updated = await transfer.import_subscriptions(found.subscriptions, app.subscriptions,
+                                                                   now=datetime.now(UTC))
+        done = f"imported {created + updated} subscription(s): {created} new, {updated} updated"
+    else:
+        done = f"would import {len(found.subscriptions)} subscription(s)" if args.dry_run else "imported none"
+    if found.kind == "json":
+        notes.print(f"{done}; {len(found.problems)} of {found.total} invalid", markup=False, highlight=False)
+    toml, count = feeds_toml.new_feeds_toml(found.regions, settings)
+    if count:
+        console.file.write(toml + "\n")
+        notes.print(f"{count} feed(s) are not configured yet. Feeds are settings, not data, so they were not "
+                    "imported: paste the TOML above into settings.toml and restart khobor.", markup=False,
+                    highlight=False)
+    elif found.regions:
+        notes.print("every feed in the file is already configured", markup=False, highlight=False)
+    return 2 if found.problems else 0
+
+
+async def cmd_healthcheck(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    if args.url is None and not settings.health.enabled:
+        console.print("khobor: unhealthy: the health server is disabled ([health] enabled = false)", highlight=False)
+        return 1
+    if args.url is None and settings.health.port == 0:
+        console.print("khobor: unhealthy: [health] port = 0 (any free port); pass --url", highlight=False)
+        return 1
+    problem = await probe(args.url or probe_url(settings.health), limit_s=args.timeout)
+    if problem is not None:
+        console.print(f"khobor: unhealthy: {problem}", markup=False, highlight=False)
+        return 1
+    console.print("khobor: healthy", highlight=False)
+    return 0
+
+
 HANDLERS: dict[str, Handler] = {
     "collect": cmd_collect,
     "feeds": cmd_feeds,
     "check-settings": cmd_check_settings,
     "console": cmd_console,
     "run": cmd_run,
+    "healthcheck": cmd_healthcheck,
     "digest": cmd_digest,
     "summarize": cmd_summarize,
+    "export": cmd_export,
+    "import": cmd_import,
 }
 
 
@@ -165,7 +255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     errors = Console(stderr=True)
     try:
         settings = load_settings(args.settings)
-        setup_logging(settings.log, console=errors)
+        setup_logging(settings.log, console=errors, secrets=secret_values(settings))
         if getattr(args, "region", None):
             settings.region(args.region)
         return asyncio.run(HANDLERS[args.command](args, settings, console))

@@ -65,6 +65,11 @@ def channel_of(sub: Subscription) -> ChannelRef:
     return ChannelRef(sub.platform, sub.workspace_id, sub.channel_id)
 
 
+def log_ids(sub: Subscription) -> dict[str, object]:
+    """The ids a delivery's log lines carry (``extra=``): channel, region, subscription."""
+    return {"channel": str(channel_of(sub)), "region": sub.region, "subscription": sub.id}
+
+
 def retry_after(exc: BaseException) -> float | None:
     """The Retry-After a platform sent with this error (Slack and discord.py errors carry the response)."""
     headers = getattr(getattr(exc, "response", None), "headers", None) or {}
@@ -146,7 +151,8 @@ class Deliverer:
         statuses: dict[int, str] = {}
         for sub, outcome in zip(subs, outcomes, strict=True):
             if isinstance(outcome, BaseException):
-                log.error("delivery: subscription %d in %s failed: %r", sub.id, channel_of(sub), outcome)
+                log.error("delivery: subscription %d in %s failed: %r", sub.id, channel_of(sub), outcome,
+                          extra=log_ids(sub))
                 statuses[sub.id] = FAILED
             else:
                 statuses[sub.id] = outcome
@@ -155,6 +161,14 @@ class Deliverer:
     async def deliver(self, sub: Subscription, *, digest_date: date, late: bool = False) -> str:
         """Deliver one subscription's digest of ``digest_date`` (its local date) exactly once; retry transient
         failures with backoff up to ``max_attempts``. Returns the final status (posted, paused, failed)."""
+        depth = self.app.metrics.queue_depth.labels(platform=sub.platform)
+        depth.inc()
+        try:
+            return await self._deliver(sub, digest_date, late)
+        finally:
+            depth.dec()
+
+    async def _deliver(self, sub: Subscription, digest_date: date, late: bool) -> str:
         async with self.slots:  # held through the first attempt: each channel is served as soon as it starts
             started = await self._start(sub, digest_date, late)
             if isinstance(started, str):
@@ -170,7 +184,11 @@ class Deliverer:
         if record.status not in FINAL and not (record.status == FAILED and record.retry_at is None):
             async with self.slots:
                 record = await self._give_up(current, record)
+        self._count(sub, record.status)
         return record.status
+
+    def _count(self, sub: Subscription, status: str) -> None:
+        self.app.metrics.deliveries.labels(platform=sub.platform, status=status).inc()
 
     def _may_try(self, record: Delivery) -> bool:
         return record.status not in FINAL and record.attempts < self.policy.max_attempts
@@ -187,6 +205,8 @@ class Deliverer:
             record = await self.deliveries.mark_failed(
                 delivery_id=record.id, retry_at=None, now=self._clock(),
                 error=f"delivery: no {sub.platform} adapter is running; enable it in the settings")
+            log.error("%s (for %s)", record.error, channel_of(sub), extra=log_ids(sub))
+            self._count(sub, record.status)
             return record.status
         return current, record
 
@@ -198,7 +218,8 @@ class Deliverer:
         try:
             found = await self._find(adapter, channel, record) if record.attempts > 1 else None
             if found is not None:
-                log.info("delivery: %s already has its digest (%s); recorded without posting", channel, record.nonce)
+                log.info("delivery: %s already has its digest (%s); recorded without posting", channel, record.nonce,
+                         extra=log_ids(sub))
                 return await self._posted(record, found)
             digest = await self._compose(sub, record)
             await self._pace(sub.platform)
@@ -219,7 +240,7 @@ class Deliverer:
                 found, error = None, f"{error}; reading the channel back failed: {exc!r}"
             if found is not None:
                 return await self._posted(record, found)
-        log.error("%s for %s", error, channel_of(sub))
+        log.error("%s for %s", error, channel_of(sub), extra=log_ids(sub))
         return await self.deliveries.mark_failed(delivery_id=record.id, error=error, retry_at=None,
                                                  now=self._clock())
 
@@ -230,7 +251,9 @@ class Deliverer:
     async def _pace(self, platform: str) -> None:
         pacer = self._pacers.get(platform)
         if pacer is not None:
-            await pacer.wait()
+            waited = await pacer.wait()
+            if waited > 0:
+                self.app.metrics.rate_limit_wait.labels(platform=platform).inc(waited)
 
     async def _compose(self, sub: Subscription, record: Delivery) -> Digest:
         """The shared digest, with the failing-feed notes this subscription has not had yet and a late note."""
@@ -258,14 +281,15 @@ class Deliverer:
                 pacer.hold(hint)
         now = self._clock()
         log.warning("delivery: attempt %d for %s failed (%r); retrying in %.0f s", record.attempts,
-                    channel_of(sub), exc, wait)
+                    channel_of(sub), exc, wait, extra=log_ids(sub))
+        self._count(sub, "retry")
         return await self.deliveries.mark_failed(delivery_id=record.id, error=f"{exc.__class__.__name__}: {exc}",
                                                  retry_at=now + timedelta(seconds=wait), now=now)
 
     async def _gone(self, sub: Subscription, record: Delivery, exc: ChannelGoneError) -> Delivery:
         """The channel is gone or forbids the bot: pause its subscriptions and tell someone, where possible."""
         record, count = await self.deliveries.mark_paused(delivery_id=record.id, error=str(exc), now=self._clock())
-        log.warning("%s; paused %d subscription(s)", exc, count)
+        log.warning("%s; paused %d subscription(s)", exc, count, extra=log_ids(sub))
         await self._tell(sub, exc.reason)
         return record
 
@@ -277,8 +301,10 @@ class Deliverer:
                 await self._pace(sub.platform)
                 await adapter.send_notice(where, text)
             except Exception as exc:  # a notice is best effort
-                log.info("delivery: could not tell %s that %s was paused: %r", where, channel_of(sub), exc)
+                log.info("delivery: could not tell %s that %s was paused: %r", where, channel_of(sub), exc,
+                         extra=log_ids(sub))
                 continue
-            log.info("delivery: told %s that %s was paused", where, channel_of(sub))
+            log.info("delivery: told %s that %s was paused", where, channel_of(sub), extra=log_ids(sub))
             return
-        log.warning("delivery: nobody could be told that %s was paused (%s)", channel_of(sub), reason)
+        log.warning("delivery: nobody could be told that %s was paused (%s)", channel_of(sub), reason,
+                    extra=log_ids(sub))

@@ -23,13 +23,14 @@ class Pacer:
         self._sleep = sleep
         self._next = 0.0
 
-    async def wait(self, cost: int = 1) -> None:
-        """Wait for this caller's turn; ``cost`` requests are charged to it."""
+    async def wait(self, cost: int = 1) -> float:
+        """Wait for this caller's turn; ``cost`` requests are charged to it. Returns the seconds waited."""
         now = self._clock()
         start = max(now, self._next)
         self._next = start + self.interval * cost
         if start > now:
             await self._sleep(start - now)
+        return start - now
 
     def hold(self, seconds: float) -> None:
         """Send nothing for ``seconds`` (the platform said Retry-After): everyone queued moves back."""

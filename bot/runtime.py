@@ -17,6 +17,7 @@ from bot.core.ports import ChatAdapter
 from bot.core.service import CoreService
 from bot.delivery import Deliverer
 from bot.errors import SettingsError
+from bot.health import HealthServer, Readiness
 from bot.leader import Leadership, leader_lock
 from bot.scheduler import DeliverFn, Heartbeat, Scheduler, utcnow
 from bot.settings import Settings
@@ -62,6 +63,7 @@ async def collect_due(app: App, *, now: datetime) -> None:
         if not due:
             return
         reports = await app.collector().collect(due)
+        app.metrics.record_collection(reports, regions={f.url: f.region for f in feeds}, now=utcnow())
         failed = [r for r in reports if r.status == "failed"]
         new = sum(r.new for r in reports)
         log.info("collect: %d new article(s) from %d due feed(s), %d failed", new, len(reports), len(failed))
@@ -110,16 +112,20 @@ def build_scheduler(app: App, deliver: DeliverFn) -> tuple[Scheduler, Collection
     return scheduler, collection
 
 
-async def lead(app: App, lock: Leadership, deliver: DeliverFn) -> None:
+async def lead(app: App, lock: Leadership, deliver: DeliverFn, readiness: Readiness | None = None) -> None:
     """Run the schedule whenever this instance is the leader; stop it when leadership is lost."""
+    ready = readiness or Readiness()
     try:
         while True:
             await lock.acquire()
+            ready.leader = True
             scheduler, collection = build_scheduler(app, deliver)
             await scheduler.start()
+            ready.scheduler = scheduler
             try:
                 await lock.lost()
             finally:
+                ready.leader, ready.scheduler = False, None
                 await scheduler.stop()
                 await collection.stop()
     finally:
@@ -134,9 +140,12 @@ async def run(settings: Settings, console: Console) -> int:
         loop.add_signal_handler(sig, stop.set)
     async with App(settings) as app:
         adapters = choose_adapters(CoreService(app), settings, console)
+        readiness = Readiness()
+        health = await start_health(app, readiness)
+        readiness.adapters = adapters
         await _start_all(adapters)
         lock = leader_lock(settings.database_url, retry_seconds=settings.schedule.leader_retry_seconds)
-        leading = asyncio.create_task(lead(app, lock, make_deliver(app, adapters)), name="lead")
+        leading = asyncio.create_task(lead(app, lock, make_deliver(app, adapters), readiness), name="lead")
         tasks = [asyncio.create_task(a.run()) for a in adapters if isinstance(a, ConsoleAdapter)]
         log.info("khobor: running with %s; stop with Ctrl-C or SIGTERM", ", ".join(a.platform for a in adapters))
         await stop.wait()
@@ -146,7 +155,24 @@ async def run(settings: Settings, console: Console) -> int:
         with suppress(asyncio.CancelledError):
             await leading
         await _stop_all(adapters)
+        if health is not None:
+            await health.stop()
     return 0
+
+
+async def start_health(app: App, readiness: Readiness) -> HealthServer | None:
+    """The health server, if enabled. A port that cannot be bound is logged, not fatal: the bot still runs
+    (and ``khobor healthcheck`` then reports it unhealthy)."""
+    if not app.settings.health.enabled:
+        return None
+    server = HealthServer.from_settings(app, readiness, app.settings.health)
+    try:
+        await server.start()
+    except OSError as exc:
+        log.error("health: cannot listen on %s:%d (%s); /healthz, /readyz and /metrics are off",
+                  server.host, server.port, exc.strerror or exc)
+        return None
+    return server
 
 
 async def _start_all(adapters: Sequence[ChatAdapter]) -> None:

@@ -56,6 +56,12 @@ def zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
+def log_ids(sub: Subscription) -> dict[str, object]:
+    """The ids a subscription's log lines carry (``extra=``): channel, region, subscription."""
+    return {"channel": f"{sub.platform}:{sub.workspace_id}/{sub.channel_id}", "region": sub.region,
+            "subscription": sub.id}
+
+
 def clock_time(sub: Subscription) -> time:
     """The subscription's ``HH:MM`` as a time of day."""
     hour, minute = sub.delivery_time.split(":")
@@ -248,10 +254,11 @@ class Scheduler:
             try:
                 status = await self.deliver(sub, digest_date=day, late=late)
             except Exception:  # one failing channel never stops the others
-                log.exception("schedule: delivering subscription %d (%s) for %s failed", sub.id, sub.region, day)
+                log.exception("schedule: delivering subscription %d (%s) for %s failed", sub.id, sub.region, day,
+                              extra=log_ids(sub))
                 return
         log.info("schedule: subscription %d (%s, %s:%s) for %s%s: %s", sub.id, sub.region, sub.platform,
-                 sub.channel_id, day, " (late)" if late else "", status)
+                 sub.channel_id, day, " (late)" if late else "", status, extra=log_ids(sub))
 
     def _spawn(self, work: Awaitable[None]) -> None:
         task = asyncio.ensure_future(work)
@@ -266,7 +273,7 @@ class Scheduler:
             sub = self._subs[sub_id]
             log.warning("schedule: skipped subscription %d (%s, %s:%s) digest(s) for %s: due while the bot was "
                         "down and older than the grace period (%s)", sub_id, sub.region, sub.platform,
-                        sub.channel_id, ", ".join(days), self.grace)
+                        sub.channel_id, ", ".join(days), self.grace, extra=log_ids(sub))
 
 
 def _key(sub: Subscription) -> JobKey:

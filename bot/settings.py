@@ -156,6 +156,13 @@ class ConsoleSettings(_Model):
     channel: str = Field(default="console", min_length=1)  # the console acts as an admin of this channel
 
 
+class HealthSettings(_Model):
+    enabled: bool = True
+    host: str = "0.0.0.0"  # noqa: S104 (probes and Prometheus come from outside the container)
+    port: int = Field(default=8080, ge=0, le=65535)  # 0: any free port
+    database_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
+
+
 class LogSettings(_Model):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     format: Literal["text", "json"] = "text"
@@ -185,6 +192,7 @@ class Settings(_Model):
     discord: DiscordSettings = DiscordSettings()
     slack: SlackSettings = SlackSettings()
     console: ConsoleSettings = ConsoleSettings()
+    health: HealthSettings = HealthSettings()
     log: LogSettings = LogSettings()
     regions: list[RegionSettings] = Field(
         default_factory=lambda: [RegionSettings.model_validate(r) for r in DEFAULT_REGIONS], min_length=1

@@ -110,7 +110,7 @@ class Collector:
         try:
             fetched = await self.fetcher.fetch(feed.url, etag=state.etag, last_modified=state.last_modified)
         except FetchError as exc:
-            return await self._fail(report, state, str(exc), exc.status, exc.retry_after)
+            return await self._fail(feed, report, state, str(exc), exc.status, exc.retry_after)
         if fetched.not_modified:
             report.status = "not-modified"
             await self._succeed(state, fetched, warning=None)
@@ -118,7 +118,7 @@ class Collector:
         parsed = await self._cpu(parse_feed, fetched.body, url=fetched.final_url,
                                  content_type=fetched.headers.get("content-type"))
         if not parsed.entries and parsed.error:
-            return await self._fail(report, state, parsed.error, fetched.status, None)
+            return await self._fail(feed, report, state, parsed.error, fetched.status, None)
         await self._store_entries(feed, state.id, parsed.entries, report)
         report.error = parsed.error
         await self._succeed(state, fetched, warning=parsed.error)
@@ -183,7 +183,7 @@ class Collector:
             last_modified=fetched.last_modified, next_attempt_at=now + self.config.interval, warning=warning,
         )
 
-    async def _fail(self, report: FeedReport, state: FeedHealth, error: str, status: int | None,
+    async def _fail(self, feed: FeedSource, report: FeedReport, state: FeedHealth, error: str, status: int | None,
                     retry_after: float | None) -> FeedReport:
         now = self.clock()
         delay = self.backoff(state.consecutive_failures + 1)
@@ -191,7 +191,8 @@ class Collector:
             delay = max(delay, timedelta(seconds=retry_after))
         await self.store.record_feed_failure(feed_id=state.id, now=now, error=error, status=status,
                                              next_attempt_at=now + delay)
-        log.warning("collect: feed %s failed (%s); next try in %s", state.url, error, delay)
+        log.warning("collect: feed %s failed (%s); next try in %s", state.url, error, delay,
+                    extra={"feed": feed.url, "region": feed.region})
         report.status, report.error = "failed", f"{error}; next try at {now + delay:%H:%M} UTC"
         return report
 

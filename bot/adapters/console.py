@@ -42,6 +42,7 @@ class ConsoleAdapter:
         self.channel = ChannelRef("console", "local", settings.console.channel)
         self._ids = itertools.count(1)
         self.posted: list[tuple[ChannelRef, Digest, str | None]] = []
+        self.connected = False  # between start and stop (what /readyz asks)
 
     def user(self, *, can_manage: bool = True) -> UserRef:
         """The person at the console (an admin of the console channel unless told otherwise)."""
@@ -49,9 +50,11 @@ class ConsoleAdapter:
 
     async def start(self) -> None:
         """Nothing to connect to."""
+        self.connected = True
 
     async def stop(self) -> None:
         """Nothing to disconnect."""
+        self.connected = False
 
     async def run(self) -> None:
         """Read commands until end of input (Ctrl-D) and answer each one."""

@@ -116,6 +116,16 @@ class Subscriptions:
         return int(getattr(result, "rowcount", 0) or 0)
 
 
+    async def pause(self, *, subscription_id: int, reason: str, now: datetime) -> bool:
+        """Pause one subscription (an import restoring a paused one); True when it exists."""
+        async with self._session.begin() as session:
+            result = await session.execute(
+                update(SubscriptionRow).where(SubscriptionRow.id == subscription_id)
+                .values(paused_at=now, pause_reason=reason[:2000], updated_at=now)
+            )
+        return bool(getattr(result, "rowcount", 0))
+
+
 def _channel(platform: str, workspace_id: str, channel_id: str) -> tuple[ColumnElement[bool], ...]:
     return (SubscriptionRow.platform == platform, SubscriptionRow.workspace_id == workspace_id,
             SubscriptionRow.channel_id == channel_id)

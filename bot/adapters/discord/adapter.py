@@ -115,6 +115,12 @@ class DiscordAdapter:
             raise DiscordError("discord: the adapter is not started; await start() first")
         return self._client
 
+    @property
+    def connected(self) -> bool:
+        """Started, and the gateway session is up and ready (what /readyz asks)."""
+        client = self._client
+        return client is not None and client.is_ready() and not client.is_closed()
+
     async def start(self) -> None:
         """Log in with the token (registering the commands), connect to the gateway, wait until ready."""
         token = self.settings.secrets.discord_token

@@ -100,6 +100,14 @@ class SlackAdapter:
                 self._bolt.command(command)(self._on_command)
         return self._bolt
 
+    @property
+    def connected(self) -> bool:
+        """Connected over Socket Mode (a live websocket), or serving HTTP (what /readyz asks)."""
+        if self._socket is not None:
+            session = getattr(self._socket.client, "current_session", None)
+            return session is not None and not session.closed
+        return self._runner is not None
+
     async def start(self) -> None:
         """Connect over Socket Mode, or listen for Slack's HTTP requests on ``http_host:http_port``."""
         if self.settings.slack.mode == "socket":
