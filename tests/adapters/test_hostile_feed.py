@@ -14,6 +14,7 @@ from bot.app import App, feed_sources
 from bot.settings import load_settings
 from tests.fakes.discord_api import limit_problems
 from tests.fakes.news import FakeArticle, article_page, rss
+from tests.fakes.settings import Region, write_settings
 from tests.fakes.slack_api import block_problems
 from tests.fakes.webserver import WebServer
 
@@ -63,19 +64,10 @@ async def test_hostile_feed_pings_nobody_on_discord_or_slack(tmp_path: Path) -> 
                         content_type="application/rss+xml")
         for article in articles:
             server.add_text(article.path, article_page(article, author=PINGS))
-        path = tmp_path / "settings.toml"
-        path.write_text(f"""data_dir = "{tmp_path}"
-[collect]
-allow_private_links = true
-workers = 0
-[[regions]]
-name = "test"
-title = "Test <!channel> @everyone"
-timezone = "UTC"
-languages = ["en"]
-feeds = [{{ name = "@here <@&1> Times", url = "{server.url('/hostile/feed')}" }}]
-""")
-        async with App(load_settings(str(path), {})) as app:
+        region = Region("test", "Test <!channel> @everyone", [("@here <@&1> Times", server.url("/hostile/feed"))],
+                        timezone="UTC")
+        path = write_settings(tmp_path, region, collect={"workers": 0})
+        async with App(load_settings(path, {})) as app:
             await app.collector().collect(feed_sources(app.settings))
             digest = await app.build_digest("test", now=now + timedelta(minutes=1))
     assert len(digest.stories) >= 10

@@ -11,6 +11,7 @@ import pytest
 from bot.cli import main
 from digests.store import Store, open_database
 from tests.fakes.news import serve_site
+from tests.fakes.settings import Region, write_settings
 from tests.fakes.webserver import WebServer
 
 
@@ -29,23 +30,8 @@ async def site() -> AsyncIterator[WebServer]:
 
 
 def settings_file(tmp_path: Path, server: WebServer, feeds: list[str]) -> str:
-    lines = ",\n".join(f'  {{ name = "{f.title()} Times", url = "{server.url(f"/{f}/feed")}" }}' for f in feeds)
-    path = tmp_path / "settings.toml"
-    path.write_text(f"""data_dir = "{tmp_path / 'data'}"
-[collect]
-allow_private_links = true
-retries = 0
-timeout_seconds = 5
-[[regions]]
-name = "test"
-title = "Test Region"
-timezone = "Asia/Dhaka"
-languages = ["en"]
-feeds = [
-{lines}
-]
-""")
-    return str(path)
+    region = Region("test", "Test Region", [(f"{f.title()} Times", server.url(f"/{f}/feed")) for f in feeds])
+    return write_settings(tmp_path, region, collect={"timeout_seconds": 5}, data_dir=tmp_path / "data")
 
 
 async def run_cli(*argv: str) -> int:

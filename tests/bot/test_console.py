@@ -14,6 +14,7 @@ from bot.adapters.console import ConsoleAdapter
 from bot.app import App
 from bot.core.service import CoreService
 from bot.settings import load_settings
+from tests.fakes.settings import Region, write_settings
 from tests.fakes.stories import day_of_news
 from tests.fakes.webserver import WebServer
 
@@ -29,29 +30,11 @@ async def outlets() -> AsyncIterator[WebServer]:
 
 @pytest.fixture
 async def harness(outlets: WebServer, tmp_path: Path) -> AsyncIterator[ConsoleAdapter]:
-    path = tmp_path / "settings.toml"
-    path.write_text(f"""data_dir = "{tmp_path}"
-[collect]
-allow_private_links = true
-retries = 0
-workers = 0
-[[regions]]
-name = "south-asia"
-title = "South Asia"
-timezone = "Asia/Dhaka"
-languages = ["en"]
-feeds = [
-  {{ name = "Dhaka Daily", url = "{outlets.url('/dhaka-daily/feed')}" }},
-  {{ name = "Delta Times", url = "{outlets.url('/delta/feed')}" }},
-]
-[[regions]]
-name = "nepal"
-title = "Nepal"
-timezone = "Asia/Kathmandu"
-languages = ["en"]
-feeds = [{{ name = "Quiet", url = "{outlets.url('/quiet/feed')}" }}]
-""")
-    settings = load_settings(str(path), {})
+    south_asia = Region("south-asia", "South Asia", [("Dhaka Daily", outlets.url("/dhaka-daily/feed")),
+                                                      ("Delta Times", outlets.url("/delta/feed"))])
+    nepal = Region("nepal", "Nepal", [("Quiet", outlets.url("/quiet/feed"))], timezone="Asia/Kathmandu")
+    path = write_settings(tmp_path, south_asia, nepal, collect={"workers": 0})
+    settings = load_settings(path, {})
     async with App(settings) as app:
         await app.collector().collect([])  # nothing yet; feeds are read by the tests that need them
         yield ConsoleAdapter(CoreService(app, clock=lambda: NOW), settings, output=Console(file=io.StringIO()))

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from tests.fakes.settings import Region, write_settings
 from tests.fakes.stories import CRICKET, FLOOD, FLOOD_EDITED, day_of_news
 from tests.fakes.webserver import WebServer
 
@@ -28,28 +29,10 @@ async def outlets() -> AsyncIterator[WebServer]:
 
 
 def settings_file(tmp_path: Path, server: WebServer) -> str:
-    path = tmp_path / "settings.toml"
-    path.write_text(f"""data_dir = "{tmp_path / 'data'}"
-[collect]
-allow_private_links = true
-retries = 0
-[[regions]]
-name = "test"
-title = "Test Region"
-timezone = "Asia/Dhaka"
-languages = ["en"]
-feeds = [
-  {{ name = "Dhaka Daily", url = "{server.url('/dhaka-daily/feed')}" }},
-  {{ name = "Delta Times", url = "{server.url('/delta/feed')}" }},
-]
-[[regions]]
-name = "quiet"
-title = "Quiet Region"
-timezone = "Asia/Kathmandu"
-languages = ["en"]
-feeds = [{{ name = "Nothing", url = "{server.url('/nothing/feed')}" }}]
-""")
-    return str(path)
+    test = Region("test", "Test Region", [("Dhaka Daily", server.url("/dhaka-daily/feed")),
+                                          ("Delta Times", server.url("/delta/feed"))])
+    quiet = Region("quiet", "Quiet Region", [("Nothing", server.url("/nothing/feed"))], timezone="Asia/Kathmandu")
+    return write_settings(tmp_path, test, quiet, data_dir=tmp_path / "data")
 
 
 async def run_cli(*argv: str) -> int:

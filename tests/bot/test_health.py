@@ -35,6 +35,7 @@ from bot.scheduler import Scheduler
 from bot.settings import LogSettings, Settings, load_settings
 from digests.store import Store
 from digests.store.subscriptions import Subscription
+from tests.fakes.settings import Region, write_settings
 from tests.fakes.stories import day_of_news
 from tests.fakes.webserver import WebServer
 
@@ -255,24 +256,10 @@ async def test_healthcheck_exits_0_when_healthy_and_1_otherwise(world: World, tm
 async def test_run_serves_health_readiness_and_metrics(tmp_path: Path) -> None:
     async with WebServer() as server:
         day_of_news(server)
-        settings = tmp_path / "settings.toml"
-        settings.write_text(f"""data_dir = "{tmp_path}"
-[collect]
-allow_private_links = true
-retries = 0
-workers = 0
-[health]
-host = "127.0.0.1"
-port = 0
-[log]
-format = "json"
-[[regions]]
-name = "test"
-title = "Test Region"
-timezone = "Asia/Dhaka"
-languages = ["en"]
-feeds = [{{ name = "Dhaka Daily", url = "{server.url('/dhaka-daily/feed')}" }}]
-""")
+        region = Region("test", "Test Region", [("Dhaka Daily", server.url("/dhaka-daily/feed"))])
+        settings = Path(write_settings(tmp_path, region, collect={"workers": 0},
+                                       more='[health]\nhost = "127.0.0.1"\nport = 0\n[log]\nformat = "json"'))
+
         env = {k: v for k, v in os.environ.items() if not k.startswith("KHOBOR_")} | {"COLUMNS": "200"}
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", "--settings", str(settings), "run", env=env,

@@ -8,6 +8,7 @@ import signal
 import sys
 from pathlib import Path
 
+from tests.fakes.settings import Region, write_settings
 from tests.fakes.stories import day_of_news
 from tests.fakes.webserver import WebServer
 
@@ -15,21 +16,11 @@ from tests.fakes.webserver import WebServer
 async def test_run_serves_the_console_collects_and_stops_on_sigterm(tmp_path: Path) -> None:
     async with WebServer() as server:
         day_of_news(server)
-        settings = tmp_path / "settings.toml"
-        settings.write_text(f"""data_dir = "{tmp_path}"
-[collect]
-allow_private_links = true
-retries = 0
-[[regions]]
-name = "test"
-title = "Test Region"
-timezone = "Asia/Dhaka"
-languages = ["en"]
-feeds = [{{ name = "Dhaka Daily", url = "{server.url('/dhaka-daily/feed')}" }}]
-""")
+        settings = write_settings(tmp_path, Region("test", "Test Region",
+                                                   [("Dhaka Daily", server.url("/dhaka-daily/feed"))]))
         env = {k: v for k, v in os.environ.items() if not k.startswith("KHOBOR_")} | {"COLUMNS": "200"}
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "--settings", str(settings), "run", env=env,
+            sys.executable, "-m", "bot", "--settings", settings, "run", env=env,
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
         assert process.stdin is not None and process.stdout is not None
         for _ in range(300):  # the first collection pass reads the feed at start
