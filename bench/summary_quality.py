@@ -25,28 +25,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sumy.summarizers.kl import KLSummarizer
-from sumy.summarizers.lex_rank import LexRankSummarizer
-from sumy.summarizers.lsa import LsaSummarizer
-from sumy.summarizers.luhn import LuhnSummarizer
-from sumy.summarizers.reduction import ReductionSummarizer
-from sumy.summarizers.sum_basic import SumBasicSummarizer
-from sumy.summarizers.text_rank import TextRankSummarizer
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bbc
 
-from digests.summarize import ALGORITHMS, SummaryConfig, summarize
+from digests.summarize import ALGORITHMS, SUMY_ALGORITHMS, SummaryConfig, summarize
 
-PEERS: dict[str, type] = {
-    "textrank": TextRankSummarizer,
-    "lexrank": LexRankSummarizer,
-    "lsa": LsaSummarizer,
-    "luhn": LuhnSummarizer,
-    "kl": KLSummarizer,
-    "sumbasic": SumBasicSummarizer,
-    "reduction": ReductionSummarizer,
-}
+PEERS = SUMY_ALGORITHMS  # the peer runs the same sumy classes through its own parser
 Row = tuple[str, float, float, float, float]
 
 

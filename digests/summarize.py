@@ -42,7 +42,7 @@ from digests.text import Tokenizer, article_sentences, stemmer, stop_words
 
 logger = logging.getLogger(__name__)
 
-_SUMY: dict[str, Callable[..., Any]] = {
+SUMY_ALGORITHMS: dict[str, Callable[..., Any]] = {
     "textrank": TextRankSummarizer,
     "lexrank": LexRankSummarizer,
     "lsa": LsaSummarizer,
@@ -52,7 +52,7 @@ _SUMY: dict[str, Callable[..., Any]] = {
     "reduction": ReductionSummarizer,
 }
 # sumy's Edmundson is left out: its cue and key methods need hand-picked bonus and stigma words.
-ALGORITHMS = ("support", "lead", *_SUMY)
+ALGORITHMS = ("support", "lead", *SUMY_ALGORITHMS)
 
 # A long feature is ~60 KB of text; what lies beyond is comments, listings or a broken page.
 MAX_INPUT_CHARS = 100_000
@@ -237,6 +237,6 @@ def _sumy_order(sentences: Sequence[str], tokenizer: Tokenizer, summarizer: Any)
 
 @functools.cache
 def _sumy_summarizer(algorithm: str, language: str) -> Any:
-    summarizer = _SUMY[algorithm](stemmer(language))
+    summarizer = SUMY_ALGORITHMS[algorithm](stemmer(language))
     summarizer.stop_words = stop_words(language)
     return summarizer
