@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 from datetime import datetime, timedelta
 
@@ -21,8 +21,6 @@ from bot.health import HealthServer, Readiness
 from bot.leader import Leadership, leader_lock
 from bot.scheduler import DeliverFn, Heartbeat, Scheduler, utcnow
 from bot.settings import Settings
-from digests.models import FeedSource
-from digests.store import FeedHealth
 
 log = logging.getLogger(__name__)
 
@@ -44,25 +42,13 @@ def choose_adapters(service: CoreService, settings: Settings, console: Console) 
     return adapters or [ConsoleAdapter(service, settings, output=console)]
 
 
-def due_feeds(feeds: Sequence[FeedSource], health: Mapping[str, FeedHealth], *, now: datetime) -> list[FeedSource]:
-    """The feeds to read now: never read, or whose next attempt (interval, or backoff after failures) is due."""
-    due = []
-    for feed in feeds:
-        state = health.get(feed.url)
-        if state is None or state.next_attempt_at is None or state.next_attempt_at <= now:
-            due.append(feed)
-    return due
-
-
 async def collect_due(app: App, *, now: datetime) -> None:
     """Read the feeds that are due, then summarise what is new. Failures are logged, never raised."""
     try:
         feeds = feed_sources(app.settings)
-        health = {h.url: h for h in await app.store.feed_health(urls=[f.url for f in feeds])}
-        due = due_feeds(feeds, health, now=now)
-        if not due:
+        reports = await app.collector().collect(feeds, due_only=True)
+        if not reports:
             return
-        reports = await app.collector().collect(due)
         app.metrics.record_collection(reports, regions={f.url: f.region for f in feeds}, now=utcnow())
         failed = [r for r in reports if r.status == "failed"]
         new = sum(r.new for r in reports)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -64,6 +64,16 @@ class FeedReport:
 ProgressHook = Callable[[FeedReport], None]
 
 
+def due_feeds(feeds: Sequence[FeedSource], health: Mapping[str, FeedHealth], *, now: datetime) -> list[FeedSource]:
+    """The feeds to read now: never read, or whose next attempt (interval, or backoff after failures) is due."""
+    due = []
+    for feed in feeds:
+        state = health.get(feed.url)
+        if state is None or state.next_attempt_at is None or state.next_attempt_at <= now:
+            due.append(feed)
+    return due
+
+
 class Collector:
     """Runs collection passes. Create once; ``collect`` may be called many times."""
 
@@ -82,12 +92,17 @@ class Collector:
         # A partial of a module-level function pickles by name: workers import only that module.
         return await asyncio.get_running_loop().run_in_executor(self._executor, partial(func, *args, **kwargs))
 
-    async def collect(self, feeds: Sequence[FeedSource], *, force: bool = False,
+    async def collect(self, feeds: Sequence[FeedSource], *, force: bool = False, due_only: bool = False,
                       progress: ProgressHook | None = None) -> list[FeedReport]:
-        """Read every feed once (feeds backing off are skipped unless ``force``); reports in feed order."""
+        """Read every feed once (feeds backing off are skipped unless ``force``); reports in feed order.
+
+        ``due_only`` (the schedule's passes): only feeds whose interval or backoff has run out are read, and
+        only they are reported."""
         unique = list({feed.url: feed for feed in feeds}.values())
         ids = await self.store.sync_feeds(feeds=[(f.url, f.name) for f in unique], now=self.clock())
         health = {h.url: h for h in await self.store.feed_health(urls=list(ids))}
+        if due_only:
+            unique = due_feeds(unique, health, now=self.clock())
         feed_slots = asyncio.Semaphore(self.config.concurrency)
 
         async def one(feed: FeedSource) -> FeedReport:

@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.runtime import due_feeds
 from bot.scheduler import DailyTrigger, Heartbeat, Scheduler, catch_up, due_times, job_id, last_due, next_due
+from digests.collect import due_feeds
 from digests.models import FeedSource
 from digests.store import FeedHealth, Subscription
 
