@@ -11,6 +11,7 @@ from digests.models import ArticleDoc, SourceRef, Story
 from digests.pipeline import summary_key
 from digests.stories import group_stories, merge_summary, story_id
 from digests.summarize import summarize
+from digests.urls import host_of
 
 SEARCH_DAYS = 3
 
@@ -30,7 +31,7 @@ async def _url_summary(app: App, url: str) -> Reply:
     summary = await app.run_cpu(summarize, article.text, language=article.language,
                                 config=summary_config(app.settings))
     title = article.title or url
-    source = SourceRef(name=_host(page.final_url), url=url, title=title)
+    source = SourceRef(name=host_of(page.final_url) or url, url=url, title=title)
     return _reply(Story(id=story_id([url]), title=title, summary=summary.sentences, sources=(source,), topic="",
                         language=summary.language, published=article.published))
 
@@ -60,10 +61,6 @@ def story_of(match: ArticleDoc, recent: list[ArticleDoc]) -> list[ArticleDoc]:
     docs = [match, *(d for d in recent if d.id != match.id)]
     group = next(g for g in group_stories(docs) if 0 in g)
     return [docs[i] for i in sorted(group)]
-
-
-def _host(url: str) -> str:
-    return url.split("/")[2] if url.count("/") >= 2 else url
 
 
 def _reply(story: Story) -> Reply:

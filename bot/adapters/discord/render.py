@@ -16,15 +16,15 @@ from urllib.parse import quote
 
 import discord
 
-from bot.core.ports import Reply
+from bot.core.ports import DISCORD_LIMITS, Reply
 from digests.models import Digest, SourceRef, Story
 from digests.render import empty_text, window_text
 
-CONTENT_CHARS = 2000
-EMBEDS_PER_MESSAGE = 10
-EMBED_TOTAL_CHARS = 6000
+CONTENT_CHARS = DISCORD_LIMITS.message_chars  # 2,000
+EMBEDS_PER_MESSAGE = DISCORD_LIMITS.blocks_per_message  # 10
+EMBED_TOTAL_CHARS = DISCORD_LIMITS.total_chars  # 6,000
 TITLE_CHARS = 256
-DESCRIPTION_CHARS = 4096
+DESCRIPTION_CHARS = DISCORD_LIMITS.block_chars  # 4,096
 FIELD_VALUE_CHARS = 1024
 FOOTER_CHARS = 2048
 SOURCE_NAME_CHARS = 80
