@@ -4,39 +4,46 @@
     status = await deliverer.deliver(subscription, digest_date=date(2026, 11, 25))   # "posted"
     statuses = await deliverer.deliver_many(subscriptions, digest_date=date(2026, 11, 25))
 
-The record is claimed, then marked ``posting`` (attempts + 1) and committed before anything is posted. A
-record found in ``posting`` again means an earlier attempt may have posted: the platform is asked first
-(``find_posted`` by the record's nonce) and the digest is posted only if it is not there.
+The record is claimed and leased to this process (``owner``), the digest is built, and only then is the record
+marked ``posting`` (attempts + 1: an attempt that goes to the platform) and committed. Before every message
+the lease is renewed with what is already posted; a process whose lease was taken over stops before sending
+(``LeaseLost``). A record with attempts behind it may already be on the platform: it is read back first
+(``find_posted`` by the record's nonce, with the thread replies already there) and only what is missing is
+posted. The life of a record is written down in :mod:`digests.store.deliveries`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import secrets
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+import socket
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.app import App
-from bot.core.ports import ChannelRef, ChatAdapter, Posted
+from bot.core.ports import ChannelRef, ChatAdapter, Checkpoint, Posted
 from bot.errors import ChannelGoneError
 from bot.pacing import Pacer
 from digests.models import Digest
-from digests.store.deliveries import FAILED, PAUSED, POSTED, Deliveries, Delivery
+from digests.store.deliveries import FAILED, PAUSED, SKIPPED, Deliveries, Delivery, LeaseLost
 from digests.store.subscriptions import Subscription
 
 log = logging.getLogger(__name__)
-FINAL = (POSTED, PAUSED)
+BUSY = "busy"  # another process holds the record's lease: it is that process's to post
 DigestKey = tuple[str, tuple[str, ...] | None, tuple[str, ...], datetime]
 
 
 @dataclass(frozen=True, slots=True)
 class DeliveryPolicy:
-    """How hard to try: attempts per delivery (crashes count), backoff, concurrency and platform rates."""
+    """How hard to try: attempts that reach the platform, backoff, concurrency, platform rates, and the lease
+    a process holds on a delivery while it posts (longer than any one request may take)."""
 
     max_attempts: int = 5
+    lease: timedelta = timedelta(seconds=90)
     backoff_base_s: float = 5.0
     backoff_max_s: float = 600.0
     concurrency: int = 16
@@ -48,6 +55,11 @@ class DeliveryPolicy:
     def backoff(self, attempts: int) -> float:
         """Seconds to wait after the ``attempts``-th failed attempt: doubling, capped."""
         return float(min(self.backoff_max_s, self.backoff_base_s * 2 ** max(0, attempts - 1)))
+
+
+def new_owner() -> str:
+    """This process's name on the delivery records it leases: host, pid and a random part (pids are reused)."""
+    return f"{socket.gethostname()[:48]}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
 def new_nonce(subscription_id: int, digest_date: date) -> str:
@@ -118,10 +130,12 @@ class Deliverer:
     def __init__(self, app: App, adapters: Mapping[str, ChatAdapter], *,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-                 policy: DeliveryPolicy | None = None, deliveries: Deliveries | None = None) -> None:
+                 policy: DeliveryPolicy | None = None, deliveries: Deliveries | None = None,
+                 owner: str | None = None) -> None:
         self.app = app
         self.adapters = dict(adapters)
         self.policy = policy or DeliveryPolicy()
+        self.owner = owner or new_owner()
         self._clock = clock
         self._sleep = sleep
         self._deliveries = deliveries
@@ -160,7 +174,8 @@ class Deliverer:
 
     async def deliver(self, sub: Subscription, *, digest_date: date, late: bool = False) -> str:
         """Deliver one subscription's digest of ``digest_date`` (its local date) exactly once; retry transient
-        failures with backoff up to ``max_attempts``. Returns the final status (posted, paused, failed)."""
+        failures with backoff up to ``max_attempts`` attempts that reach the platform. Returns the status:
+        posted, paused, failed, or busy (another process holds the record)."""
         depth = self.app.metrics.queue_depth.labels(platform=sub.platform)
         depth.inc()
         try:
@@ -168,30 +183,74 @@ class Deliverer:
         finally:
             depth.dec()
 
+    async def give_up(self, sub: Subscription, *, digest_date: date, reason: str) -> str:
+        """Settle an open record that is past saving (its grace period is over): read the platform back once,
+        then posted or failed for good. Returns the status, or busy."""
+        record = await self.deliveries.get(subscription_id=sub.id, digest_date=digest_date)
+        if record is None or record.final:
+            return record.status if record is not None else FAILED
+        taken = await self.deliveries.take(delivery_id=record.id, owner=self.owner, now=self._clock(),
+                                           lease=self.policy.lease)
+        if taken is None:
+            return BUSY
+        async with self.slots:
+            settled = await self._give_up(sub, replace(taken, error=reason))
+        self._count(sub, settled.status)
+        return settled.status
+
+    async def skip(self, sub: Subscription, *, digest_date: date, reason: str) -> bool:
+        """Record (once) that this digest will not be delivered; True if this call recorded it."""
+        recorded = await self.deliveries.skip(subscription_id=sub.id, digest_date=digest_date, reason=reason,
+                                              nonce=new_nonce(sub.id, digest_date), now=self._clock())
+        if recorded:
+            self._count(sub, SKIPPED)
+        return recorded
+
+    async def records(self, *, digest_dates: Sequence[date]) -> list[Delivery]:
+        """The delivery records of these local dates (what the schedule's catch-up compares with)."""
+        return await self.deliveries.of_dates(digest_dates=digest_dates)
+
     async def _deliver(self, sub: Subscription, digest_date: date, late: bool) -> str:
-        async with self.slots:  # held through the first attempt: each channel is served as soon as it starts
-            started = await self._start(sub, digest_date, late)
-            if isinstance(started, str):
-                return started
-            current, record = started
-            if self._may_try(record) and record.status != FAILED:
-                record = await self._attempt(current, record, late)
-        while self._may_try(record):
-            if record.status == FAILED and record.retry_at is not None:
+        started = await self._start(sub, digest_date, late)
+        if isinstance(started, str):
+            return started
+        current, record = started
+        try:
+            settled = await self._attempts(current, record, late)
+        except LeaseLost as exc:  # another process took the record over: it is theirs to post
+            log.warning("delivery: %s: %s", channel_of(sub), exc, extra=log_ids(sub))
+            return BUSY
+        if settled is None:
+            return BUSY
+        if settled.final:
+            self._count(sub, settled.status)
+        return settled.status
+
+    async def _attempts(self, sub: Subscription, record: Delivery, late: bool) -> Delivery | None:
+        """Attempt until final, out of attempts, or the digest cannot be built (left open for the sweep).
+        None: another process holds the record."""
+        builds = 0
+        while True:
+            async with self.slots:  # one slot per attempt: a waiting retry holds none
+                outcome = await self._attempt(sub, record, late)
+            if outcome is None:
+                return None
+            record, reached = outcome
+            builds += not reached
+            if record.final:
+                return record
+            if record.attempts >= self.policy.max_attempts:
+                async with self.slots:
+                    return await self._give_up(sub, record)
+            if builds >= self.policy.max_attempts:  # left open: the schedule's sweep tries again later
+                log.error("delivery: the digest for %s could not be built %d times (%s); trying again later",
+                          channel_of(sub), builds, record.error, extra=log_ids(sub))
+                return record
+            if record.retry_at is not None:
                 await self._sleep(max(0.0, (record.retry_at - self._clock()).total_seconds()))
-            async with self.slots:
-                record = await self._attempt(current, record, late)
-        if record.status not in FINAL and not (record.status == FAILED and record.retry_at is None):
-            async with self.slots:
-                record = await self._give_up(current, record)
-        self._count(sub, record.status)
-        return record.status
 
     def _count(self, sub: Subscription, status: str) -> None:
         self.app.metrics.deliveries.labels(platform=sub.platform, status=status).inc()
-
-    def _may_try(self, record: Delivery) -> bool:
-        return record.status not in FINAL and record.attempts < self.policy.max_attempts
 
     async def _start(self, sub: Subscription, digest_date: date, late: bool) -> tuple[Subscription, Delivery] | str:
         current = await self.app.subscriptions.get(subscription_id=sub.id)
@@ -199,7 +258,7 @@ class Deliverer:
             return PAUSED
         record = await self.deliveries.claim(subscription_id=sub.id, digest_date=digest_date, late=late,
                                              nonce=new_nonce(sub.id, digest_date), now=self._clock())
-        if record.status in FINAL:
+        if record.final:
             return record.status
         if sub.platform not in self.adapters:
             record = await self.deliveries.mark_failed(
@@ -210,28 +269,51 @@ class Deliverer:
             return record.status
         return current, record
 
-    async def _attempt(self, sub: Subscription, record: Delivery, late: bool) -> Delivery:
-        """One attempt: recorded as posting first, then read back (if an attempt went before) or posted."""
-        record = await self.deliveries.mark_posting(delivery_id=record.id, now=self._clock(),
-                                                    late=late or record.late)
+    async def _attempt(self, sub: Subscription, record: Delivery, late: bool) -> tuple[Delivery, bool] | None:
+        """One attempt under this process's lease: build the digest, record ``posting``, read back what an
+        earlier attempt left on the platform, post the rest. None when another process holds the record;
+        else the record after it and whether the attempt reached the platform."""
+        taken = await self.deliveries.take(delivery_id=record.id, owner=self.owner, now=self._clock(),
+                                           lease=self.policy.lease)
+        if taken is None:
+            log.info("delivery: %s is being delivered by another process; leaving it", channel_of(sub),
+                     extra=log_ids(sub))
+            return None
+        record, late = taken, late or taken.late
+        try:
+            digest = await self._compose(sub, record, late)
+        except Exception as exc:  # the digest could not be built: nothing went to the platform
+            return await self._failed(sub, record, exc), False
         adapter, channel = self.adapters[sub.platform], channel_of(sub)
         try:
-            found = await self._find(adapter, channel, record) if record.attempts > 1 else None
-            if found is not None:
-                log.info("delivery: %s already has its digest (%s); recorded without posting", channel, record.nonce,
-                         extra=log_ids(sub))
-                return await self._posted(record, found)
-            digest = await self._compose(sub, record)
+            record = await self.deliveries.mark_posting(delivery_id=record.id, owner=self.owner, now=self._clock(),
+                                                        lease=self.policy.lease, late=late)
+            before = await self._find(adapter, channel, record) if record.attempts > 1 else None
+            if before is not None:
+                log.info("delivery: %s already has %d message(s) of its digest (%s); posting only the rest",
+                         channel, len(before.message_ids), record.nonce, extra=log_ids(sub))
             await self._pace(sub.platform)
-            posted = await adapter.post_digest(channel, digest, nonce=record.nonce)
+            posted = await adapter.post_digest(channel, digest, nonce=record.nonce, resume=before,
+                                               checkpoint=self._checkpoint(record))
+        except LeaseLost:
+            raise
         except ChannelGoneError as exc:
-            return await self._gone(sub, record, exc)
+            return await self._gone(sub, record, exc), True
         except Exception as exc:  # anything else is transient: retried with backoff, bounded
-            return await self._failed(sub, record, exc)
-        return await self._posted(record, posted)
+            return await self._failed(sub, record, exc), True
+        return await self._posted(record, posted), True
+
+    def _checkpoint(self, record: Delivery) -> Checkpoint:
+        """Called by the adapter before each message: renew the lease, recording what is posted so far."""
+        async def checkpoint(posted: Posted) -> None:
+            await self.deliveries.renew(delivery_id=record.id, owner=self.owner, now=self._clock(),
+                                        lease=self.policy.lease, message_ids=posted.message_ids,
+                                        thread_id=posted.thread_id)
+        return checkpoint
 
     async def _give_up(self, sub: Subscription, record: Delivery) -> Delivery:
-        """Out of attempts. A record left posting may still have posted: look once, never post again."""
+        """Out of attempts or time. A record with attempts behind it may still have posted: look once, never
+        post again."""
         error = f"delivery: gave up after {record.attempts} attempts ({record.error or 'interrupted'})"
         if record.attempts > 0:
             try:
@@ -242,7 +324,7 @@ class Deliverer:
                 return await self._posted(record, found)
         log.error("%s for %s", error, channel_of(sub), extra=log_ids(sub))
         return await self.deliveries.mark_failed(delivery_id=record.id, error=error, retry_at=None,
-                                                 now=self._clock())
+                                                 now=self._clock(), owner=self.owner)
 
     async def _find(self, adapter: ChatAdapter, channel: ChannelRef, record: Delivery) -> Posted | None:
         await self._pace(channel.platform)
@@ -255,7 +337,7 @@ class Deliverer:
             if waited > 0:
                 self.app.metrics.rate_limit_wait.labels(platform=platform).inc(waited)
 
-    async def _compose(self, sub: Subscription, record: Delivery) -> Digest:
+    async def _compose(self, sub: Subscription, record: Delivery, late: bool) -> Digest:
         """The shared digest, with the failing-feed notes this subscription has not had yet and a late note."""
         digest = await self._digests.get(sub, scheduled_at(sub, record.digest_date))
         notes = list(digest.notes)
@@ -263,7 +345,7 @@ class Deliverer:
             before = await self.deliveries.previous(subscription_id=sub.id, before=record.digest_date)
             await self.deliveries.set_feed_notes(delivery_id=record.id, notes=notes, now=self._clock())
             notes = [n for n in notes if before is None or n not in before.feed_notes]
-        if record.late:
+        if late:
             notes.append(late_note(sub, self._clock()))
         return replace(digest, notes=tuple(notes))
 
@@ -272,7 +354,7 @@ class Deliverer:
                                                  thread_id=posted.thread_id, now=self._clock())
 
     async def _failed(self, sub: Subscription, record: Delivery, exc: Exception) -> Delivery:
-        wait = self.policy.backoff(record.attempts)
+        wait = self.policy.backoff(max(record.attempts, 1))
         hint = retry_after(exc)
         if hint is not None:
             wait = max(wait, hint)
@@ -284,7 +366,7 @@ class Deliverer:
                     channel_of(sub), exc, wait, extra=log_ids(sub))
         self._count(sub, "retry")
         return await self.deliveries.mark_failed(delivery_id=record.id, error=f"{exc.__class__.__name__}: {exc}",
-                                                 retry_at=now + timedelta(seconds=wait), now=now)
+                                                 retry_at=now + timedelta(seconds=wait), now=now, owner=self.owner)
 
     async def _gone(self, sub: Subscription, record: Delivery, exc: ChannelGoneError) -> Delivery:
         """The channel is gone or forbids the bot: pause its subscriptions and tell someone, where possible."""

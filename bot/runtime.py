@@ -19,7 +19,7 @@ from bot.delivery import Deliverer
 from bot.errors import SettingsError
 from bot.health import HealthServer, Readiness
 from bot.leader import Leadership, leader_lock
-from bot.scheduler import DeliverFn, Heartbeat, Scheduler, utcnow
+from bot.scheduler import Desk, Scheduler, utcnow
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -80,17 +80,16 @@ class Collection:
                 await self.task
 
 
-def make_deliver(app: App, adapters: Sequence[ChatAdapter]) -> DeliverFn:
+def make_desk(app: App, adapters: Sequence[ChatAdapter]) -> Desk:
     """The delivery the scheduler calls: the deliverer over this instance's adapters, by platform."""
-    return Deliverer(app, {a.platform: a for a in adapters}).deliver
+    return Deliverer(app, {a.platform: a for a in adapters})
 
 
-def build_scheduler(app: App, deliver: DeliverFn) -> tuple[Scheduler, Collection]:
+def build_scheduler(app: App, desk: Desk) -> tuple[Scheduler, Collection]:
     """The digest jobs plus the collection tick, on one scheduler."""
     s = app.settings.schedule
-    scheduler = Scheduler(app.subscriptions, deliver, grace=timedelta(minutes=s.grace_minutes),
-                          resync_seconds=s.resync_seconds, concurrency=s.deliver_concurrency,
-                          heartbeat=Heartbeat(app.settings.data_dir / "scheduler-heartbeat"))
+    scheduler = Scheduler(app.subscriptions, desk, grace=timedelta(minutes=s.grace_minutes),
+                          resync_seconds=s.resync_seconds, concurrency=s.deliver_concurrency)
     collection = Collection(app)
     scheduler.add_job(collection.start_pass, "interval", seconds=s.collect_tick_seconds, id="collect",
                       jitter=s.collect_jitter_seconds or None, next_run_time=utcnow(), coalesce=True,
@@ -98,21 +97,25 @@ def build_scheduler(app: App, deliver: DeliverFn) -> tuple[Scheduler, Collection
     return scheduler, collection
 
 
-async def lead(app: App, lock: Leadership, deliver: DeliverFn, readiness: Readiness | None = None) -> None:
-    """Run the schedule whenever this instance is the leader; stop it when leadership is lost."""
+async def lead(app: App, lock: Leadership, desk: Desk, readiness: Readiness | None = None) -> None:
+    """Run the schedule whenever this instance is the leader. When leadership is lost, deliveries in flight
+    are cancelled at once (another instance may lead by now; their leases keep it from posting them twice);
+    at shutdown they get a short grace to finish."""
     ready = readiness or Readiness()
     try:
         while True:
             await lock.acquire()
             ready.leader = True
-            scheduler, collection = build_scheduler(app, deliver)
-            await scheduler.start()
-            ready.scheduler = scheduler
+            scheduler, collection = build_scheduler(app, desk)
+            grace = 5.0
             try:
+                await scheduler.start()
+                ready.scheduler = scheduler
                 await lock.lost()
+                grace = 0.0
             finally:
                 ready.leader, ready.scheduler = False, None
-                await scheduler.stop()
+                await scheduler.stop(grace_seconds=grace)
                 await collection.stop()
     finally:
         await lock.release()
@@ -131,7 +134,7 @@ async def run(settings: Settings, console: Console) -> int:
         readiness.adapters = adapters
         await _start_all(adapters)
         lock = leader_lock(settings.database_url, retry_seconds=settings.schedule.leader_retry_seconds)
-        leading = asyncio.create_task(lead(app, lock, make_deliver(app, adapters), readiness), name="lead")
+        leading = asyncio.create_task(lead(app, lock, make_desk(app, adapters), readiness), name="lead")
         tasks = [asyncio.create_task(a.run()) for a in adapters if isinstance(a, ConsoleAdapter)]
         log.info("khobor: running with %s; stop with Ctrl-C or SIGTERM", ", ".join(a.platform for a in adapters))
         await stop.wait()

@@ -6,20 +6,22 @@ use ``DailyTrigger`` here: one instant per local date from zoneinfo with ``fold=
 skipped hour fires once, shifted forward by the gap (02:30 -> 03:30); a time inside a repeated hour fires
 once, at its first occurrence. The delivery's ``digest_date`` is that local date.
 
-After downtime, ``catch_up`` delivers (once, marked late) each subscription's latest digest that fell due
-while the bot was down and within the grace period; older ones are skipped and logged. The deliveries
-table makes a (subscription, local date) pair exactly-once even when two paths try it.
+Catch-up is driven by the delivery records, not by when the process was last alive: at start and at every
+resync, each digest that fell due within the grace period and has no final record (none at all, pending,
+failed with a retry due, or posting when a crash interrupted it) is handed to delivery again; one that fell
+due longer ago than that (up to ``LOOKBACK``) is recorded as skipped, logged and counted once, and an open
+record past the grace period is settled (read back once, then posted or failed). The deliveries table makes a
+(subscription, local date) pair exactly-once even when several paths or processes try it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
-from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -31,14 +33,34 @@ from digests.store import Subscription
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-LATE_AFTER = timedelta(minutes=5)  # a scheduled run this much behind its time is reported as late
+LATE_AFTER = timedelta(minutes=5)  # a digest posted this much after its time is marked late, whichever path
+LOOKBACK = timedelta(days=2)  # how far back catch-up looks for digests that were never settled
 JobKey = tuple[str, str]  # (delivery_time, timezone): what the job's trigger depends on
 
 
-class DeliverFn(Protocol):
-    """What the scheduler needs from delivery (``bot.delivery.Deliverer.deliver``)."""
+class Settled(Protocol):
+    """What catch-up reads of a delivery record (``digests.store.deliveries.Delivery``)."""
 
-    def __call__(self, sub: Subscription, *, digest_date: date, late: bool = False) -> Awaitable[str]: ...
+    @property
+    def subscription_id(self) -> int: ...
+
+    @property
+    def digest_date(self) -> date: ...
+
+    @property
+    def final(self) -> bool: ...
+
+
+class Desk(Protocol):
+    """What the scheduler needs from delivery (``bot.delivery.Deliverer``)."""
+
+    async def deliver(self, sub: Subscription, *, digest_date: date, late: bool = False) -> str: ...
+
+    async def give_up(self, sub: Subscription, *, digest_date: date, reason: str) -> str: ...
+
+    async def skip(self, sub: Subscription, *, digest_date: date, reason: str) -> bool: ...
+
+    async def records(self, *, digest_dates: Sequence[date]) -> Sequence[Settled]: ...
 
 
 class SubscriptionSource(Protocol):
@@ -111,51 +133,43 @@ class DailyTrigger(BaseTrigger):  # type: ignore[misc]  # APScheduler ships no t
         return f"daily at {self.sub.delivery_time} {self.sub.timezone}"
 
 
+def is_late(due: datetime, now: datetime) -> bool:
+    """Whether a digest going out at ``now`` is late for ``due`` (the same rule on every path)."""
+    return now - due > LATE_AFTER
+
+
 @dataclass(slots=True)
 class CatchUp:
-    """What to do at start about digests that fell due while the bot was down."""
+    """What to do about digests that fell due and are not settled: deliver (late or not), settle, skip."""
 
-    late: list[tuple[Subscription, date]] = field(default_factory=list)
-    skipped: list[tuple[Subscription, date]] = field(default_factory=list)
+    deliver: list[tuple[Subscription, date, bool]] = field(default_factory=list)
+    settle: list[tuple[Subscription, date]] = field(default_factory=list)
+    skip: list[tuple[Subscription, date]] = field(default_factory=list)
 
 
-def catch_up(subs: Iterable[Subscription], *, now: datetime, last_seen: datetime | None,
-             grace: timedelta) -> CatchUp:
-    """Per subscription, the latest digest due in ``[last_seen, now]`` within ``grace`` is delivered late;
-    the others due in that window are skipped. Unknown ``last_seen``: only the grace window is looked at."""
-    since = last_seen if last_seen is not None else now - grace
+def catch_up(subs: Iterable[Subscription], *, now: datetime, grace: timedelta,
+             records: Iterable[Settled]) -> CatchUp:
+    """Compare what fell due in ``[now - LOOKBACK, now]`` (after each subscription was made) with the records:
+    unsettled within ``grace`` is delivered, an open record older than that is settled, a missing one skipped."""
+    known = {(r.subscription_id, r.digest_date): r.final for r in records}
     plan = CatchUp()
     for sub in subs:
-        missed = due_times(sub, since, now)
-        if missed and now - missed[-1][1] <= grace:
-            plan.late.append((sub, missed.pop()[0]))
-        plan.skipped.extend((sub, day) for day, _ in missed)
+        for day, due in due_times(sub, now - LOOKBACK, now):
+            final = known.get((sub.id, day))
+            if final or (sub.created_at is not None and due < sub.created_at):
+                continue
+            if now - due <= grace:
+                plan.deliver.append((sub, day, is_late(due, now)))
+            elif final is None:
+                plan.skip.append((sub, day))
+            else:
+                plan.settle.append((sub, day))
     return plan
 
 
-class Heartbeat:
-    """When the scheduler was last running, in a small file (the start of the catch-up window)."""
-
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
-
-    def read(self) -> datetime | None:
-        if self.path is None:
-            return None
-        try:
-            return datetime.fromisoformat(self.path.read_text(encoding="utf-8").strip())
-        except (OSError, ValueError):
-            return None
-
-    def write(self, now: datetime) -> None:
-        if self.path is None:
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.path.write_text(now.isoformat(), encoding="utf-8")
-        except OSError as exc:
-            log.warning("schedule: cannot write the heartbeat %s (%s); catch-up after a restart is limited "
-                        "to the grace period", self.path, exc.strerror)
+def catch_up_dates(subs: Iterable[Subscription], now: datetime) -> list[date]:
+    """The local dates whose records catch-up needs."""
+    return sorted({day for sub in subs for day, _ in due_times(sub, now - LOOKBACK, now)})
 
 
 def job_id(sub_id: int) -> str:
@@ -163,62 +177,70 @@ def job_id(sub_id: int) -> str:
 
 
 class Scheduler:
-    """One job per active subscription on an ``AsyncIOScheduler``; resyncs with the store periodically.
-    ``extra_jobs`` lets the runtime add its own jobs (collection) to the same scheduler."""
+    """One job per active subscription on an ``AsyncIOScheduler``; resyncs with the store periodically and
+    then catches up from the delivery records. ``add_job`` lets the runtime add its own jobs (collection)."""
 
-    def __init__(self, subscriptions: SubscriptionSource, deliver: DeliverFn, *, grace: timedelta,
-                 clock: Clock = utcnow, resync_seconds: float = 60, heartbeat: Heartbeat | None = None,
-                 concurrency: int = 4) -> None:
+    def __init__(self, subscriptions: SubscriptionSource, desk: Desk, *, grace: timedelta,
+                 clock: Clock = utcnow, resync_seconds: float = 60, concurrency: int = 4) -> None:
         self.subscriptions = subscriptions
-        self.deliver = deliver
+        self.desk = desk
         self.grace = grace
         self.clock = clock
         self.resync_seconds = resync_seconds
-        self.heartbeat = heartbeat or Heartbeat(None)
         self.aps = AsyncIOScheduler(timezone=UTC)
         self._subs: dict[int, Subscription] = {}
-        self._claimed: dict[int, date] = {}  # the last local date fired per subscription, never twice
+        self._inflight: set[tuple[int, date]] = set()  # (subscription, local date) being delivered here
         self._slots = asyncio.Semaphore(concurrency)
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
-        """Schedule every active subscription, start, then catch up on what fell due while down."""
-        last_seen = self.heartbeat.read()
+        """Schedule every active subscription and catch up on what is due and not settled, then start."""
         await self.refresh()
         self.aps.add_job(self.refresh, "interval", seconds=self.resync_seconds, id="resync", coalesce=True,
                          max_instances=1)
         self.aps.start()
-        now = self.clock()
-        plan = catch_up(self._subs.values(), now=now, last_seen=last_seen, grace=self.grace)
-        self._log_skipped(plan.skipped)
-        for sub, day in plan.late:
-            self._spawn(self._deliver(sub, day, late=True))
-        self.heartbeat.write(now)
 
     async def stop(self, *, grace_seconds: float = 30) -> None:
-        """Stop scheduling; deliveries in flight get ``grace_seconds``, then are cancelled."""
+        """Stop scheduling; deliveries in flight get ``grace_seconds`` (0: cancelled at once, as when this
+        instance is no longer the leader), then are cancelled."""
         if self.aps.running:
             self.aps.shutdown(wait=False)
-            self.heartbeat.write(self.clock())
-        if self._tasks:
-            _, pending = await asyncio.wait(list(self._tasks), timeout=grace_seconds)
-            for task in pending:
-                task.cancel()
+        pending = set(self._tasks)
+        if pending and grace_seconds > 0:
+            _, pending = await asyncio.wait(pending, timeout=grace_seconds)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
 
     def add_job(self, func: Callable[..., Any], trigger: str, **kwargs: Any) -> None:
         """Another periodic job on this scheduler (it runs only while this instance leads)."""
         self.aps.add_job(func, trigger, **kwargs)
 
     async def refresh(self) -> None:
-        """Diff the store's active subscriptions against the jobs: add, reschedule, remove."""
+        """Diff the store's active subscriptions against the jobs (add, reschedule, remove), then catch up."""
         try:
             subs = {s.id: s for s in await self.subscriptions.all(active_only=True)}
         except Exception:  # the database may be briefly away; keep the jobs we have
             log.exception("schedule: cannot read subscriptions; keeping the current jobs")
             return
         self.sync(subs)
-        if self.aps.running:
-            self.heartbeat.write(self.clock())
+        await self.catch_up()
+
+    async def catch_up(self) -> None:
+        """Deliver what fell due within the grace period and is not settled; settle or skip what is older."""
+        now, subs = self.clock(), list(self._subs.values())
+        try:
+            records = await self.desk.records(digest_dates=catch_up_dates(subs, now))
+        except Exception:  # the next resync tries again
+            log.exception("schedule: cannot read the delivery records; catch-up waits for the next resync")
+            return
+        plan = catch_up(subs, now=now, grace=self.grace, records=records)
+        for sub, day, late in plan.deliver:
+            self._spawn_delivery(sub, day, late=late)
+        for sub, day in plan.settle:
+            self._spawn_delivery(sub, day, late=True, settle=True)
+        for sub, day in plan.skip:
+            await self._skip(sub, day)
 
     def sync(self, subs: dict[int, Subscription]) -> None:
         """Make the jobs match ``subs`` (by id, delivery time and timezone)."""
@@ -233,47 +255,51 @@ class Scheduler:
             elif _key(before) != _key(sub):
                 self.aps.reschedule_job(job_id(sub_id), trigger=DailyTrigger(sub))
 
-    def next_run(self, sub_id: int) -> datetime | None:
-        """When the subscription's job fires next (None: no job)."""
-        job = self.aps.get_job(job_id(sub_id))
-        return job.next_run_time if job else None
-
     async def _fire(self, sub_id: int) -> None:
         sub = self._subs.get(sub_id)
         if sub is None:
             return
         now = self.clock()
         day, due = last_due(sub, now + timedelta(seconds=1))
-        self._spawn(self._deliver(sub, day, late=now - due > LATE_AFTER))  # tracked, so stop() can wait
+        self._spawn_delivery(sub, day, late=is_late(due, now))
 
-    async def _deliver(self, sub: Subscription, day: date, *, late: bool) -> None:
-        if self._claimed.get(sub.id, date.min) >= day:
+    def _spawn_delivery(self, sub: Subscription, day: date, *, late: bool, settle: bool = False) -> None:
+        """Deliver (or settle) in a task tracked for ``stop``, unless this process is already on it."""
+        key = (sub.id, day)
+        if key in self._inflight:
             return
-        self._claimed[sub.id] = day
+        self._inflight.add(key)
+        task = asyncio.ensure_future(self._deliver(sub, day, late=late, settle=settle))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(lambda _: self._inflight.discard(key))
+
+    async def _deliver(self, sub: Subscription, day: date, *, late: bool, settle: bool) -> None:
         async with self._slots:
             try:
-                status = await self.deliver(sub, digest_date=day, late=late)
-            except Exception:  # one failing channel never stops the others
+                if settle:
+                    status = await self.desk.give_up(sub, digest_date=day,
+                                                     reason=f"not delivered within the grace period ({self.grace})")
+                else:
+                    status = await self.desk.deliver(sub, digest_date=day, late=late)
+            except Exception:  # one failing channel never stops the others; the next resync retries it
                 log.exception("schedule: delivering subscription %d (%s) for %s failed", sub.id, sub.region, day,
                               extra=log_ids(sub))
                 return
         log.info("schedule: subscription %d (%s, %s:%s) for %s%s: %s", sub.id, sub.region, sub.platform,
                  sub.channel_id, day, " (late)" if late else "", status, extra=log_ids(sub))
 
-    def _spawn(self, work: Awaitable[None]) -> None:
-        task = asyncio.ensure_future(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    def _log_skipped(self, skipped: Sequence[tuple[Subscription, date]]) -> None:
-        by_sub: dict[int, list[str]] = {}
-        for sub, day in skipped:
-            by_sub.setdefault(sub.id, []).append(day.isoformat())
-        for sub_id, days in by_sub.items():
-            sub = self._subs[sub_id]
-            log.warning("schedule: skipped subscription %d (%s, %s:%s) digest(s) for %s: due while the bot was "
-                        "down and older than the grace period (%s)", sub_id, sub.region, sub.platform,
-                        sub.channel_id, ", ".join(days), self.grace, extra=log_ids(sub))
+    async def _skip(self, sub: Subscription, day: date) -> None:
+        reason = f"due while the bot was down and older than the grace period ({self.grace})"
+        try:
+            recorded = await self.desk.skip(sub, digest_date=day, reason=reason)
+        except Exception:  # the next resync tries again
+            log.exception("schedule: cannot record subscription %d's skipped digest for %s", sub.id, day,
+                          extra=log_ids(sub))
+            return
+        if recorded:
+            log.warning("schedule: skipped subscription %d (%s, %s:%s) digest for %s: %s", sub.id, sub.region,
+                        sub.platform, sub.channel_id, day, reason, extra=log_ids(sub))
 
 
 def _key(sub: Subscription) -> JobKey:

@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.text import Text
 
 from bot import views
-from bot.core.ports import ChannelRef, Limits, Posted, Reply, UserRef
+from bot.core.ports import ChannelRef, Checkpoint, Limits, Posted, Reply, UserRef
 from bot.core.service import CoreService
 from bot.settings import Settings
 from digests.models import Digest, Story
@@ -105,8 +105,13 @@ class ConsoleAdapter:
         if reply.story is not None:
             self.output.print(story_card(reply.story))
 
-    async def post_digest(self, channel: ChannelRef, digest: Digest, *, nonce: str | None = None) -> Posted:
+    async def post_digest(self, channel: ChannelRef, digest: Digest, *, nonce: str | None = None,
+                          resume: Posted | None = None, checkpoint: Checkpoint | None = None) -> Posted:
         """Print the digest; the console has no threads, so it all goes in one message."""
+        if resume is not None and resume.message_ids:
+            return resume
+        if checkpoint is not None:
+            await checkpoint(Posted(message_ids=()))
         self.posted.append((channel, digest, nonce))
         self.output.print(views.digest_text(digest))
         return Posted(message_ids=(f"console-{next(self._ids)}",))

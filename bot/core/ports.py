@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -57,6 +58,11 @@ class Posted:
     thread_id: str | None = None
 
 
+Checkpoint = Callable[[Posted], Awaitable[None]]
+"""Called by an adapter before each message of a digest with what is already posted; raises to stop it (the
+delivery's lease was lost: another process may be posting the same digest)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Reply:
     """The core's answer to a command. ``text`` is the core's own words (light Markdown: ``**bold**`` and
@@ -82,12 +88,16 @@ class ChatAdapter(Protocol):
     async def stop(self) -> None:
         """Disconnect cleanly."""
 
-    async def post_digest(self, channel: ChannelRef, digest: Digest, *, nonce: str | None = None) -> Posted:
-        """Render ``digest`` for the platform within its limits and post it (overflow in a thread)."""
+    async def post_digest(self, channel: ChannelRef, digest: Digest, *, nonce: str | None = None,
+                          resume: Posted | None = None, checkpoint: Checkpoint | None = None) -> Posted:
+        """Render ``digest`` for the platform within its limits and post it (overflow in a thread). With
+        ``resume`` (what ``find_posted`` found), post only the messages that are not there yet. ``checkpoint``
+        is awaited before each message; the adapter posts no request that its library retries blindly."""
 
     async def send_notice(self, channel: ChannelRef, text: str) -> None:
         """Post a short plain message (e.g. to tell admins a subscription was paused)."""
 
     async def find_posted(self, channel: ChannelRef, nonce: str, since: datetime) -> Posted | None:
-        """A digest posted with ``nonce`` since ``since``, read back from the platform, or None. Lets a
-        delivery interrupted between posting and recording find out that it did post."""
+        """A digest posted with ``nonce`` since ``since``, read back from the platform, or None: its head
+        message, then the thread replies already posted, in order. Lets a delivery interrupted between posting
+        and recording find out what it did post."""

@@ -1,26 +1,43 @@
 """Deliveries: the record of each subscription's digest of each day. Methods take keyword-only arguments.
 
-The record is claimed (``pending``) and marked ``posting`` (attempts + 1) before anything is posted, and
-``posted`` with the platform's message ids after. A record left in ``posting`` by a crash tells the next
-attempt to look on the platform (by the record's nonce) before posting again.
+The life of a record, written down:
+
+    (none) --claim--> pending --take--> (leased) --mark_posting--> posting --mark_posted--> posted
+                                             \\                       |  \\--mark_failed--> failed --take--> ...
+                                              \\--mark_failed--------/   \\--mark_paused--> paused (channel gone)
+    (none) --skip--> skipped (it fell due too long ago to be worth posting; logged once)
+
+Only the process holding the record's lease (``owner`` until ``lease_until``) may mark it posting, record
+progress or post: every such write is a conditional UPDATE that fails with :class:`LeaseLost` once the lease
+expired or someone else took it. A new owner takes a record only after the old lease ran out, and then reads
+the platform back (by the record's nonce) before posting, because ``attempts`` > 0 means an earlier post may
+have reached the platform. ``attempts`` counts only attempts that went to the platform (a crash while the
+digest is still being built costs none). Posted, paused and skipped records, and failed ones without
+``retry_at`` (given up), are final.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from digests.errors import StoreError
 from digests.store.tables import DeliveryRow, SubscriptionRow
 
-PENDING, POSTING, POSTED, FAILED, PAUSED = "pending", "posting", "posted", "failed", "paused"
-STATUSES = (PENDING, POSTING, POSTED, FAILED, PAUSED)
+PENDING, POSTING, POSTED, FAILED, PAUSED, SKIPPED = "pending", "posting", "posted", "failed", "paused", "skipped"
+STATUSES = (PENDING, POSTING, POSTED, FAILED, PAUSED, SKIPPED)
+DONE = (POSTED, PAUSED, SKIPPED)
 NONCE_CHARS = 25
+
+
+class LeaseLost(StoreError):
+    """This process no longer holds the delivery's lease: another owner may be posting it. Never post."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +59,22 @@ class Delivery:
     created_at: datetime
     updated_at: datetime
     posted_at: datetime | None
+    owner: str | None = None
+    lease_until: datetime | None = None
+
+    @property
+    def final(self) -> bool:
+        """Nothing more will be tried: posted, paused, skipped, or failed and given up."""
+        return self.status in DONE or (self.status == FAILED and self.retry_at is None)
+
+
+def _open() -> ColumnElement[bool]:
+    """Records that are not final."""
+    return and_(DeliveryRow.status.not_in(DONE), or_(DeliveryRow.status != FAILED, DeliveryRow.retry_at.is_not(None)))
+
+
+def _held_by(owner: str, now: datetime) -> ColumnElement[bool]:
+    return and_(DeliveryRow.owner == owner, DeliveryRow.lease_until > now)
 
 
 class Deliveries:
@@ -51,17 +84,17 @@ class Deliveries:
         self._session = async_sessionmaker(engine, expire_on_commit=False)
 
     async def claim(self, *, subscription_id: int, digest_date: date, nonce: str, late: bool,
-                    now: datetime) -> Delivery:
-        """The record of this subscription and day: the existing one, or a new ``pending`` one (atomically:
+                    now: datetime, status: str = PENDING, error: str | None = None) -> Delivery:
+        """The record of this subscription and day: the existing one, or a new one in ``status`` (atomically:
         two callers at once get the same record)."""
         if len(nonce) > NONCE_CHARS:
             raise StoreError(f"store: delivery nonce {nonce!r} is over {NONCE_CHARS} characters")
         found = await self.get(subscription_id=subscription_id, digest_date=digest_date)
         if found is not None:
             return found
-        row = DeliveryRow(subscription_id=subscription_id, digest_date=digest_date.isoformat(), status=PENDING,
-                          attempts=0, nonce=nonce, message_ids=[], late=late, feed_notes=[], created_at=now,
-                          updated_at=now)
+        row = DeliveryRow(subscription_id=subscription_id, digest_date=digest_date.isoformat(), status=status,
+                          attempts=0, nonce=nonce, message_ids=[], late=late, feed_notes=[], error=error,
+                          created_at=now, updated_at=now)
         try:
             async with self._session.begin() as session:
                 session.add(row)
@@ -72,14 +105,27 @@ class Deliveries:
             return found
         return _value(row)
 
-    async def mark_posting(self, *, delivery_id: int, now: datetime, late: bool | None = None) -> Delivery:
-        """Count an attempt and say a post may be under way. Committed BEFORE posting."""
-        async with self._session.begin() as session:
-            row = await _row(session, delivery_id)
-            row.status, row.attempts, row.retry_at, row.updated_at = POSTING, row.attempts + 1, None, now
-            if late is not None:
-                row.late = late
-            return _value(row)
+    async def take(self, *, delivery_id: int, owner: str, now: datetime, lease: timedelta) -> Delivery | None:
+        """Lease an open record to ``owner`` until ``now + lease``; None when another owner's lease is live
+        (or the record is final). Taking a record over from a dead owner is what the lease allows."""
+        free = or_(DeliveryRow.owner.is_(None), DeliveryRow.owner == owner, DeliveryRow.lease_until.is_(None),
+                   DeliveryRow.lease_until <= now)
+        return await self._update(delivery_id, and_(_open(), free), owner=owner, lease_until=now + lease,
+                                  updated_at=now)
+
+    async def mark_posting(self, *, delivery_id: int, owner: str, now: datetime, lease: timedelta,
+                           late: bool) -> Delivery:
+        """Count an attempt that goes to the platform and say a post may be under way; committed BEFORE
+        posting. Raises :class:`LeaseLost` unless ``owner`` holds a live lease."""
+        return await self._fenced(delivery_id, owner, now, status=POSTING, attempts=DeliveryRow.attempts + 1,
+                                  retry_at=None, late=late, lease_until=now + lease, updated_at=now)
+
+    async def renew(self, *, delivery_id: int, owner: str, now: datetime, lease: timedelta,
+                    message_ids: Sequence[str], thread_id: str | None) -> Delivery:
+        """Extend the lease before the next message, recording what is already posted (a crash resumes from
+        there). Raises :class:`LeaseLost` unless ``owner`` holds a live lease."""
+        return await self._fenced(delivery_id, owner, now, lease_until=now + lease, message_ids=list(message_ids),
+                                  thread_id=thread_id, updated_at=now)
 
     async def set_feed_notes(self, *, delivery_id: int, notes: Sequence[str], now: datetime) -> Delivery:
         """Remember the failing-feed notes current when this digest was built (so the next day's can skip them)."""
@@ -90,20 +136,25 @@ class Deliveries:
 
     async def mark_posted(self, *, delivery_id: int, message_ids: Sequence[str], thread_id: str | None,
                           now: datetime) -> Delivery:
-        """The digest is on the platform: its message ids."""
+        """The digest is on the platform: its message ids. Final, whoever writes it (it is the truth)."""
         async with self._session.begin() as session:
             row = await _row(session, delivery_id)
             row.status, row.message_ids, row.thread_id = POSTED, list(message_ids), thread_id
             row.error, row.retry_at, row.posted_at, row.updated_at = None, None, now, now
+            row.owner, row.lease_until = None, None
             return _value(row)
 
-    async def mark_failed(self, *, delivery_id: int, error: str, retry_at: datetime | None,
-                          now: datetime) -> Delivery:
-        """An attempt failed; ``retry_at`` is when to try again (None: given up)."""
-        async with self._session.begin() as session:
-            row = await _row(session, delivery_id)
-            row.status, row.error, row.retry_at, row.updated_at = FAILED, error[:2000], retry_at, now
-            return _value(row)
+    async def mark_failed(self, *, delivery_id: int, error: str, retry_at: datetime | None, now: datetime,
+                          owner: str | None = None) -> Delivery:
+        """An attempt failed; ``retry_at`` is when to try again (None: given up). With ``owner``, only while
+        no other owner took the record (else :class:`LeaseLost`); the lease is released."""
+        values: dict[str, Any] = {"status": FAILED, "error": error[:2000], "retry_at": retry_at, "updated_at": now,
+                                  "owner": None, "lease_until": None}
+        condition = or_(DeliveryRow.owner.is_(None), DeliveryRow.owner == owner) if owner else DeliveryRow.id > 0
+        found = await self._update(delivery_id, and_(DeliveryRow.status.not_in(DONE), condition), **values)
+        if found is None:
+            raise LeaseLost(f"store: delivery {delivery_id} was taken over by another owner; not marked failed")
+        return found
 
     async def mark_paused(self, *, delivery_id: int, error: str, now: datetime) -> tuple[Delivery, int]:
         """The channel is gone or forbids the bot: this delivery is not retried, and every subscription of its
@@ -112,6 +163,7 @@ class Deliveries:
         async with self._session.begin() as session:
             row = await _row(session, delivery_id)
             row.status, row.error, row.retry_at, row.updated_at = PAUSED, error[:2000], None, now
+            row.owner, row.lease_until = None, None
             sub = await session.get(SubscriptionRow, row.subscription_id)
             if sub is None:
                 return _value(row), 0
@@ -121,6 +173,14 @@ class Deliveries:
                        SubscriptionRow.channel_id == sub.channel_id, SubscriptionRow.paused_at.is_(None))
                 .values(paused_at=now, pause_reason=error[:2000], updated_at=now))
             return _value(row), int(getattr(result, "rowcount", 0) or 0)
+
+    async def skip(self, *, subscription_id: int, digest_date: date, nonce: str, reason: str,
+                   now: datetime) -> bool:
+        """Record a digest that will not be delivered (it fell due too long ago); True if this call recorded
+        it, False if a record existed already (then it is left as it is)."""
+        record = await self.claim(subscription_id=subscription_id, digest_date=digest_date, nonce=nonce, late=True,
+                                  now=now, status=SKIPPED, error=reason)
+        return record.status == SKIPPED and record.nonce == nonce
 
     async def get(self, *, subscription_id: int, digest_date: date) -> Delivery | None:
         """The record of a subscription and day, if any."""
@@ -140,22 +200,30 @@ class Deliveries:
             row = await session.scalar(query)
         return _value(row) if row is not None else None
 
-    async def for_date(self, *, digest_date: date, status: str | None = None) -> list[Delivery]:
-        """Every record of a day (optionally of one status), by subscription."""
-        query = select(DeliveryRow).where(DeliveryRow.digest_date == digest_date.isoformat())
-        if status is not None:
-            query = query.where(DeliveryRow.status == status)
+    async def of_dates(self, *, digest_dates: Sequence[date]) -> list[Delivery]:
+        """Every record of these local dates, by subscription (what catch-up compares the schedule with)."""
+        days = sorted({d.isoformat() for d in digest_dates})
+        query = select(DeliveryRow).where(DeliveryRow.digest_date.in_(days))
         async with self._session() as session:
-            rows = (await session.scalars(query.order_by(DeliveryRow.subscription_id))).all()
+            rows = (await session.scalars(query.order_by(DeliveryRow.subscription_id, DeliveryRow.digest_date))).all()
         return [_value(row) for row in rows]
 
-    async def due_retries(self, *, now: datetime) -> list[Delivery]:
-        """Failed deliveries whose retry time has come (the scheduler's retry sweep)."""
-        query = select(DeliveryRow).where(DeliveryRow.status == FAILED, DeliveryRow.retry_at.is_not(None),
-                                          DeliveryRow.retry_at <= now)
-        async with self._session() as session:
-            rows = (await session.scalars(query.order_by(DeliveryRow.retry_at))).all()
-        return [_value(row) for row in rows]
+    async def _fenced(self, delivery_id: int, owner: str, now: datetime, **values: Any) -> Delivery:
+        found = await self._update(delivery_id, and_(_open(), _held_by(owner, now)), **values)
+        if found is None:
+            raise LeaseLost(f"store: this process ({owner}) no longer holds delivery {delivery_id}'s lease; "
+                            "another owner may be posting it, so this one will not")
+        return found
+
+    async def _update(self, delivery_id: int, condition: ColumnElement[bool], **values: Any) -> Delivery | None:
+        """One conditional UPDATE (atomic on both databases); the record after it, or None if it did not match."""
+        async with self._session.begin() as session:
+            result = await session.execute(update(DeliveryRow).where(DeliveryRow.id == delivery_id, condition)
+                                           .values(**values).execution_options(synchronize_session=False))
+            if int(getattr(result, "rowcount", 0) or 0) != 1:
+                return None
+            row = await session.get(DeliveryRow, delivery_id, populate_existing=True)
+            return _value(row) if row is not None else None
 
 
 async def _row(session: AsyncSession, delivery_id: int) -> DeliveryRow:
@@ -171,4 +239,5 @@ def _value(row: DeliveryRow) -> Delivery:
         status=row.status, attempts=row.attempts, nonce=row.nonce, message_ids=tuple(row.message_ids),
         thread_id=row.thread_id, late=row.late, feed_notes=tuple(row.feed_notes), error=row.error,
         retry_at=row.retry_at, created_at=row.created_at, updated_at=row.updated_at, posted_at=row.posted_at,
+        owner=row.owner, lease_until=row.lease_until,
     )

@@ -30,6 +30,7 @@ class Subscription:
     created_by: str
     paused_at: datetime | None = None
     pause_reason: str | None = None
+    created_at: datetime | None = None
 
     @property
     def active(self) -> bool:
@@ -137,4 +138,5 @@ def _value(row: SubscriptionRow) -> Subscription:
         region=row.region, delivery_time=row.delivery_time, timezone=row.timezone,
         topics=tuple(row.topics) if row.topics is not None else None, keywords=tuple(row.keywords),
         created_by=row.created_by, paused_at=row.paused_at, pause_reason=row.pause_reason,
+        created_at=row.created_at,
     )

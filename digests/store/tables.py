@@ -137,7 +137,7 @@ class DeliveryRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     subscription_id: Mapped[int] = mapped_column(ForeignKey("subscriptions.id", ondelete="CASCADE"))
     digest_date: Mapped[str] = mapped_column(String(10))  # "YYYY-MM-DD", local to the subscription
-    status: Mapped[str] = mapped_column(String(10))  # pending | posting | posted | failed | paused
+    status: Mapped[str] = mapped_column(String(10))  # pending | posting | posted | failed | paused | skipped
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     nonce: Mapped[str] = mapped_column(String(25), unique=True)  # marks the posted message on the platform
     message_ids: Mapped[list[str]] = mapped_column(JSON)
@@ -149,3 +149,5 @@ class DeliveryRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    owner: Mapped[str | None] = mapped_column(String(80))  # the process that may post it now (see deliveries.py)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())  # ... until then

@@ -17,6 +17,7 @@ from bot.delivery import Deliverer, DeliveryPolicy, channel_of
 from digests.store.deliveries import Deliveries
 from digests.store.subscriptions import Subscription
 from tests.adapters.conftest import CHANNEL, GUILD, LOCKED_CHANNEL
+from tests.fakes.deliver_child import crashed_posting
 from tests.fakes.discord_api import FakeDiscord, Handler, _json
 
 # The fake's message ids are snowflakes of early 2024; the deliveries happen then.
@@ -81,9 +82,8 @@ async def test_a_crash_after_posting_is_read_back_from_the_channel(adapter: Disc
                                                                    fake_discord: FakeDiscord) -> None:
     sub = await subscribe(adapter, CHANNEL)
     deliver, deliveries = deliverer(adapter)
-    record = await deliveries.claim(subscription_id=sub.id, digest_date=DAY, nonce="k1-240101-crash", late=False,
-                                    now=NOW)
-    await deliveries.mark_posting(delivery_id=record.id, now=NOW)
+    record = await crashed_posting(deliveries, subscription_id=sub.id, digest_date=DAY, nonce="k1-240101-crash",
+                                   now=NOW)
     digest = await adapter.service.app.build_digest("test", now=NOW)
     posted = await adapter.post_digest(channel_of(sub), digest, nonce=record.nonce)  # then the crash
     fake_discord.calls.clear()

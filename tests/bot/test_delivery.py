@@ -21,6 +21,7 @@ from bot.settings import StorageSettings
 from digests.store.deliveries import Deliveries
 from digests.store.subscriptions import Subscription
 from tests.adapters.slack_fixtures import NOW, slack_settings
+from tests.fakes.deliver_child import crashed_posting
 from tests.fakes.flaky_slack import FlakySlackApi
 from tests.fakes.slack_api import TEAM_ID
 
@@ -85,11 +86,9 @@ async def test_a_second_delivery_of_the_same_day_posts_nothing(world: World) -> 
 
 async def test_a_crash_between_post_and_record_is_read_back_not_posted_again(world: World) -> None:
     sub = await world.subscribe("C1")
-    record = await world.deliveries.claim(subscription_id=sub.id, digest_date=DAY, nonce="k1-crashed", late=False,
-                                          now=NOW)
-    await world.deliveries.mark_posting(delivery_id=record.id, now=NOW)
+    await crashed_posting(world.deliveries, subscription_id=sub.id, digest_date=DAY, nonce="k1-crashed", now=NOW)
     digest = await world.app.build_digest("test", now=NOW)
-    posted = await world.adapter.post_digest(channel_of(sub), digest, nonce=record.nonce)  # then the crash
+    posted = await world.adapter.post_digest(channel_of(sub), digest, nonce="k1-crashed")  # then the crash
     assert await world.deliverer.deliver(sub, digest_date=DAY) == "posted"
     after = await world.deliveries.get(subscription_id=sub.id, digest_date=DAY)
     assert after is not None and after.message_ids[0] == posted.message_ids[0] and after.attempts == 2
@@ -99,9 +98,8 @@ async def test_a_crash_between_post_and_record_is_read_back_not_posted_again(wor
 
 async def test_a_crash_before_posting_posts_once(world: World) -> None:
     sub = await world.subscribe("C1")
-    record = await world.deliveries.claim(subscription_id=sub.id, digest_date=DAY, nonce="k1-early", late=False,
-                                          now=NOW)
-    await world.deliveries.mark_posting(delivery_id=record.id, now=NOW)  # crashed before the post
+    await crashed_posting(world.deliveries, subscription_id=sub.id, digest_date=DAY, nonce="k1-early",
+                          now=NOW)  # crashed before the post
     assert await world.deliverer.deliver(sub, digest_date=DAY) == "posted"
     assert len(world.api.heads("C1")) == 1
 

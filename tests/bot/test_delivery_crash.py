@@ -115,7 +115,7 @@ async def test_killed_deliveries_leave_exactly_one_digest_per_channel(tmp_path: 
             process.stdin.write(b"quit\n")
             await process.wait()
         async with App(settings) as app:
-            records = await Deliveries(app.store.engine).for_date(digest_date=DAY)
+            records = await Deliveries(app.store.engine).of_dates(digest_dates=[DAY])
             subs = {s.id: s for s in await app.subscriptions.all(active_only=False)}
     for channel in CHANNELS:
         assert len(api.heads(channel)) == (0 if channel in GONE else 1), channel

@@ -1,5 +1,5 @@
-"""Scheduling with injected time: DST in several timezones, catch-up after downtime, the grace period,
-a running scheduler firing a recording deliverer, resync, and per-feed collection."""
+"""Scheduling with injected time: DST in several timezones, catch-up from the delivery records after downtime,
+the grace period, a running scheduler firing a recording desk, resync, and per-feed collection."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 import pytest
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.scheduler import DailyTrigger, Heartbeat, Scheduler, catch_up, due_times, job_id, last_due, next_due
+from bot.scheduler import DailyTrigger, Scheduler, catch_up, due_times, job_id, last_due, next_due
 from digests.collect import due_feeds
 from digests.models import FeedSource
 from digests.store import FeedHealth, Subscription
@@ -95,41 +96,73 @@ def test_apscheduler_crontrigger_fires_twice_in_a_doubled_hour_which_is_why_dail
     assert fires(ours) == [dict(due_times(sub("01:30", tz), start, start + timedelta(days=1)))[day]]
 
 
+class Rec(NamedTuple):
+    subscription_id: int
+    digest_date: date
+    final: bool
+
+
+YESTERDAY_POSTED = [Rec(1, date(2026, 3, 7), True)]
+
+
 def test_catch_up_delivers_late_once_within_grace() -> None:
     s = sub("08:00", "Asia/Dhaka")  # 02:00 UTC
-    plan = catch_up([s], now=utc(2026, 3, 8, 4, 0), last_seen=utc(2026, 3, 8, 1, 0), grace=GRACE)
-    assert plan.late == [(s, date(2026, 3, 8))] and plan.skipped == []
+    plan = catch_up([s], now=utc(2026, 3, 8, 4, 0), grace=GRACE, records=YESTERDAY_POSTED)
+    assert plan.deliver == [(s, date(2026, 3, 8), True)] and plan.skip == []
 
 
 def test_catch_up_skips_what_is_older_than_grace() -> None:
     s = sub("08:00", "Asia/Dhaka")
-    plan = catch_up([s], now=utc(2026, 3, 8, 5, 1), last_seen=utc(2026, 3, 8, 1, 0), grace=GRACE)
-    assert plan.late == [] and plan.skipped == [(s, date(2026, 3, 8))]
+    plan = catch_up([s], now=utc(2026, 3, 8, 5, 1), grace=GRACE, records=YESTERDAY_POSTED)
+    assert plan.deliver == [] and plan.skip == [(s, date(2026, 3, 8))]
 
 
 def test_catch_up_after_days_down_delivers_only_the_latest_and_skips_the_rest() -> None:
     s = sub("08:00", "Asia/Dhaka")
-    plan = catch_up([s], now=utc(2026, 3, 10, 3, 0), last_seen=utc(2026, 3, 7, 12, 0), grace=GRACE)
-    assert plan.late == [(s, date(2026, 3, 10))]
-    assert plan.skipped == [(s, date(2026, 3, 8)), (s, date(2026, 3, 9))]
+    plan = catch_up([s], now=utc(2026, 3, 10, 3, 0), grace=GRACE, records=[])
+    assert plan.deliver == [(s, date(2026, 3, 10), True)]
+    assert plan.skip == [(s, date(2026, 3, 9))]  # and nothing older than the two days looked back
 
 
-def test_catch_up_ignores_what_fell_due_while_running_and_what_is_not_yet_due() -> None:
+def test_catch_up_is_driven_by_the_records_not_by_when_the_process_was_last_alive() -> None:
+    """Issue 10, defect 1: the process was up (and wrote a heartbeat) after 08:00, yet the digest was never
+    posted. Whatever the process did before, a digest due within the grace period without a final record
+    is delivered; a posted one is not."""
+    s, now = sub("08:00", "Asia/Dhaka"), utc(2026, 3, 8, 3, 0)
+    assert catch_up([s], now=now, grace=GRACE, records=[]).deliver == [(s, date(2026, 3, 8), True)]
+    unfinished = [Rec(1, date(2026, 3, 8), False)]  # pending, posting when killed, or failed with a retry due
+    assert catch_up([s], now=now, grace=GRACE, records=unfinished).deliver == [(s, date(2026, 3, 8), True)]
+    posted = [Rec(1, date(2026, 3, 8), True)]
+    assert catch_up([s], now=now, grace=GRACE, records=posted).deliver == []
+
+
+def test_catch_up_marks_late_with_the_same_threshold_as_the_scheduled_path() -> None:
+    """Issue 10, defect 5: a few seconds after its time is not late."""
     s = sub("08:00", "Asia/Dhaka")
-    assert catch_up([s], now=utc(2026, 3, 8, 4, 0), last_seen=utc(2026, 3, 8, 3, 0), grace=GRACE).late == []
-    assert catch_up([s], now=utc(2026, 3, 8, 1, 0), last_seen=utc(2026, 3, 7, 3, 0), grace=GRACE).late == []
+    assert catch_up([s], now=utc(2026, 3, 8, 2, 0, 7), grace=GRACE, records=[]).deliver == [
+        (s, date(2026, 3, 8), False)]
+    assert catch_up([s], now=utc(2026, 3, 8, 2, 6), grace=GRACE, records=[]).deliver == [(s, date(2026, 3, 8), True)]
+
+
+def test_catch_up_ignores_what_is_not_yet_due_and_what_was_due_before_the_subscription() -> None:
+    s = sub("08:00", "Asia/Dhaka")
+    assert catch_up([s], now=utc(2026, 3, 8, 1, 0), grace=GRACE, records=[Rec(1, date(2026, 3, 7), True)]).deliver == []
+    new = replace(s, created_at=utc(2026, 3, 8, 2, 30))  # subscribed at 08:30, after today's 08:00
+    plan = catch_up([new], now=utc(2026, 3, 8, 3, 0), grace=GRACE, records=[])
+    assert plan.deliver == [] and plan.skip == []
+
+
+def test_catch_up_settles_open_records_past_the_grace_period() -> None:
+    s = sub("08:00", "Asia/Dhaka")
+    open_today = [*YESTERDAY_POSTED, Rec(1, date(2026, 3, 8), False)]
+    plan = catch_up([s], now=utc(2026, 3, 8, 6, 0), grace=GRACE, records=open_today)
+    assert plan.settle == [(s, date(2026, 3, 8))] and plan.deliver == [] and plan.skip == []
 
 
 def test_catch_up_over_a_spring_forward_night_uses_the_local_date() -> None:
     s = sub("02:30", "America/New_York")  # 2026-03-08 02:30 does not exist: due at 07:30 UTC
-    plan = catch_up([s], now=utc(2026, 3, 8, 9, 0), last_seen=utc(2026, 3, 8, 4, 0), grace=GRACE)
-    assert plan.late == [(s, date(2026, 3, 8))]
-
-
-def test_catch_up_without_a_heartbeat_looks_back_over_the_grace_period_only() -> None:
-    s = sub("08:00", "Asia/Dhaka")
-    assert catch_up([s], now=utc(2026, 3, 8, 4, 0), last_seen=None, grace=GRACE).late == [(s, date(2026, 3, 8))]
-    assert catch_up([s], now=utc(2026, 3, 8, 6, 0), last_seen=None, grace=GRACE).skipped == []
+    plan = catch_up([s], now=utc(2026, 3, 8, 9, 0), grace=GRACE, records=[Rec(1, date(2026, 3, 7), True)])
+    assert plan.deliver == [(s, date(2026, 3, 8), True)]
 
 
 class FakeSubscriptions:
@@ -140,13 +173,40 @@ class FakeSubscriptions:
         return list(self.subs.values())
 
 
-class RecordingDeliverer:
-    def __init__(self) -> None:
-        self.calls: list[tuple[int, date, bool]] = []
+class RecordingDesk:
+    """Delivery as the scheduler sees it, with records like the real one: a settled digest stays settled."""
 
-    async def __call__(self, sub: Subscription, *, digest_date: date, late: bool = False) -> str:
-        self.calls.append((sub.id, digest_date, late))
-        return "delivered"
+    def __init__(self, *records: Rec) -> None:
+        self.calls: list[tuple[int, date, bool]] = []
+        self.skipped: list[tuple[int, date]] = []
+        self.settled: list[tuple[int, date]] = []
+        self.done = {(r.subscription_id, r.digest_date) for r in records if r.final}
+
+    async def deliver(self, sub: Subscription, *, digest_date: date, late: bool = False) -> str:
+        if (sub.id, digest_date) not in self.done:
+            self.calls.append((sub.id, digest_date, late))
+            self.done.add((sub.id, digest_date))
+        return "posted"
+
+    async def give_up(self, sub: Subscription, *, digest_date: date, reason: str) -> str:
+        self.settled.append((sub.id, digest_date))
+        self.done.add((sub.id, digest_date))
+        return "failed"
+
+    async def skip(self, sub: Subscription, *, digest_date: date, reason: str) -> bool:
+        new = (sub.id, digest_date) not in self.done
+        if new:
+            self.skipped.append((sub.id, digest_date))
+            self.done.add((sub.id, digest_date))
+        return new
+
+    async def records(self, *, digest_dates: list[date]) -> list[Rec]:
+        return [Rec(i, d, True) for i, d in self.done if d in digest_dates]
+
+
+def next_run(scheduler: Scheduler, sub_id: int) -> datetime | None:
+    job = scheduler.aps.get_job(job_id(sub_id))
+    return job.next_run_time if job else None
 
 
 async def wait_for(condition: Callable[[], object]) -> None:
@@ -157,31 +217,31 @@ async def wait_for(condition: Callable[[], object]) -> None:
             await asyncio.sleep(0.02)
 
 
-async def test_start_catches_up_late_once_and_logs_what_it_skips(tmp_path: Path,
-                                                                 caplog: pytest.LogCaptureFixture) -> None:
+async def test_start_catches_up_late_once_and_logs_what_it_skips_once(caplog: pytest.LogCaptureFixture) -> None:
     dhaka, london = sub("08:00", "Asia/Dhaka", 1), sub("07:00", "Europe/London", 2)
-    heartbeat = Heartbeat(tmp_path / "hb")
-    heartbeat.write(utc(2026, 3, 8, 1, 0))
-    deliver = RecordingDeliverer()
-    scheduler = Scheduler(FakeSubscriptions(dhaka, london), deliver, grace=GRACE, heartbeat=heartbeat,
+    desk = RecordingDesk()
+    scheduler = Scheduler(FakeSubscriptions(dhaka, london), desk, grace=GRACE,
                           clock=lambda: utc(2026, 3, 9, 4, 0))  # down 27 hours
     with caplog.at_level(logging.WARNING):
         await scheduler.start()
+        await scheduler.refresh()  # the next resync finds everything settled
         await scheduler.stop()
-    assert deliver.calls == [(1, date(2026, 3, 9), True)]  # London's 07:00 on the 9th is still to come
-    assert "skipped subscription 1" in caplog.text and "2026-03-08" in caplog.text
-    assert "skipped subscription 2" in caplog.text
-    assert heartbeat.read() == utc(2026, 3, 9, 4, 0)
+    assert desk.calls == [(1, date(2026, 3, 9), True)]  # London's 07:00 on the 9th is still to come
+    # what fell due in the two days looked back and past the grace period: skipped, logged once each
+    assert desk.skipped == [(1, date(2026, 3, 8)), (2, date(2026, 3, 7)), (2, date(2026, 3, 8))]
+    assert caplog.text.count("skipped subscription 1 (r, console:c1) digest for 2026-03-08") == 1
+    assert caplog.text.count("skipped subscription 2 (r, console:c2) digest for 2026-03-07") == 1
+    assert caplog.text.count("skipped subscription 2 (r, console:c2) digest for 2026-03-08") == 1
 
 
 async def test_jobs_fire_at_each_subscriptions_next_local_time() -> None:
     subs = [sub("02:30", "America/New_York", 1), sub("01:30", "Europe/London", 2), sub("08:00", "Asia/Dhaka", 3)]
-    scheduler = Scheduler(FakeSubscriptions(*subs), RecordingDeliverer(), grace=GRACE)
+    scheduler = Scheduler(FakeSubscriptions(*subs), RecordingDesk(), grace=GRACE)
     before = datetime.now(UTC)
     await scheduler.start()
     try:
         for s in subs:
-            run = scheduler.next_run(s.id)
+            run = next_run(scheduler, s.id)
             assert run is not None
             assert run == next_due(s, before)[1] or run == next_due(s, datetime.now(UTC))[1]
             assert scheduler.aps.get_job(job_id(s.id)).misfire_grace_time == int(GRACE.total_seconds())
@@ -191,7 +251,7 @@ async def test_jobs_fire_at_each_subscriptions_next_local_time() -> None:
 
 async def test_a_fired_job_delivers_the_local_date_once() -> None:
     ny = sub("02:30", "America/New_York", 1)
-    deliver = RecordingDeliverer()
+    deliver = RecordingDesk()
     # injected time: the spring-forward morning; started before the job is due, fired when due (03:30 EDT)
     now = [utc(2026, 3, 8, 7, 0)]
     scheduler = Scheduler(FakeSubscriptions(ny), deliver, grace=GRACE, clock=lambda: now[0])
@@ -208,7 +268,7 @@ async def test_a_fired_job_delivers_the_local_date_once() -> None:
 
 
 async def test_a_job_running_behind_its_time_is_marked_late() -> None:
-    deliver = RecordingDeliverer()
+    deliver = RecordingDesk()
     scheduler = Scheduler(FakeSubscriptions(sub("08:00", "Asia/Dhaka")), deliver, grace=GRACE,
                           clock=lambda: utc(2026, 3, 8, 2, 40))
     await scheduler.start()
@@ -222,18 +282,18 @@ async def test_a_job_running_behind_its_time_is_marked_late() -> None:
 
 async def test_resync_picks_up_new_changed_and_removed_subscriptions() -> None:
     store = FakeSubscriptions(sub("08:00", "Asia/Dhaka", 1))
-    scheduler = Scheduler(store, RecordingDeliverer(), grace=GRACE, resync_seconds=0.1)
+    scheduler = Scheduler(store, RecordingDesk(), grace=GRACE, resync_seconds=0.1)
     await scheduler.start()
     try:
         store.subs[2] = sub("07:00", "Europe/London", 2)
-        await wait_for(lambda: scheduler.next_run(2) is not None)  # the periodic resync added it
-        assert scheduler.next_run(2) == next_due(store.subs[2], datetime.now(UTC))[1]
+        await wait_for(lambda: next_run(scheduler, 2) is not None)  # the periodic resync added it
+        assert next_run(scheduler, 2) == next_due(store.subs[2], datetime.now(UTC))[1]
         store.subs[2] = replace(store.subs[2], delivery_time="09:15", timezone="America/New_York")
         await scheduler.refresh()
-        assert scheduler.next_run(2) == next_due(store.subs[2], datetime.now(UTC))[1]
+        assert next_run(scheduler, 2) == next_due(store.subs[2], datetime.now(UTC))[1]
         del store.subs[1]
         await scheduler.refresh()
-        assert scheduler.next_run(1) is None
+        assert next_run(scheduler, 1) is None
     finally:
         await scheduler.stop()
 
@@ -291,11 +351,11 @@ async def test_only_the_leader_schedules_and_a_new_term_does_not_deliver_again(t
                                                      "languages": ["en"],
                                                      "feeds": [{"name": "x", "url": "http://127.0.0.1:9/feed"}]}]})
     due = (datetime.now(UTC) - timedelta(minutes=10)).astimezone(ZoneInfo("Asia/Dhaka"))
-    deliver, lock = RecordingDeliverer(), FakeLock()
+    deliver, lock = RecordingDesk(), FakeLock()
     async with App(settings) as app:
         s, _ = await app.subscriptions.upsert(platform="console", workspace_id="w", channel_id="c", region="r",
                                               delivery_time=f"{due:%H:%M}", timezone="Asia/Dhaka", topics=None,
-                                              keywords=(), user_id="u", now=datetime.now(UTC))
+                                              keywords=(), user_id="u", now=datetime.now(UTC) - timedelta(days=1))
         task = asyncio.create_task(lead(app, lock, deliver))
         await asyncio.sleep(0.3)
         assert deliver.calls == []  # a follower schedules nothing
@@ -310,5 +370,5 @@ async def test_only_the_leader_schedules_and_a_new_term_does_not_deliver_again(t
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
-    assert deliver.calls == [(s.id, due.date(), True)]  # the heartbeat kept the second term from repeating it
+    assert deliver.calls == [(s.id, due.date(), True)]  # the records kept the second term from repeating it
     assert lock.released

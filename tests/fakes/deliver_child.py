@@ -16,14 +16,14 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from pydantic import SecretStr
 
 from bot.adapters.slack.adapter import SlackAdapter
 from bot.app import App
-from bot.core.ports import ChannelRef, Posted
+from bot.core.ports import ChannelRef, Checkpoint, Posted
 from bot.core.service import CoreService
 from bot.delivery import Deliverer, DeliveryPolicy
 from bot.settings import (
@@ -36,8 +36,20 @@ from bot.settings import (
     StorageSettings,
 )
 from digests.models import Digest
+from digests.store.deliveries import Deliveries, Delivery
 
 BOT_TOKEN = "xoxb-fake-bot-token"
+LEASE_S = 0.5
+
+
+async def crashed_posting(deliveries: Deliveries, *, subscription_id: int, digest_date: date, nonce: str,
+                         now: datetime) -> Delivery:
+    """A record as a killed process leaves it: posting, with its lease (held by a dead owner) run out by ``now``."""
+    record = await deliveries.claim(subscription_id=subscription_id, digest_date=digest_date, nonce=nonce,
+                                    late=False, now=now)
+    then, lease = now - timedelta(minutes=5), timedelta(seconds=60)
+    await deliveries.take(delivery_id=record.id, owner="dead", now=then, lease=lease)
+    return await deliveries.mark_posting(delivery_id=record.id, owner="dead", now=then, lease=lease, late=False)
 
 
 def child_settings(database_url: str, api_base_url: str, data_dir: Path) -> Settings:
@@ -55,8 +67,9 @@ class ExitingSlack(SlackAdapter):
     exit_after = 0
     posts = 0
 
-    async def post_digest(self, channel: ChannelRef, digest: Digest, *, nonce: str | None = None) -> Posted:
-        posted = await super().post_digest(channel, digest, nonce=nonce)
+    async def post_digest(self, channel: ChannelRef, digest: Digest, *, nonce: str | None = None,
+                          resume: Posted | None = None, checkpoint: Checkpoint | None = None) -> Posted:
+        posted = await super().post_digest(channel, digest, nonce=nonce, resume=resume, checkpoint=checkpoint)
         self.posts += 1
         if self.exit_after and self.posts >= self.exit_after:
             os._exit(9)
@@ -68,11 +81,19 @@ async def main(database_url: str, api_base_url: str, day: date, data_dir: Path) 
     async with App(settings) as app:
         adapter = ExitingSlack(CoreService(app), settings, pace=0)
         adapter.exit_after = int(os.environ.get("KHOBOR_EXIT_AFTER_POSTS", "0"))
-        policy = DeliveryPolicy(rates={}, max_attempts=30, backoff_base_s=0.05, backoff_max_s=0.5)
+        # A short lease: a killed run's records are free again soon (the real one outlasts any request).
+        policy = DeliveryPolicy(rates={}, max_attempts=30, backoff_base_s=0.05, backoff_max_s=0.5,
+                                lease=timedelta(seconds=LEASE_S))
         deliverer = Deliverer(app, {"slack": adapter}, policy=policy)
         subs = await app.subscriptions.all()
         print("ready", flush=True)
         statuses = await deliverer.deliver_many(subs, digest_date=day)
+        for _ in range(5):  # what a killed run still held: again once its lease ran out (the schedule's sweep)
+            busy = [s for s in subs if statuses[s.id] == "busy"]
+            if not busy:
+                break
+            await asyncio.sleep(LEASE_S)
+            statuses.update(await deliverer.deliver_many(busy, digest_date=day))
     print("done", sum(s == "posted" for s in statuses.values()), flush=True)
     return 0
 

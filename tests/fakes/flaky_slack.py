@@ -3,6 +3,7 @@ that are gone, a global rate limit (a token bucket answering 429), and a hook ca
 
     api = FlakySlackApi(rate=50.0)
     api.script["C001"] = ["429", "500"]       # the next two chat.postMessage calls there fail, then it works
+    # also "500-after-post" (stored, then a 500) and "drop-after-post" (stored, then the connection is cut)
     api.gone["C404"] = "channel_not_found"
 """
 
@@ -66,7 +67,7 @@ class FlakySlackApi(FakeSlackApi):
         trouble = self.script.get(channel, [])
         if method == "chat.postMessage" and trouble:
             kind = trouble.pop(0)
-            if kind != "500-after-post":  # that one goes through the parent, which records it
+            if kind not in ("500-after-post", "drop-after-post"):  # those go through the parent, which records them
                 self.calls.append(ApiCall(method, args, dict(request.headers)))
             return await self._trouble(kind, request)
         response = await super()._api(request)
@@ -77,6 +78,11 @@ class FlakySlackApi(FakeSlackApi):
     async def _trouble(self, kind: str, request: web.Request) -> web.StreamResponse:
         if kind == "429":
             return self._limit()
+        if kind == "drop-after-post":  # posted, then the connection is cut before the answer
+            await super()._api(request)
+            if request.transport is not None:
+                request.transport.close()
+            raise ConnectionResetError("fake Slack dropped the connection after storing the post")
         if kind == "500-after-post":  # posted, but the answer is lost
             await super()._api(request)
         self.errors += 1

@@ -6,7 +6,8 @@
 
 Answers ``auth.test``, ``chat.postMessage`` (rejecting blocks over Slack's limits with ``invalid_blocks``,
 as Slack does), ``users.info``, ``conversations.history`` (metadata only with ``include_all_metadata``),
-``apps.connections.open`` plus a Socket Mode WebSocket, and ``response_url``s for slash commands.
+``conversations.replies``, ``apps.connections.open`` plus a Socket Mode WebSocket, and ``response_url``s for
+slash commands.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from tests.fakes.webserver import WebServer
 
 TEAM_ID = "T0FAKE"
 BOT_USER_ID = "U0KHOBOR"
-METHODS = ("auth.test", "chat.postMessage", "users.info", "conversations.history", "apps.connections.open")
+METHODS = ("auth.test", "chat.postMessage", "users.info", "conversations.history", "conversations.replies",
+           "apps.connections.open")
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +186,14 @@ class FakeSlackApi:
         more = start + limit < len(newest_first)
         return {"ok": True, "messages": page, "has_more": more,
                 "response_metadata": {"next_cursor": str(start + limit) if more else ""}}
+
+    def _conversations_replies(self, args: dict[str, Any]) -> dict[str, Any]:
+        ts = str(args["ts"])
+        thread = [m for m in self.messages.get(str(args["channel"]), []) if m["ts"] == ts or m.get("thread_ts") == ts]
+        if not thread:
+            return {"ok": False, "error": "thread_not_found"}
+        limit = int(args.get("limit") or 1000)
+        return {"ok": True, "messages": thread[:limit], "has_more": len(thread) > limit}
 
     def _apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "url": self.server.url("/socket").replace("http://", "ws://")}

@@ -25,7 +25,7 @@ from discord import app_commands
 from bot.adapters.discord.commands import DigestGroup, Interaction, summary_command
 from bot.adapters.discord.render import CONTENT_CHARS, DiscordMessage, defuse, render_digest, render_reply, thread_name
 from bot.core import commands as cmd
-from bot.core.ports import DISCORD_LIMITS, ChannelRef, Limits, Posted, Reply, UserRef
+from bot.core.ports import DISCORD_LIMITS, ChannelRef, Checkpoint, Limits, Posted, Reply, UserRef
 from bot.core.service import CoreService
 from bot.errors import BotError, ChannelGoneError
 from bot.settings import Settings
@@ -227,28 +227,37 @@ class DiscordAdapter:
                 f"I could not post the digest here ({exc.status}): I need View Channel, Send Messages, Embed Links "
                 "and Create Public Threads in this channel.", ephemeral=True, allowed_mentions=NO_MENTIONS)
 
-    async def post_digest(self, channel: ChannelRef, digest: Digest, *, nonce: str | None = None) -> Posted:
+    async def post_digest(self, channel: ChannelRef, digest: Digest, *, nonce: str | None = None,
+                          resume: Posted | None = None, checkpoint: Checkpoint | None = None) -> Posted:
         """Post the head message, then the rest in a thread made from it (in the channel where there can be no
-        thread). With ``nonce``, a retry after a crash returns the earlier messages instead of new ones."""
+        thread); with ``resume``, only what is not posted yet. Each message carries a nonce derived from
+        ``nonce`` with ``enforce_nonce``, so a request that discord.py re-sends returns the earlier message."""
         messages = render_digest(digest)
         if nonce is not None:
             messages[0] = marked(messages[0], nonce)
-        try:
-            head = await self._send(self._channel(channel), messages[0], nonce=message_nonce(nonce, 0))
-        except (discord.Forbidden, discord.NotFound) as exc:
-            raise ChannelGoneError(str(channel), f"{exc.status} {exc.text or 'forbidden'}") from exc
-        ids = [str(head.id)]
-        if len(messages) == 1:
-            return Posted(message_ids=tuple(ids))
-        thread_id = await self._open_thread(channel, head.id, thread_name(digest))
+        ids = list(resume.message_ids) if resume is not None else []
+        thread_id = int(resume.thread_id) if resume is not None and resume.thread_id else None
+        if not ids:
+            if checkpoint is not None:
+                await checkpoint(Posted(message_ids=()))
+            try:
+                head = await self._send(self._channel(channel), messages[0], nonce=message_nonce(nonce, 0))
+            except (discord.Forbidden, discord.NotFound) as exc:
+                raise ChannelGoneError(str(channel), f"{exc.status} {exc.text or 'forbidden'}") from exc
+            ids.append(str(head.id))
+        if len(messages) > len(ids) and thread_id is None:
+            thread_id = await self._open_thread(channel, int(ids[0]), thread_name(digest))
         rest = self._channel(channel, thread_id)
-        for index, message in enumerate(messages[1:], start=1):
-            ids.append(str((await self._send(rest, message, nonce=message_nonce(nonce, index))).id))
-        return Posted(message_ids=tuple(ids), thread_id=str(thread_id) if thread_id else None)
+        thread = str(thread_id) if thread_id else None
+        for index in range(len(ids), len(messages)):
+            if checkpoint is not None:
+                await checkpoint(Posted(message_ids=tuple(ids), thread_id=thread))
+            ids.append(str((await self._send(rest, messages[index], nonce=message_nonce(nonce, index))).id))
+        return Posted(message_ids=tuple(ids), thread_id=thread if len(ids) > 1 else None)
 
     async def find_posted(self, channel: ChannelRef, nonce: str, since: datetime) -> Posted | None:
         """The digest whose head message carries ``nonce``'s marker, among the bot's recent messages in the
-        channel since ``since``, or None."""
+        channel since ``since`` (then the bot's messages in its thread, oldest first), or None."""
         try:
             recent: list[Any] = await self.client.http.logs_from(int(channel.channel_id), HISTORY_LIMIT)
         except (discord.Forbidden, discord.NotFound) as exc:
@@ -259,9 +268,15 @@ class DiscordAdapter:
             if int(message["id"]) < oldest or str((message.get("author") or {}).get("id")) != me:
                 continue
             if str(message.get("content") or "").endswith(mark):
-                thread = message.get("thread") or {}
-                return Posted(message_ids=(str(message["id"]),), thread_id=str(thread["id"]) if thread else None)
+                thread = str((message.get("thread") or {}).get("id") or "") or None
+                replies = await self._mine(int(thread), me) if thread else ()
+                return Posted(message_ids=(str(message["id"]), *replies), thread_id=thread)
         return None
+
+    async def _mine(self, thread_id: int, me: str) -> tuple[str, ...]:
+        """This bot's messages in a digest's thread, oldest first (people may write there too)."""
+        messages: list[Any] = await self.client.http.logs_from(thread_id, HISTORY_LIMIT)
+        return tuple(str(m["id"]) for m in reversed(messages) if str((m.get("author") or {}).get("id")) == me)
 
     async def send_notice(self, channel: ChannelRef, text: str) -> None:
         """Post a short plain message (the core's words; mentions defused)."""

@@ -26,7 +26,7 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.render import SlackMessage, render_digest, render_reply
-from bot.core.ports import SLACK_LIMITS, ChannelRef, Limits, Posted, Reply, UserRef
+from bot.core.ports import SLACK_LIMITS, ChannelRef, Checkpoint, Limits, Posted, Reply, UserRef
 from bot.core.service import CoreService
 from bot.errors import BotError, ChannelGoneError
 from bot.settings import Settings
@@ -74,8 +74,11 @@ class SlackAdapter:
             if token is None:
                 raise SlackSetupError("slack: no bot token; set KHOBOR_SLACK_BOT_TOKEN or KHOBOR_SLACK_BOT_TOKEN_FILE")
             base = self.settings.slack.api_base_url or AsyncWebClient.BASE_URL
-            self._client = AsyncWebClient(token=token.get_secret_value(), base_url=base.rstrip("/") + "/")
-            self._client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
+            # Not slack_sdk's default connection-error retry: a post whose answer was lost may be stored already,
+            # and re-sending it blindly doubles it. A 429 is safe to retry (Slack stored nothing); anything else
+            # goes back to the delivery, which reads the channel back before posting again.
+            self._client = AsyncWebClient(token=token.get_secret_value(), base_url=base.rstrip("/") + "/",
+                                          retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=2)])
         return self._client
 
     @property
@@ -186,19 +189,26 @@ class SlackAdapter:
         self._admins[key] = (now + ADMIN_TTL_SECONDS, allowed)
         return allowed
 
-    async def post_digest(self, channel: ChannelRef, digest: Digest, *, nonce: str | None = None) -> Posted:
-        """Post the digest's head message (marked with ``nonce`` in its metadata), the rest in its thread."""
+    async def post_digest(self, channel: ChannelRef, digest: Digest, *, nonce: str | None = None,
+                          resume: Posted | None = None, checkpoint: Checkpoint | None = None) -> Posted:
+        """Post the digest's head message (marked with ``nonce`` in its metadata), the rest in its thread; with
+        ``resume``, only the messages not posted yet."""
         messages = render_digest(digest)
         metadata = {"event_type": DIGEST_EVENT, "event_payload": {"nonce": nonce}} if nonce else None
-        head = await self._post(channel, messages[0], metadata=metadata)
-        ids = [head]
-        for message in messages[1:]:
+        ids = list(resume.message_ids) if resume is not None else []
+        for index in range(len(ids), len(messages)):
+            if checkpoint is not None:
+                await checkpoint(Posted(message_ids=tuple(ids), thread_id=ids[0] if ids else None))
+            if index == 0:
+                ids.append(await self._post(channel, messages[0], metadata=metadata))
+                continue
             await asyncio.sleep(self.pace)  # Slack allows about one message a second per channel
-            ids.append(await self._post(channel, message, thread_ts=head))
-        return Posted(message_ids=tuple(ids), thread_id=head if len(ids) > 1 else None)
+            ids.append(await self._post(channel, messages[index], thread_ts=ids[0]))
+        return Posted(message_ids=tuple(ids), thread_id=ids[0] if len(ids) > 1 else None)
 
     async def find_posted(self, channel: ChannelRef, nonce: str, since: datetime) -> Posted | None:
-        """The digest posted with ``nonce`` after ``since``, read back from the channel's history, or None."""
+        """The digest posted with ``nonce`` after ``since``, read back from the channel's history (its head
+        message, then this bot's replies in its thread), or None."""
         cursor: str | None = None
         for _ in range(HISTORY_PAGES):
             with gone_on(channel):
@@ -208,11 +218,22 @@ class SlackAdapter:
             for message in response.get("messages") or []:
                 meta = message.get("metadata") or {}
                 if meta.get("event_type") == DIGEST_EVENT and (meta.get("event_payload") or {}).get("nonce") == nonce:
-                    return Posted(message_ids=(str(message["ts"]),), thread_id=message.get("thread_ts"))
+                    replies = await self._replies(channel, message) if message.get("reply_count") else ()
+                    head = str(message["ts"])
+                    return Posted(message_ids=(head, *replies), thread_id=head if replies else None)
             cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
             if cursor is None:
                 break
         return None
+
+    async def _replies(self, channel: ChannelRef, head: dict[str, Any]) -> tuple[str, ...]:
+        """This bot's replies in a digest's thread, oldest first (people may reply there too)."""
+        author = head.get("bot_id") or head.get("user")
+        with gone_on(channel):
+            response = await self.client.conversations_replies(channel=channel.channel_id, ts=str(head["ts"]),
+                                                               limit=200)
+        return tuple(str(m["ts"]) for m in response.get("messages") or []
+                     if m.get("ts") != head["ts"] and (m.get("bot_id") or m.get("user")) == author)
 
     async def send_notice(self, channel: ChannelRef, text: str) -> None:
         """Post a short message from the core (its own words) in the channel."""
