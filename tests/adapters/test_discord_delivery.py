@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
+from typing import Any
 
 import discord
 import pytest
@@ -12,11 +13,14 @@ import yarl
 from aiohttp import web
 
 from bot.adapters.discord.adapter import DiscordAdapter
-from bot.core.ports import ChannelRef
+from bot.adapters.discord.render import render_digest
+from bot.core.ports import ChannelRef, Posted
 from bot.delivery import Deliverer, DeliveryPolicy, channel_of
+from digests.models import Digest
 from digests.store.deliveries import Deliveries
 from digests.store.subscriptions import Subscription
 from tests.adapters.conftest import CHANNEL, GUILD, LOCKED_CHANNEL
+from tests.adapters.slack_fixtures import make_digest
 from tests.fakes.deliver_child import crashed_posting
 from tests.fakes.discord_api import FakeDiscord, Handler, _json
 
@@ -110,3 +114,37 @@ async def test_a_channel_that_forbids_the_bot_is_paused(adapter: DiscordAdapter,
     current = await adapter.service.app.subscriptions.get(subscription_id=sub.id)
     assert current is not None and not current.active and "403" in (current.pause_reason or "")
     assert len(fake_discord.calls_to("POST", f"/channels/{LOCKED_CHANNEL}/messages")) == 2  # the digest, a notice
+
+
+async def test_a_crash_mid_thread_posts_only_the_missing_replies(adapter: DiscordAdapter, fake_discord: FakeDiscord,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 10, defect 6 on Discord: the head and the thread replies already there are read back (the
+    marker, then the bot's messages in the thread); only the rest is sent."""
+    digest = make_digest(40)
+
+    async def built(*args: Any, **kwargs: Any) -> Digest:
+        return digest
+
+    monkeypatch.setattr(adapter.service.app, "build_digest", built)
+    whole = len(render_digest(digest))
+    assert whole >= 3
+    sub = await subscribe(adapter, CHANNEL)
+    deliver, deliveries = deliverer(adapter)
+    record = await crashed_posting(deliveries, subscription_id=sub.id, digest_date=DAY, nonce="k1-240101-mid",
+                                   now=NOW)
+
+    async def crash_after_two(posted: Posted) -> None:
+        if len(posted.message_ids) == 2:
+            raise KeyboardInterrupt  # the process dies: the head and one reply are on Discord
+
+    with pytest.raises(KeyboardInterrupt):
+        await adapter.post_digest(channel_of(sub), digest, nonce=record.nonce, checkpoint=crash_after_two)
+    fake_discord.calls.clear()
+    assert await deliver.deliver(sub, digest_date=DAY) == "posted"
+    head = fake_discord.messages[CHANNEL]
+    assert len(head) == 1
+    thread = fake_discord.messages[int(head[0]["id"])]
+    assert len(thread) == whole - 1  # every reply once
+    assert len(fake_discord.calls_to("POST", f"/channels/{head[0]['id']}/messages")) == whole - 2  # only the rest
+    after = await deliveries.get(subscription_id=sub.id, digest_date=DAY)
+    assert after is not None and list(after.message_ids) == [head[0]["id"], *(m["id"] for m in thread)]

@@ -3,6 +3,7 @@ read back after a crash, 429s and 500s retried, gone channels paused, late and f
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import AsyncIterator
@@ -14,13 +15,16 @@ from typing import Any
 import pytest
 
 from bot.adapters.slack.adapter import SlackAdapter
+from bot.adapters.slack.render import render_digest
 from bot.app import App
+from bot.core.ports import ChannelRef, Checkpoint, Posted
 from bot.core.service import CoreService
 from bot.delivery import Deliverer, DeliveryPolicy, channel_of
 from bot.settings import StorageSettings
+from digests.models import Digest
 from digests.store.deliveries import Deliveries
 from digests.store.subscriptions import Subscription
-from tests.adapters.slack_fixtures import NOW, slack_settings
+from tests.adapters.slack_fixtures import NOW, make_digest, slack_settings
 from tests.fakes.deliver_child import crashed_posting
 from tests.fakes.flaky_slack import FlakySlackApi
 from tests.fakes.slack_api import TEAM_ID
@@ -192,3 +196,105 @@ async def test_a_region_digest_is_built_once_for_many_channels(world: World, mon
     subs = [await world.subscribe(f"C{i:03d}") for i in range(20)]
     statuses = await world.deliverer.deliver_many(subs, digest_date=DAY)
     assert set(statuses.values()) == {"posted"} and len(builds) == 1
+
+
+# --- Issue 10: exactly once, proven against each way it broke ---------------------------------------------
+
+
+async def test_a_connection_dropped_after_the_post_was_stored_is_read_back_not_resent(world: World) -> None:
+    """Defect 2: slack_sdk's connection-error retry handler re-sent a stored post; now the delivery reads the
+    channel back (by nonce) before any re-post."""
+    sub = await world.subscribe("C1")
+    world.api.script["C1"] = ["drop-after-post"]
+    assert await world.deliverer.deliver(sub, digest_date=DAY) == "posted"
+    assert len(world.api.heads("C1")) == 1
+    assert len(world.api.calls_to("chat.postMessage")) == 1  # the client library did not re-send it
+    assert world.api.calls_to("conversations.history")
+
+
+async def test_crashes_while_building_the_digest_do_not_count_as_attempts(world: World,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Defect 4: four build crashes and one 500 used to exhaust the five attempts."""
+    build, crashes = world.app.build_digest, [4]
+
+    async def flaky(*args: Any, **kwargs: Any) -> Any:
+        if crashes[0]:
+            crashes[0] -= 1
+            raise RuntimeError("the database went away while building")
+        return await build(*args, **kwargs)
+
+    monkeypatch.setattr(world.app, "build_digest", flaky)
+    sub = await world.subscribe("C1")
+    world.api.script["C1"] = ["500"]
+    world.deliverer.policy = DeliveryPolicy(rates={}, max_attempts=5)
+    statuses = [await world.deliverer.deliver(sub, digest_date=DAY) for _ in range(2)]
+    record = await world.deliveries.get(subscription_id=sub.id, digest_date=DAY)
+    assert record is not None and record.status == "posted" and record.attempts == 2  # the 500, then the post
+    assert statuses[-1] == "posted" and len(world.api.heads("C1")) == 1
+
+
+async def test_a_crash_mid_thread_resumes_the_thread_replies(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Defect 6: after a crash between the head and the last thread reply, the head was recorded and the rest
+    never posted. Now what is on the platform is read back and only the missing replies are posted."""
+    digest = make_digest(25)
+
+    async def built(*args: Any, **kwargs: Any) -> Any:
+        return digest
+
+    monkeypatch.setattr(world.app, "build_digest", built)
+    sub = await world.subscribe("C1")
+    record = await crashed_posting(world.deliveries, subscription_id=sub.id, digest_date=DAY, nonce="k1-thread",
+                                   now=NOW)
+    whole = len(render_digest(digest))
+    assert whole >= 3
+
+    async def crash_after_two(posted: Posted) -> None:
+        if len(posted.message_ids) == 2:
+            raise KeyboardInterrupt  # the process dies here: head and one reply are on Slack
+    with pytest.raises(KeyboardInterrupt):
+        await world.adapter.post_digest(channel_of(sub), digest, nonce=record.nonce, checkpoint=crash_after_two)
+    assert len(world.api.messages["C1"]) == 2
+    assert await world.deliverer.deliver(sub, digest_date=DAY) == "posted"
+    messages = world.api.messages["C1"]
+    assert len(messages) == whole and len(world.api.heads("C1")) == 1
+    assert all(m.get("thread_ts") == messages[0]["ts"] for m in messages[1:])
+    after = await world.deliveries.get(subscription_id=sub.id, digest_date=DAY)
+    assert after is not None and list(after.message_ids) == [m["ts"] for m in messages]
+
+
+class GatedSlack(SlackAdapter):
+    """A Slack adapter whose posts wait at a gate: an old leader stalled mid-delivery."""
+
+    gate: asyncio.Event
+
+    async def post_digest(self, channel: ChannelRef, digest: Digest, *, nonce: str | None = None,
+                          resume: Posted | None = None, checkpoint: Checkpoint | None = None) -> Posted:
+        await self.gate.wait()
+        return await super().post_digest(channel, digest, nonce=nonce, resume=resume, checkpoint=checkpoint)
+
+
+async def test_a_stale_owner_cannot_post_once_its_lease_was_taken_over(world: World) -> None:
+    """Defect 3: the old leader (lease run out, taken over by the new one) still posted 12 s later. Now the
+    new owner waits for the lease, reads back, posts once; the old one's next write fails and it posts nothing."""
+    sub = await world.subscribe("C1")
+    old_adapter = GatedSlack(world.adapter.service, world.adapter.settings, pace=0)
+    old_adapter.gate = asyncio.Event()
+    policy = DeliveryPolicy(rates={}, lease=timedelta(seconds=60))
+    old = Deliverer(world.app, {"slack": old_adapter}, clock=world.clock, sleep=world.clock.sleep, policy=policy,
+                    owner="old-leader")
+    new = Deliverer(world.app, {"slack": world.adapter}, clock=world.clock, sleep=world.clock.sleep, policy=policy,
+                    owner="new-leader")
+    stalled = asyncio.create_task(old.deliver(sub, digest_date=DAY))
+    for _ in range(200):  # until the old leader holds the record and waits at the gate, mid-post
+        record = await world.deliveries.get(subscription_id=sub.id, digest_date=DAY)
+        if record is not None and record.status == "posting":
+            break
+        await asyncio.sleep(0.01)
+    assert await new.deliver(sub, digest_date=DAY) == "busy"  # the lease is live: not the new owner's to post
+    assert world.api.heads("C1") == []
+    world.clock.now = NOW + timedelta(seconds=61)  # the old leader's lease ran out
+    assert await new.deliver(sub, digest_date=DAY) == "posted"
+    assert world.api.calls_to("conversations.history")  # it read back before posting
+    old_adapter.gate.set()
+    assert await stalled == "busy"  # its lease was gone: it stopped before sending
+    assert len(world.api.heads("C1")) == 1 and len(world.api.calls_to("chat.postMessage")) == 1
