@@ -3,6 +3,9 @@ is read back from the channel's recent messages, and a channel that forbids the 
 
 from __future__ import annotations
 
+import contextlib
+import json
+import random
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from typing import Any
@@ -148,3 +151,39 @@ async def test_a_crash_mid_thread_posts_only_the_missing_replies(adapter: Discor
     assert len(fake_discord.calls_to("POST", f"/channels/{head[0]['id']}/messages")) == whole - 2  # only the rest
     after = await deliveries.get(subscription_id=sub.id, digest_date=DAY)
     assert after is not None and list(after.message_ids) == [head[0]["id"], *(m["id"] for m in thread)]
+
+
+async def test_crashes_at_random_points_leave_every_channel_one_complete_digest(
+        adapter: DiscordAdapter, fake_discord: FakeDiscord, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 10 on Discord: 24 channels, each delivery killed at a random message (before the head, after it,
+    mid-thread, after the last one but before it was recorded); a new process (another owner, after the
+    dead one's lease ran out) then delivers. Every channel ends with one head and one copy of each reply."""
+    digest = make_digest(40)
+
+    async def built(*args: Any, **kwargs: Any) -> Digest:
+        return digest
+
+    monkeypatch.setattr(adapter.service.app, "build_digest", built)
+    whole, rng = len(render_digest(digest)), random.Random(10)
+    fake_discord.guilds[GUILD].extend(range(CHANNEL + 100, CHANNEL + 124))
+    channels = list(range(CHANNEL + 100, CHANNEL + 124))
+    deliver, deliveries = deliverer(adapter)
+    for channel in channels:
+        sub = await subscribe(adapter, channel)
+        record = await crashed_posting(deliveries, subscription_id=sub.id, digest_date=DAY,
+                                       nonce=f"k{sub.id}-240101-r", now=NOW)
+        dies_at = rng.randint(0, whole)
+
+        async def crash(posted: Posted, at: int = dies_at) -> None:
+            if len(posted.message_ids) == at:
+                raise KeyboardInterrupt
+
+        with contextlib.suppress(KeyboardInterrupt):
+            await adapter.post_digest(channel_of(sub), digest, nonce=record.nonce, checkpoint=crash)
+        assert await deliver.deliver(sub, digest_date=DAY) == "posted"
+    for channel in channels:
+        heads = fake_discord.messages[channel]
+        assert len(heads) == 1, channel
+        replies = fake_discord.messages.get(int(heads[0]["id"]), [])
+        assert len(replies) == whole - 1, channel
+        assert len({json.dumps(m["embeds"]) + m["content"] for m in replies}) == whole - 1, channel

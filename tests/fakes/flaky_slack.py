@@ -1,5 +1,6 @@
 """The fake Slack Web API with trouble on demand: scripted 429s (with Retry-After) and 500s per channel, channels
-that are gone, a global rate limit (a token bucket answering 429), and a hook called after each post.
+that are gone, a workspace rate limit and a per-channel one (token buckets answering 429), and a hook called
+after each post is stored, before it is answered.
 
     api = FlakySlackApi(rate=50.0)
     api.script["C001"] = ["429", "500"]       # the next two chat.postMessage calls there fail, then it works
@@ -39,10 +40,13 @@ class FlakySlackApi(FakeSlackApi):
     """A :class:`FakeSlackApi` that can fail. Message timestamps start at the real clock (or ``ts_start``)."""
 
     def __init__(self, *, rate: float | None = None, burst: float = 5.0, ts_start: int | None = None,
-                 retry_after: int = 1) -> None:
+                 retry_after: int = 1, channel_rate: float | None = None, channel_burst: float = 3.0) -> None:
         super().__init__()
         self._clock = int(time.time()) if ts_start is None else ts_start
         self.bucket = TokenBucket(rate, burst) if rate else None
+        # Slack's chat.postMessage also limits each channel (about one message a second, short bursts).
+        self.channel_rate, self.channel_burst = channel_rate, channel_burst
+        self.channel_buckets: dict[str, TokenBucket] = {}
         self.retry_after = retry_after
         self.script: dict[str, list[str]] = {}  # channel -> failures to answer its next posts with
         self.gone: dict[str, str] = {}  # channel -> Slack error for every call there
@@ -64,6 +68,10 @@ class FlakySlackApi(FakeSlackApi):
         channel = str(args.get("channel"))
         if channel in self.gone:
             return web.json_response({"ok": False, "error": self.gone[channel]})
+        if method == "chat.postMessage" and self.channel_rate:
+            bucket = self.channel_buckets.setdefault(channel, TokenBucket(self.channel_rate, self.channel_burst))
+            if not bucket.take():
+                return self._limit()
         trouble = self.script.get(channel, [])
         if method == "chat.postMessage" and trouble:
             kind = trouble.pop(0)
