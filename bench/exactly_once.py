@@ -86,7 +86,6 @@ allow_private_links = true
 retries = 0
 [schedule]
 resync_seconds = 5
-leader_retry_seconds = 2
 [health]
 enabled = false
 [slack]

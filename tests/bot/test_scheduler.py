@@ -372,3 +372,23 @@ async def test_only_the_leader_schedules_and_a_new_term_does_not_deliver_again(t
             await task
     assert deliver.calls == [(s.id, due.date(), True)]  # the records kept the second term from repeating it
     assert lock.released
+
+
+async def test_a_fall_back_day_is_delivered_once_by_the_job_and_every_resync_after_it() -> None:
+    """Issue 10 on a daylight-saving day: 01:30 in New York happens twice on 2026-11-01. The job fires at the
+    first; resyncs during the repeated hour (and after it) find the record settled and deliver nothing more."""
+    ny = sub("01:30", "America/New_York", 1)
+    desk, now = RecordingDesk(Rec(1, date(2026, 10, 31), True)), [utc(2026, 11, 1, 5, 0)]
+    scheduler = Scheduler(FakeSubscriptions(ny), desk, grace=GRACE, clock=lambda: now[0])
+    await scheduler.start()
+    try:
+        now[0] = utc(2026, 11, 1, 5, 30, 1)  # the first 01:30 (EDT)
+        await scheduler._fire(1)
+        await wait_for(lambda: desk.calls)
+        for minutes in (30, 60, 61, 90, 120):  # through the second 01:30 (EST, 06:30 UTC) and beyond
+            now[0] = utc(2026, 11, 1, 5, 30, 1) + timedelta(minutes=minutes)
+            await scheduler.refresh()
+            await asyncio.sleep(0.05)
+    finally:
+        await scheduler.stop()
+    assert desk.calls == [(1, date(2026, 11, 1), False)]
