@@ -130,11 +130,13 @@ class App:
         return done
 
     async def build_digest(self, region_name: str, *, now: datetime, hours: int | None = None,
-                           topics: Collection[str] | None = None, keywords: Sequence[str] = ()) -> Digest:
-        """The digest of a region for the ``hours`` before ``now``, from what is stored (summarised first)."""
+                           topics: Collection[str] | None = None, keywords: Sequence[str] = (),
+                           timezone: str | None = None) -> Digest:
+        """The digest of a region for the ``hours`` before ``now``, from what is stored (summarised first),
+        its times in ``timezone`` (the subscriber's; default the region's)."""
         region = self.settings.region(region_name)
         hours = hours or self.settings.digest.hours
-        tz = ZoneInfo(region.timezone)
+        tz = ZoneInfo(timezone or region.timezone)
         summary = summary_config(self.settings)
         spec = DigestSpec(region=region.name, title=region.title, start=(now - timedelta(hours=hours)).astimezone(tz),
                           end=now.astimezone(tz), topics=topics, keywords=keywords, taxonomy=taxonomy(region),

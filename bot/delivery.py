@@ -21,11 +21,12 @@ import secrets
 import socket
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.app import App
 from bot.core.ports import ChannelRef, ChatAdapter, Checkpoint, Posted
+from bot.core.schedule import due_at
 from bot.errors import ChannelGoneError
 from bot.pacing import Pacer
 from digests.models import Digest
@@ -34,7 +35,7 @@ from digests.store.subscriptions import Subscription
 
 log = logging.getLogger(__name__)
 BUSY = "busy"  # another process holds the record's lease: it is that process's to post
-DigestKey = tuple[str, tuple[str, ...] | None, tuple[str, ...], datetime]
+DigestKey = tuple[str, tuple[str, ...] | None, tuple[str, ...], str, datetime]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,12 +66,6 @@ def new_owner() -> str:
 def new_nonce(subscription_id: int, digest_date: date) -> str:
     """A delivery's nonce (at most 25 characters): readable, and random so no other delivery shares it."""
     return f"k{subscription_id}-{digest_date:%y%m%d}-{secrets.token_hex(4)}"[:25]
-
-
-def scheduled_at(sub: Subscription, digest_date: date) -> datetime:
-    """When the subscription's digest of ``digest_date`` is due, in UTC (its window ends then)."""
-    local = datetime.combine(digest_date, time.fromisoformat(sub.delivery_time), ZoneInfo(sub.timezone))
-    return local.astimezone(UTC)
 
 
 def channel_of(sub: Subscription) -> ChannelRef:
@@ -105,7 +100,8 @@ def paused_notice(sub: Subscription, reason: str) -> str:
 
 
 class DigestCache:
-    """Digests built once per (region, topics, keywords, window end), shared by every channel that wants one."""
+    """Digests built once per (region, topics, keywords, timezone, window end), shared by every channel that
+    wants one. The window and its times are the subscriber's local day."""
 
     def __init__(self, app: App, *, entries: int) -> None:
         self.app = app
@@ -113,11 +109,11 @@ class DigestCache:
         self._tasks: dict[DigestKey, asyncio.Task[Digest]] = {}
 
     async def get(self, sub: Subscription, window_end: datetime) -> Digest:
-        key: DigestKey = (sub.region, sub.topics, sub.keywords, window_end)
+        key: DigestKey = (sub.region, sub.topics, sub.keywords, sub.timezone, window_end)
         task = self._tasks.get(key)
         if task is None or (task.done() and (task.cancelled() or task.exception() is not None)):
             task = asyncio.ensure_future(self.app.build_digest(
-                sub.region, now=window_end, topics=sub.topics, keywords=sub.keywords))
+                sub.region, now=window_end, topics=sub.topics, keywords=sub.keywords, timezone=sub.timezone))
             self._tasks[key] = task
             while len(self._tasks) > self.entries:
                 del self._tasks[next(iter(self._tasks))]
@@ -339,7 +335,7 @@ class Deliverer:
 
     async def _compose(self, sub: Subscription, record: Delivery, late: bool) -> Digest:
         """The shared digest, with the failing-feed notes this subscription has not had yet and a late note."""
-        digest = await self._digests.get(sub, scheduled_at(sub, record.digest_date))
+        digest = await self._digests.get(sub, due_at(sub, record.digest_date))
         notes = list(digest.notes)
         if notes:
             before = await self.deliveries.previous(subscription_id=sub.id, before=record.digest_date)

@@ -6,49 +6,33 @@ use ``DailyTrigger`` here: one instant per local date from zoneinfo with ``fold=
 skipped hour fires once, shifted forward by the gap (02:30 -> 03:30); a time inside a repeated hour fires
 once, at its first occurrence. The delivery's ``digest_date`` is that local date.
 
-Catch-up is driven by the delivery records, not by when the process was last alive: at start and at every
-resync, each digest that fell due within the grace period and has no final record (none at all, pending,
-failed with a retry due, or posting when a crash interrupted it) is handed to delivery again; one that fell
-due longer ago than that (up to ``LOOKBACK``) is recorded as skipped, logged and counted once, and an open
-record past the grace period is settled (read back once, then posted or failed). The deliveries table makes a
-(subscription, local date) pair exactly-once even when several paths or processes try it.
+The schedule's arithmetic lives in :mod:`bot.core.schedule`. At start and at every resync the scheduler runs
+its catch-up against the delivery records: each digest that fell due within the grace period and has no final
+record (none at all, pending, failed with a retry due, or posting when a crash interrupted it) is handed to
+delivery again; one that fell due longer ago (up to ``LOOKBACK``) is recorded as skipped, logged and counted
+once, and an open record past the grace period is settled (read back once, then posted or failed). The
+deliveries table makes a (subscription, local date) pair exactly-once even when several paths or processes
+try it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
 
+from bot.core.schedule import Settled, catch_up, catch_up_dates, is_late, last_due, next_due
 from digests.store import Subscription
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-LATE_AFTER = timedelta(minutes=5)  # a digest posted this much after its time is marked late, whichever path
-LOOKBACK = timedelta(days=2)  # how far back catch-up looks for digests that were never settled
 JobKey = tuple[str, str]  # (delivery_time, timezone): what the job's trigger depends on
-
-
-class Settled(Protocol):
-    """What catch-up reads of a delivery record (``digests.store.deliveries.Delivery``)."""
-
-    @property
-    def subscription_id(self) -> int: ...
-
-    @property
-    def digest_date(self) -> date: ...
-
-    @property
-    def final(self) -> bool: ...
 
 
 class Desk(Protocol):
@@ -73,50 +57,10 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-@cache
-def zone(name: str) -> ZoneInfo:
-    return ZoneInfo(name)
-
-
 def log_ids(sub: Subscription) -> dict[str, object]:
     """The ids a subscription's log lines carry (``extra=``): channel, region, subscription."""
     return {"channel": f"{sub.platform}:{sub.workspace_id}/{sub.channel_id}", "region": sub.region,
             "subscription": sub.id}
-
-
-def clock_time(sub: Subscription) -> time:
-    """The subscription's ``HH:MM`` as a time of day."""
-    hour, minute = sub.delivery_time.split(":")
-    return time(int(hour), int(minute))
-
-
-def local_instant(day: date, at: time, tz: ZoneInfo) -> datetime:
-    """The UTC instant of ``at`` on local date ``day``: fold=0 shifts a skipped time forward by the gap
-    and picks the first of a repeated time."""
-    return datetime.combine(day, at, tzinfo=tz).astimezone(UTC)
-
-
-def due_times(sub: Subscription, start: datetime, end: datetime) -> list[tuple[date, datetime]]:
-    """Each (local date, UTC instant) the subscription falls due in ``[start, end]``, one per local date."""
-    tz, at = zone(sub.timezone), clock_time(sub)
-    day, last = start.astimezone(tz).date() - timedelta(days=1), end.astimezone(tz).date() + timedelta(days=1)
-    found = []
-    while day <= last:
-        instant = local_instant(day, at, tz)
-        if start <= instant <= end:
-            found.append((day, instant))
-        day += timedelta(days=1)
-    return found
-
-
-def next_due(sub: Subscription, after: datetime) -> tuple[date, datetime]:
-    """The first (local date, instant) at or after ``after``."""
-    return due_times(sub, after, after + timedelta(days=2))[0]
-
-
-def last_due(sub: Subscription, at: datetime) -> tuple[date, datetime]:
-    """The latest (local date, instant) at or before ``at``."""
-    return due_times(sub, at - timedelta(days=2), at)[-1]
 
 
 class DailyTrigger(BaseTrigger):  # type: ignore[misc]  # APScheduler ships no type hints
@@ -131,45 +75,6 @@ class DailyTrigger(BaseTrigger):  # type: ignore[misc]  # APScheduler ships no t
 
     def __str__(self) -> str:
         return f"daily at {self.sub.delivery_time} {self.sub.timezone}"
-
-
-def is_late(due: datetime, now: datetime) -> bool:
-    """Whether a digest going out at ``now`` is late for ``due`` (the same rule on every path)."""
-    return now - due > LATE_AFTER
-
-
-@dataclass(slots=True)
-class CatchUp:
-    """What to do about digests that fell due and are not settled: deliver (late or not), settle, skip."""
-
-    deliver: list[tuple[Subscription, date, bool]] = field(default_factory=list)
-    settle: list[tuple[Subscription, date]] = field(default_factory=list)
-    skip: list[tuple[Subscription, date]] = field(default_factory=list)
-
-
-def catch_up(subs: Iterable[Subscription], *, now: datetime, grace: timedelta,
-             records: Iterable[Settled]) -> CatchUp:
-    """Compare what fell due in ``[now - LOOKBACK, now]`` (after each subscription was made) with the records:
-    unsettled within ``grace`` is delivered, an open record older than that is settled, a missing one skipped."""
-    known = {(r.subscription_id, r.digest_date): r.final for r in records}
-    plan = CatchUp()
-    for sub in subs:
-        for day, due in due_times(sub, now - LOOKBACK, now):
-            final = known.get((sub.id, day))
-            if final or (sub.created_at is not None and due < sub.created_at):
-                continue
-            if now - due <= grace:
-                plan.deliver.append((sub, day, is_late(due, now)))
-            elif final is None:
-                plan.skip.append((sub, day))
-            else:
-                plan.settle.append((sub, day))
-    return plan
-
-
-def catch_up_dates(subs: Iterable[Subscription], now: datetime) -> list[date]:
-    """The local dates whose records catch-up needs."""
-    return sorted({day for sub in subs for day, _ in due_times(sub, now - LOOKBACK, now)})
 
 
 def job_id(sub_id: int) -> str:

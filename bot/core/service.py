@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 from bot.app import App, taxonomy
 from bot.core import commands as cmd
 from bot.core.ports import ChannelRef, Reply, UserRef
+from bot.core.schedule import next_due
 from bot.core.summary import summary_reply
 from bot.errors import BotError
-from bot.scheduler import next_due
 from bot.settings import RegionSettings, Settings, check_timezone
 from digests.errors import DigestsError
 from digests.store import Subscription
@@ -160,6 +160,7 @@ class CoreService:
             return Reply(region, ok=False, private=True)
         sub = next((s for s in subs if s.region == region.name), None)
         digest = await self.app.build_digest(region.name, now=self.clock(), topics=sub.topics if sub else None,
-                                             keywords=sub.keywords if sub else ())
+                                             keywords=sub.keywords if sub else (),
+                                             timezone=sub.timezone if sub else None)
         return Reply(f"Here is the {region.title} digest (on request; not counted as the daily one).",
                      digest=digest)

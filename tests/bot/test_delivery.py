@@ -298,3 +298,24 @@ async def test_a_stale_owner_cannot_post_once_its_lease_was_taken_over(world: Wo
     old_adapter.gate.set()
     assert await stalled == "busy"  # its lease was gone: it stopped before sending
     assert len(world.api.heads("C1")) == 1 and len(world.api.calls_to("chat.postMessage")) == 1
+
+
+async def test_a_channel_in_another_timezone_gets_its_own_local_day(world: World,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 12: the window was drawn in the region's timezone (Dhaka, +06) while the job fired in the
+    subscription's (Kolkata, +05:30). The digest's window is the subscriber's local day, shown in its zone."""
+    windows: list[tuple[datetime, datetime]] = []
+    build = world.app.build_digest
+
+    async def seen(*args: Any, **kwargs: Any) -> Any:
+        digest = await build(*args, **kwargs)
+        windows.append((digest.window_start, digest.window_end))
+        return digest
+
+    monkeypatch.setattr(world.app, "build_digest", seen)
+    sub, _ = await world.app.subscriptions.upsert(
+        platform="slack", workspace_id=TEAM_ID, channel_id="C9", region="test", delivery_time="07:30",
+        timezone="Asia/Kolkata", topics=None, keywords=(), user_id="UADMIN", now=NOW - timedelta(days=1))
+    assert await world.deliverer.deliver(sub, digest_date=DAY) == "posted"
+    start, end = windows[0]
+    assert end.isoformat() == "2025-03-04T07:30:00+05:30" and end - start == timedelta(hours=24)

@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.scheduler import DailyTrigger, Scheduler, catch_up, due_times, job_id, last_due, next_due
+from bot.core.schedule import catch_up, due_times, last_due, next_due
+from bot.scheduler import DailyTrigger, Scheduler, job_id
 from digests.collect import due_feeds
 from digests.models import FeedSource
 from digests.store import FeedHealth, Subscription
