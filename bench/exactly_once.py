@@ -171,6 +171,8 @@ class Outcome:
     first_digest_s: float | None = None
     last_digest_s: float | None = None
     limited: int = 0
+    limited_workspace: int = 0
+    limited_channel: int = 0
     errors: int = 0
     notes: list[str] = field(default_factory=list)
 
@@ -186,7 +188,8 @@ class Outcome:
         return (f"{self.name:<10} {self.exact}/{self.channels - self.gone} channels exactly once, "
                 f"{self.doubles} doubled, {self.missing} missing, {self.incomplete} incomplete threads, "
                 f"gone channels paused: {'yes' if self.paused_ok else 'NO'}; {self.kills} kills; "
-                f"429s {self.limited}, 500s {self.errors}; tracebacks {self.tracebacks}{timing}"
+                f"429s {self.limited} (workspace {self.limited_workspace}, channel {self.limited_channel}), "
+                f"500s {self.errors}; tracebacks {self.tracebacks}{timing}"
                 f"{'' if self.ok() else '  <-- FAILED'}")
 
 
@@ -242,7 +245,8 @@ class World:
     def __init__(self, folder: Path, channels: int, database_url: str) -> None:
         self.folder, self.database_url = folder, database_url
         self.channels = [f"C{n:04d}" for n in range(channels)]
-        self.api = FlakySlackApi(rate=20.0, burst=10.0, channel_rate=1.0, channel_burst=3.0)
+        # Tighter than Slack's own limits, so both buckets answer 429s during the run.
+        self.api = FlakySlackApi(rate=8.0, burst=5.0, channel_rate=0.5, channel_burst=2.0)
         self.site = WebServer()
         self.posted_at: list[float] = []
 
@@ -302,7 +306,8 @@ class World:
     async def outcome(self, name: str, due: datetime, bots: list[Bot], kills: int) -> Outcome:
         gone = gone_of(self.channels)
         result = Outcome(name, len(self.channels), kills=kills, limited=self.api.limited, errors=self.api.errors,
-                         gone=len(gone))
+                         gone=len(gone), limited_workspace=self.api.limited_workspace,
+                         limited_channel=self.api.limited_channel)
         count(self.api, self.channels, result)
         result.paused_ok = await paused(self.database_url) == set(gone)
         result.tracebacks = sum(b.tracebacks() for b in bots)

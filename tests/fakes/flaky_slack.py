@@ -51,12 +51,14 @@ class FlakySlackApi(FakeSlackApi):
         self.script: dict[str, list[str]] = {}  # channel -> failures to answer its next posts with
         self.gone: dict[str, str] = {}  # channel -> Slack error for every call there
         self.limited = 0  # 429s answered
+        self.limited_workspace = self.limited_channel = 0  # ... by each bucket
         self.errors = 0  # 500s answered
         self.on_post: Callable[[str, dict[str, Any]], None] | None = None
 
     async def _api(self, request: web.Request) -> web.StreamResponse:
         method = request.path.removeprefix("/api/")
         if self.bucket is not None and method != "auth.test" and not self.bucket.take():
+            self.limited_workspace += 1
             return self._limit()
         if method not in ("chat.postMessage", "conversations.history"):
             return await super()._api(request)
@@ -71,6 +73,7 @@ class FlakySlackApi(FakeSlackApi):
         if method == "chat.postMessage" and self.channel_rate:
             bucket = self.channel_buckets.setdefault(channel, TokenBucket(self.channel_rate, self.channel_burst))
             if not bucket.take():
+                self.limited_channel += 1
                 return self._limit()
         trouble = self.script.get(channel, [])
         if method == "chat.postMessage" and trouble:
