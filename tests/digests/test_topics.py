@@ -95,8 +95,8 @@ def test_refinement_moves_stories_to_the_nearest_topic_centroid_only() -> None:
     vectors = normalize(csr_matrix(np.array([[1, 1, 0, 0], [1, 0.8, 0, 0], [0, 0.1, 1, 1], [0, 0, 1, 0.9],
                                              [0, 0, 1, 1]], dtype=np.float64)))
     labels = np.array([0, 0, 0, 5, -1], dtype=np.int64)
-    assert _refine(vectors, labels).tolist() == [0, 0, 5, 5, -1]
-    assert _refine(vectors, np.array([3, 3, 3, 3, -1], dtype=np.int64)).tolist() == [3, 3, 3, 3, -1]
+    assert _refine(vectors, labels, movable=5).tolist() == [0, 0, 5, 5, -1]
+    assert _refine(vectors, np.array([3, 3, 3, 3, -1], dtype=np.int64), movable=5).tolist() == [3, 3, 3, 3, -1]
 
 
 # parse_keywords and matches_filters
