@@ -5,7 +5,8 @@ A digest places 20-300 stories, not a whole corpus at once. Windows of 30, 100 a
 - ../shared/data/bbc-news-summary (English; business, entertainment, politics, sport, tech), as if from
   mixed outlets: no feed topic, no item category, no URL section;
 - ../shared/data/south-asia-news (Bengali Daily Inqilab; Urdu Jang/Express/Geo): no hints either.
-Each story is what a digest shows: the headline and Khobor's default summary of the article.
+Each story's text is what digests.compose places it by: headline, Khobor's default summary and the lead of
+the article (compose.topic_text).
 
 Two settings per window: a fresh database (the window alone), and with history: yesterday's window (the
 same size, disjoint, drawn from the same pool) placed first by Khobor on a fresh database, its labels then
@@ -40,6 +41,7 @@ from sklearn.cluster import KMeans
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
+from digests.compose import topic_text
 from digests.stories import word_tokens
 from digests.summarize import summarize
 from digests.topics import FALLBACK_TOPIC, assign_topics
@@ -50,7 +52,6 @@ SETS = {  # name: (file, language)
     "Inqilab (bn)": ("south-asia-news/topics-bn-inqilab.jsonl.gz", "bn"),
     "Urdu news (ur)": ("south-asia-news/topics-ur-news.jsonl.gz", "ur"),
 }
-LEAD = lambda t: " ".join(t.split()[:150])
 SCOPE = frozenset({"Politics", "Security"})  # either is right for a section that is a scope, not a subject
 MAPPING: dict[str, frozenset[str]] = {
     "business": frozenset({"Economy"}), "entertainment": frozenset({"Culture"}),
@@ -85,8 +86,8 @@ def load(name: str, split: str) -> list[Item]:
     rows = rows[split == "odd" :: 2] if split in ("even", "odd") else rows
     items = []
     for row in rows:
-        summary = summarize(row["text"], language=language).text
-        items.append(Item(f"{row['title']}. {summary} {LEAD(row['text'])}", row.get('category') or row['label']))
+        summary = summarize(row["text"], language=language).sentences
+        items.append(Item(topic_text(row["title"], summary, row["text"]), row.get("category") or row["label"]))
     return items
 
 

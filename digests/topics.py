@@ -32,7 +32,7 @@ from sklearn.semi_supervised import LabelSpreading
 
 from digests.stories import Tokenizer, word_tokens
 from digests.topic_hints import hint_scores
-from digests.topic_seeds import SEEDS
+from digests.topic_seeds import LABELS, SEEDS
 
 Labels = npt.NDArray[np.int64]  # topic index per story, -1 for none
 Scores = npt.NDArray[np.float64]
@@ -63,6 +63,19 @@ class TopicSpec:
 
 
 DEFAULT_TAXONOMY: tuple[TopicSpec, ...] = tuple(TopicSpec(label, seeds) for label, seeds in SEEDS.items())
+LABEL_LANGUAGES = tuple(LABELS)
+
+
+def default_taxonomy(language: str = "en") -> tuple[TopicSpec, ...]:
+    """The built-in topics with their labels in ``language`` (one of :data:`LABEL_LANGUAGES`; others get
+    English); the seeds are the same in every language."""
+    labels = LABELS.get(language, LABELS["en"])
+    return tuple(TopicSpec(label, spec.keywords) for label, spec in zip(labels, DEFAULT_TAXONOMY, strict=False))
+
+
+def fallback_label(language: str = "en") -> str:
+    """The fallback group's name in ``language`` ("Other news" in English and languages without labels)."""
+    return LABELS.get(language, LABELS["en"])[-1]
 
 
 def assign_topics(texts: Sequence[str], taxonomy: Sequence[TopicSpec] = DEFAULT_TAXONOMY, *,
