@@ -93,7 +93,8 @@ def load(name: str, split: str) -> list[Item]:
 
 def scored(truth: Sequence[str], found: Sequence[str]) -> tuple[float, float]:
     """NMI and ARI, with Politics/Security one group where the section is a scope."""
-    merged = ["Politics+Security" if MAPPING[t] == SCOPE and f in SCOPE else f for t, f in zip(truth, found, strict=True)]
+    merged = ["Politics+Security" if MAPPING[t] == SCOPE and f in SCOPE else f
+              for t, f in zip(truth, found, strict=True)]
     return normalized_mutual_info_score(truth, merged), adjusted_rand_score(truth, merged)
 
 
