@@ -133,3 +133,22 @@ def sumy_peer(summarizer_class: type = TextRankSummarizer) -> Summarizer:
         return [str(s) for s in summarizer(document, SENTENCES)]
 
     return run
+
+
+CNNDM = Path(__file__).resolve().parents[2] / "shared" / "data" / "cnndm-sample" / "articles.jsonl.gz"
+CORPORA = ("bbc", "cnn", "dailymail")
+
+
+def load_corpus(corpus: str, n: int | None = None, split: str = "all") -> list[Article]:
+    """Articles of one corpus: "bbc" (see :func:`load`), or "cnn" / "dailymail" from the CNN/DailyMail
+    sample (reference: the outlet's highlights), from the even or odd positions or all, ``n`` spread evenly."""
+    if corpus == "bbc":
+        return load(n, split)
+    with gzip.open(CNNDM, "rt", encoding="utf-8") as lines:
+        rows = [json.loads(line) for line in lines]
+    indexed = [(i, row) for i, row in enumerate(r for r in rows if r["source"] == corpus)]
+    if split in ("even", "odd"):
+        indexed = indexed[split == "odd" :: 2]
+    if n is not None and n < len(indexed):
+        indexed = [indexed[k * len(indexed) // n] for k in range(n)]
+    return [Article(i, "", row["text"], tuple(row["highlights"])) for i, row in indexed]

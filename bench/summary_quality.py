@@ -55,15 +55,21 @@ def score(name: str, system: bbc.Summarizer, articles: list[bbc.Article]) -> Row
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=200, help="articles, spread evenly over the file (0: all)")
-    parser.add_argument("--split", choices=("all", "even", "odd"), default="all")
+    parser.add_argument("--n", type=int, default=200, help="articles per corpus, spread evenly (0: all)")
+    parser.add_argument("--split", choices=("all", "even", "odd"), default="odd")
     parser.add_argument("--only", default="", help="comma-separated algorithm names to run (default: all)")
+    parser.add_argument("--corpora", default=",".join(bbc.CORPORA), help="bbc, cnn, dailymail (comma-separated)")
     args = parser.parse_args()
-    articles = bbc.load(args.n or None, args.split)
-    print(f"BBC News Summary: {len(articles)} articles (split {args.split}), 3 sentences, {bbc.CAP_WORDS}-word cap")
+    for corpus in args.corpora.split(","):
+        report(corpus, bbc.load_corpus(corpus, args.n or None, args.split), args.split, args.only)
+
+
+def report(corpus: str, articles: list[bbc.Article], split: str, only: str) -> None:
+    """Every system on one corpus's articles, and the default against Lead-3 and sumy's best."""
+    print(f"\n== {corpus}: {len(articles)} articles (split {split}), 3 sentences, {bbc.CAP_WORDS}-word cap")
     systems: list[tuple[str, Callable[[str], list[str]]]] = [(f"ours {a}", ours(a)) for a in ALGORITHMS]
     systems += [(f"sumy+pysbd {name}", bbc.sumy_peer(cls)) for name, cls in PEERS.items()]
-    wanted = {name for name in args.only.split(",") if name}
+    wanted = {name for name in only.split(",") if name}
     rows = [score(name, system, articles) for name, system in systems if not wanted or name.split()[-1] in wanted]
     print(f"{'system':26s} {'R-1':>6s} {'R-2':>6s} {'R-Lsum':>6s} {'ms/art':>7s}")
     for name, r1, r2, rl, ms in rows:
@@ -74,6 +80,9 @@ def main() -> None:
         return
     peer = max(peers, key=lambda row: row[2])
     print(f"default ({default[0]}) vs sumy best ({peer[0]}): ROUGE-2 {default[2] - peer[2]:+.2f} points")
+    lead = next((row for row in rows if row[0] == "ours lead"), None)
+    if lead is not None:
+        print(f"default ({default[0]}) vs Lead-3 (ours lead): ROUGE-2 {default[2] - lead[2]:+.2f} points")
 
 
 if __name__ == "__main__":

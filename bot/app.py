@@ -21,7 +21,11 @@ from digests.models import Digest, FeedSource
 from digests.pipeline import summarize_pending, summary_key
 from digests.store import FeedHealth, Store, Subscriptions, open_database
 from digests.summarize import SummaryConfig
-from digests.topics import DEFAULT_TAXONOMY, TopicSpec
+from digests.topics import TopicSpec, default_taxonomy
+
+# A digest's labelled context: the region's stories placed over the days before its window, the latest first.
+HISTORY_DAYS = 3
+HISTORY_STORIES = 600
 
 T = TypeVar("T")
 
@@ -56,14 +60,14 @@ def summary_config(settings: Settings) -> SummaryConfig:
 def taxonomy(region: RegionSettings) -> list[TopicSpec]:
     """The region's topics, or the built-in taxonomy."""
     if region.topics is None:
-        return list(DEFAULT_TAXONOMY)
+        return list(default_taxonomy(region.label_language or region.languages[0]))
     return [TopicSpec(label=t.label, keywords=tuple(t.keywords)) for t in region.topics]
 
 
 def feed_sources(settings: Settings, region: str | None = None) -> list[FeedSource]:
     """The feeds of one region, or of all regions."""
     regions = [settings.region(region)] if region else settings.regions
-    return [FeedSource(url=f.url, name=f.name, region=r.name) for r in regions for f in r.feeds]
+    return [FeedSource(url=f.url, name=f.name, region=r.name, topic=f.topic) for r in regions for f in r.feeds]
 
 
 def failing_feed_notes(health: Sequence[FeedHealth], *, now: datetime) -> list[str]:
@@ -141,13 +145,20 @@ class App:
         spec = DigestSpec(region=region.name, title=region.title, start=(now - timedelta(hours=hours)).astimezone(tz),
                           end=now.astimezone(tz), topics=topics, keywords=keywords, taxonomy=taxonomy(region),
                           fallback_topic=region.other_topic, max_sentences=summary.sentences,
-                          max_chars=summary.max_chars, max_stories=self.settings.digest.max_stories)
+                          max_chars=summary.max_chars, max_stories=self.settings.digest.max_stories,
+                          feed_topics={f.url: f.topic for f in region.feeds if f.topic})
         await self.summarize_pending(now=now, days=max(2, hours // 24 + 1))
         urls = [f.url for f in region.feeds]
         docs = await self.store.recent_articles(feed_urls=urls, since=spec.start, until=spec.end,
                                                 config=summary_key(summary))
         notes = failing_feed_notes(await self.store.feed_health(urls=urls), now=now)
-        digest = await self.run_cpu(compose_digest, docs, spec, now=now, notes=notes)
+        history = await self.store.placed_articles(region=region.name, since=spec.start - timedelta(days=HISTORY_DAYS),
+                                                   before=spec.start, config=summary_key(summary),
+                                                   limit=HISTORY_STORIES)
+        digest = await self.run_cpu(compose_digest, docs, spec, now=now, notes=notes, history=history)
+        await self.store.save_placements(region=region.name, now=now, topics={
+            article: story.topic for story in digest.stories if story.topic != spec.fallback_topic
+            for article in story.article_ids})
         self.metrics.digests_built.labels(region=region.name).inc()
         return digest
 

@@ -18,11 +18,12 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
 from bot.defaults import DEFAULT_REGIONS
 from bot.errors import SettingsError, UnknownRegionError
 from digests.summarize import ALGORITHMS, SummaryConfig
+from digests.topics import LABEL_LANGUAGES, fallback_label
 
 DEFAULT_SUMMARY = SummaryConfig()
 ENV_SETTINGS = "KHOBOR_SETTINGS"
@@ -60,6 +61,7 @@ def check_timezone(name: str) -> str:
 class FeedSettings(_Model):
     url: str
     name: str = Field(min_length=1)
+    topic: str | None = Field(default=None, min_length=1, max_length=40)  # a section feed's topic: evidence
 
     @field_validator("url")
     @classmethod
@@ -81,7 +83,17 @@ class RegionSettings(_Model):
     languages: list[Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]] = Field(min_length=1)
     feeds: list[FeedSettings] = Field(min_length=1)
     topics: list[TopicSettings] | None = None  # None: the built-in taxonomy
-    other_topic: str = Field(default="Other news", min_length=1, max_length=40)
+    label_language: str | None = None  # the built-in topics' labels: en, bn, hi or ur; None: first of languages
+    other_topic: str = Field(default="", max_length=40)  # "": "Other news" in the label language
+
+    @model_validator(mode="after")
+    def _labels(self) -> RegionSettings:
+        language = self.label_language or self.languages[0]
+        if self.label_language is not None and language not in LABEL_LANGUAGES:
+            raise ValueError(f"label_language {language!r} has no built-in labels; use one of {LABEL_LANGUAGES}")
+        if not self.other_topic:  # the model is frozen: set the derived default once, while validating
+            object.__setattr__(self, "other_topic", fallback_label(language))
+        return self
 
     @field_validator("timezone")
     @classmethod

@@ -173,7 +173,7 @@ class Collector:
             author=entry.author or (article.author if article else None),
             language=article.language if article else None,
             published_at=entry.published or (article.published if article else None),
-            extraction_error=page_error,
+            extraction_error=page_error, categories=list(entry.categories) or None,
         ))
         return stored is not None
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from digests.models import ArticleDoc, Digest, SourceRef, Story, TopicGroup
 from digests.stories import group_stories, merge_summary, story_id
+from digests.topic_hints import url_sections
 from digests.topics import DEFAULT_TAXONOMY, FALLBACK_TOPIC, TopicSpec, assign_topics, matches_filters
+
+# A story's topic is read from its headline, its summary and this many first words of its lead article:
+# a headline and three sentences are too little to place a story (bench/topic_windows.py).
+TOPIC_LEAD_WORDS = 150
 
 _OLDEST = datetime.min.replace(tzinfo=UTC)
 
@@ -28,13 +33,22 @@ class DigestSpec:
     max_sentences: int = 3
     max_chars: int = 600
     max_stories: int | None = None
+    feed_topics: Mapping[str, str] = field(default_factory=dict)  # feed URL -> its configured topic
 
 
-def compose_digest(docs: Sequence[ArticleDoc], spec: DigestSpec, *, now: datetime,
-                   notes: Sequence[str] = ()) -> Digest:
-    """Group ``docs`` into stories under topics, keep what the spec asks for, most important first."""
-    stories = [_story(docs, group, spec) for group in group_stories(docs)]
-    labels = assign_topics([_topic_text(s) for s in stories], spec.taxonomy, fallback=spec.fallback_topic)
+def compose_digest(docs: Sequence[ArticleDoc], spec: DigestSpec, *, now: datetime, notes: Sequence[str] = (),
+                   history: Sequence[tuple[ArticleDoc, str]] = ()) -> Digest:
+    """Group ``docs`` into stories under topics, keep what the spec asks for, most important first.
+
+    ``history``: articles of the region's earlier digests with the topic each was placed under, labelled
+    context for placing these (see :func:`digests.topics.assign_topics`)."""
+    groups = group_stories(docs)
+    stories = [_story(docs, group, spec) for group in groups]
+    labels = assign_topics(
+        [topic_text(docs[group[0]].title, story.summary, docs[group[0]].text) for story, group in
+         zip(stories, groups, strict=True)], spec.taxonomy, fallback=spec.fallback_topic,
+        hints=[_hints([docs[i] for i in group], spec) for group in groups],
+        history=[(topic_text(doc.title, doc.summary, doc.text), label) for doc, label in history])
     kept = [
         replace(story, topic=label) for story, label in zip(stories, labels, strict=True)
         if matches_filters(_topic_text(story), topics=spec.topics, story_topic=label, keywords=spec.keywords)
@@ -64,6 +78,22 @@ def _story(docs: Sequence[ArticleDoc], group: Sequence[int], spec: DigestSpec) -
                  sources=tuple(sources.values()), topic="", language=lead.language,
                  published=max((d.published for d in members if d.published), default=None),
                  article_ids=tuple(d.id for d in members))
+
+
+def topic_text(title: str, summary: Sequence[str], text: str) -> str:
+    """What a story's topic is read from: headline, summary, and the lead of the article's text."""
+    return " ".join((title, *summary, *text.split()[:TOPIC_LEAD_WORDS]))
+
+
+def _hints(members: Sequence[ArticleDoc], spec: DigestSpec) -> list[str]:
+    """What the outlets say about a story's topic: item categories, URL sections, the feeds' topics."""
+    hints: list[str] = []
+    for doc in members:
+        hints.extend(doc.categories)
+        hints.extend(url_sections(doc.url))
+        if doc.feed_url in spec.feed_topics:
+            hints.append(spec.feed_topics[doc.feed_url])
+    return hints
 
 
 def _topic_text(story: Story) -> str:

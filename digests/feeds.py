@@ -123,7 +123,23 @@ def _entry(raw: Any, base: str) -> FeedEntry | None:
         author=_plain(raw.get("author")) or None,
         published=_published(raw),
         guid=str(raw.get("id") or "").strip() or None,
+        categories=_categories(raw),
     )
+
+
+MAX_CATEGORIES = 20
+MAX_CATEGORY_CHARS = 100
+
+
+def _categories(raw: Any) -> tuple[str, ...]:
+    """The item's categories (feedparser gathers RSS ``<category>``, Atom ``category`` and ``dc:subject``
+    as ``tags``), each once, at most :data:`MAX_CATEGORIES` of :data:`MAX_CATEGORY_CHARS` characters."""
+    found: dict[str, str] = {}
+    for tag in raw.get("tags") or []:
+        term = _plain(str(tag.get("label") or tag.get("term") or ""))[:MAX_CATEGORY_CHARS]
+        if term:
+            found.setdefault(term.casefold(), term)
+    return tuple(found.values())[:MAX_CATEGORIES]
 
 
 def _link(raw: Any, base: str) -> str | None:

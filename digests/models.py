@@ -13,6 +13,7 @@ class FeedSource:
     url: str
     name: str
     region: str
+    topic: str | None = None  # a section feed's topic, from the settings: evidence for its stories
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,7 @@ class FeedEntry:
     author: str | None = None
     published: datetime | None = None  # timezone-aware UTC
     guid: str | None = None
+    categories: tuple[str, ...] = ()  # RSS <category>, Atom category, dc:subject
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +95,8 @@ class ArticleDoc:
     url: str
     published: datetime | None = None
     language: str | None = None
+    categories: tuple[str, ...] = ()  # the feed item's own categories
+    feed_url: str = ""
 
 
 @dataclass(frozen=True, slots=True)

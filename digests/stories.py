@@ -25,7 +25,6 @@ from itertools import chain
 import numpy as np
 import numpy.typing as npt
 import regex
-import stopwordsiso
 from rapidfuzz import fuzz, process
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
@@ -35,6 +34,7 @@ from sklearn.neighbors import radius_neighbors_graph
 from sumy.utils import get_stop_words
 
 from digests.models import ArticleDoc
+from digests.text import stop_words
 from digests.urls import canonical_url
 
 Tokenizer = Callable[[str], list[str]]
@@ -55,7 +55,7 @@ _NEGATIONS = frozenset(unicodedata.normalize("NFC", w) for w in (
 @cache
 def _stop_words() -> frozenset[str]:
     # sumy's English list, not scikit-learn's: that one drops news words such as "interest", "bill", "fire".
-    regional = (stopwordsiso.stopwords(code) for code in ("bn", "hi", "ur"))
+    regional = (stop_words(code) for code in ("bn", "hi", "ur"))  # Urdu's list repaired there
     words = chain(get_stop_words("english"), *regional)
     return frozenset(unicodedata.normalize("NFC", w).casefold() for w in words)
 

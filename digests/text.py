@@ -9,6 +9,7 @@ stemmers are NLTK's Snowball stemmers (no data download), and there is none for 
 from __future__ import annotations
 
 import functools
+import unicodedata
 from collections.abc import Callable, Iterator
 
 import regex
@@ -107,7 +108,7 @@ _DROP_PHRASE: dict[str, tuple[str, ...]] = {
 }
 # Titles that sentencex takes for a sentence end ("ড. নাসরিন হক", "डॉ. अंजलि सिन्हा"); it knows the English ones.
 _ABBREVIATIONS: dict[str, frozenset[str]] = {
-    "bn": frozenset({"ড", "ডা", "মো", "মোসা", "মোছা", "অধ্যা", "প্রফে", "বি", "এ"}),
+    "bn": frozenset({"ড", "ডা", "মো", "মোসা", "মোছা", "মোহা", "অধ্যা", "প্রফে", "বি", "এ", "লে", "জে", "ক্যা"}),
     "hi": frozenset({"डॉ", "डा", "प्रो", "श्री", "मो", "स्व", "सं", "ई"}),
 }
 # "DHAKA, March 12 (Reuters) -", "ঢাকা, ১২ মার্চ (বাসস) :": place, optional date, agency in brackets.
@@ -133,13 +134,14 @@ class Tokenizer:
 def article_sentences(text: str, language: str | None) -> list[str]:
     """Sentences of an article's text, in order, without bylines, credits, links, buttons or fragments.
 
-    Each line is taken as a paragraph (the way trafilatura writes them); hard-wrapped lines are joined
-    first. Sentences are split with sentencex and then checked against the boilerplate tables.
+    The text is NFC-normalised first (see :func:`split_sentences`). Each line is taken as a paragraph (the
+    way trafilatura writes them); hard-wrapped lines are joined first. Sentences are split with sentencex
+    and then checked against the boilerplate tables.
     """
     code = language or "en"
     drop_line, drop_phrase = _patterns(code)
     sentences: list[str] = []
-    for line in _paragraphs(text):
+    for line in _paragraphs(unicodedata.normalize("NFC", text)):
         line = _strip_inline(line)
         if drop_line.match(line) or _is_bare_line(line):
             continue
@@ -154,13 +156,18 @@ def article_sentences(text: str, language: str | None) -> list[str]:
 def split_sentences(text: str, language: str | None) -> list[str]:
     """sentencex's sentences of ``text``, stripped, with its splits after abbreviations and decimals undone.
 
-    sentencex splits "ডা. রহমান" (Dr. Rahman) and "৫.৫" (5.5 in Bengali digits); a piece ending in a
-    known title or a lone word with a full stop, or in "<digit>." before a digit, is joined to the next one.
+    The text is NFC-normalised first: most Bengali text on the web stores ো as ে + া, and the title list
+    (and every word comparison after it) is in composed form. sentencex splits "ডা. রহমান" (Dr. Rahman)
+    and "৫.৫" (5.5 in Bengali digits); a piece ending in a known title or a lone word with a full stop, or
+    in "<digit>." before a digit, is joined to the next one. sentencex never splits inside quotes, so one
+    unclosed quote glues every sentence after it together: a danda or Urdu full stop followed by a space
+    always ends a sentence (they have no other use).
     """
     code = language or "en"
     titles = _ABBREVIATIONS.get(code, frozenset())
     merged: list[str] = []
-    for piece in (piece.strip() for piece in _segment(code, text)):
+    pieces = _segment(code, unicodedata.normalize("NFC", text))
+    for piece in (part.strip() for whole in pieces for part in _SURE_END.split(whole)):
         if not piece:
             continue
         if merged and _continues(merged[-1], piece, titles):
@@ -226,6 +233,8 @@ _PREFIX_RE = regex.compile("^(?:" + "|".join(_PREFIX) + ")")
 _INLINE_RE = regex.compile("|".join(_INLINE), regex.IGNORECASE)
 _UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
 _DECIMAL_END = regex.compile(r"\p{Nd}\.$")
+# A danda, double danda or Urdu full stop (with any closing quotes) before a space ends a sentence.
+_SURE_END = regex.compile(r"(?<=[।॥۔][\"'”’»)]*)\s+(?=\S)")
 
 
 def _paragraphs(text: str) -> Iterator[str]:

@@ -3,7 +3,8 @@
 Seeds only start the topic model off: it learns the rest of each topic's vocabulary from the stories of
 the window (see :func:`digests.topics.assign_topics`). A trailing ``*`` matches any word starting with
 the seed (inflections: ``elect*``, Bengali case endings); a seed of several words matches them in a row.
-Seeds are general news vocabulary, not tuned to any evaluation set.
+Seeds are general news vocabulary, not tuned to any evaluation set. :data:`SECTIONS` are the names outlets
+give their sections; :data:`LABELS` the topics' names in each language a region can show them in.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ SEEDS: dict[str, tuple[str, ...]] = {
         "अर्थव्यवस्था*, आर्थिक*, बाजार*, बाज़ार*, बैंक*, शेयर*, महंगाई*, निर्यात*, आयात*, व्यापार*, निवेश*, बजट*,"
         "कीमत*, क़ीमत*, रुपये*, रुपया*, कंपनी*, कंपनियों*, मुनाफा*, जीडीपी*, उद्योग*, कारोबार*, सेंसेक्स*",
         "معیشت*, معاشی*, اقتصاد*, مارکیٹ*, بینک*, حصص*, مہنگائی*, برآمد*, درآمد*, تجارت*, سرمایہ*, بجٹ*, قیمت*,"
-        "روپے*, روپیہ*, کمپنی*, منافع*, ٹیکس*, اسٹاک*",
+        "روپے*, روپیہ*, کمپنی*, منافع*, ٹیکس, ٹیکسوں, ٹیکسز, اسٹاک*",
     ),
     "Sport": _seeds(
         "match, matches, tournament*, championship*, world cup, cup, league*, goal, goals, goalkeeper*,"
@@ -117,7 +118,8 @@ SEEDS: dict[str, tuple[str, ...]] = {
         "আবহাওয়া*, ভূমিধস*, জলোচ্ছ্বাস*",
         "जलवायु*, पर्यावरण*, बाढ़*, चक्रवात*, तूफान*, तूफ़ान*, प्रदूषण*, बारिश*, वर्षा*, सूखा*, नदी*, जंगल*, तापमान*,"
         "भूकंप*, कार्बन*, उत्सर्जन*, मौसम*, भूस्खलन*",
-        "موسمیاتی*, ماحولیات*, ماحول*, سیلاب*, طوفان*, آلودگی*, بارش*, خشک سالی, دریا*, جنگلات*, درجہ حرارت, زلزلہ*,"
+        "موسمیاتی*, ماحولیات*, ماحول*, سیلاب*, طوفان*, آلودگی*, بارش*, خشک سالی, دریا, دریاؤں, جنگلات*,"
+        "درجہ حرارت, زلزلہ*,"
         "زلزلے*, کاربن*, اخراج*, موسم*",
     ),
     "Culture": _seeds(
@@ -129,13 +131,62 @@ SEEDS: dict[str, tuple[str, ...]] = {
         "orchestra, orchestras, opera, fashion, pop star*, rapper*, premiere*, sitcom*",
         "চলচ্চিত্র*, সিনেমা*, গান, গানে, গানের, সংগীত*, সঙ্গীত*, শিল্পী*, অভিনেতা*, অভিনেত্রী*, অভিনয়*,"
         "নাটক*, উৎসব*, বই*,"
-        "উপন্যাস*, কবি*, সাহিত্য*, পুরস্কার*, চিত্রকলা*, জাদুঘর*, কনসার্ট*, বইমেলা*",
+        "উপন্যাস*, কবি*, সাহিত্য*, পুরস্কার*, চিত্রকলা*, জাদুঘর*, কনসার্ট*, বইমেলা*, বলিউড*, ঢালিউড*, হলিউড*,"
+        "টেলিভিশন*, তারকা*, নির্মাতা*, সংগীতশিল্পী*, কণ্ঠশিল্পী*, গায়ক*, গায়িকা*, শুটিং*, অ্যালবাম*,"
+        "চিত্রনায়ক*,"
+        "চিত্রনায়িকা*, নায়ক*, নায়িকা*, ওয়েব সিরিজ*, মঞ্চ*, মডেল*",
         "फिल्म*, फ़िल्म*, सिनेमा*, गाना*, गाने*, गीत*, संगीत*, कलाकार*, अभिनेता*, अभिनेत्री*, अभिनय*, नाटक*,"
         "त्योहार*,"
-        "महोत्सव*, किताब*, पुस्तक*, उपन्यास*, कवि*, साहित्य*, पुरस्कार*, कला, संग्रहालय*, बॉलीवुड*",
+        "महोत्सव*, किताब*, पुस्तक*, उपन्यास*, कवि*, साहित्य*, पुरस्कार*, कला, संग्रहालय*, बॉलीवुड*, हॉलीवुड*,"
+        "टेलीविजन*, टीवी, गायक*, गायिका*, एक्टर*, एक्ट्रेस*, शूटिंग*, निर्देशक*, वेब सीरीज*, सुपरस्टार*",
         "فلم*, سینما*, گانا*, گانے*, گیت*, موسیقی*, گلوکار*, اداکار*, اداکارہ*, اداکاری*, ڈرامہ*, ڈرامے*,"
         "تہوار*, کتاب*,"
-        "ناول*, شاعر*, شاعری*, ادب*, ایوارڈ*",
+        "ناول*, شاعر*, شاعری*, ادب*, ایوارڈ*, بالی وڈ*, ہالی وڈ*, لالی وڈ*, ٹیلی ویژن*, شوبز*, ہدایت کار*,"
+        "شوٹنگ*, سپر اسٹار*",
     ),
+}
+# fmt: on
+
+# Section names, as outlets write them in item categories and URL paths (``/sport/``, ``/khela/``): evidence
+# of a story's topic from the outlet itself. Transliterations are what Bengali, Hindi and Urdu sites use in
+# their URLs.
+# fmt: off
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "Politics": _seeds(
+        "politics, political, election, elections, government, parliament, rajniti, rajneeti, siyasat, siasat,"
+        "রাজনীতি, নির্বাচন, राजनीति, चुनाव, سیاست, انتخابات"),
+    "Security": _seeds(
+        "crime, crimes, law-and-order, justice, courts, security, defence, defense, military, terrorism, oporadh,"
+        "aparadh, jurm, অপরাধ, আইন-আদালত, নিরাপত্তা, अपराध, क्राइम, जुर्म, جرائم, جرم, عدالت, سکیورٹی"),
+    "Economy": _seeds(
+        "business, economy, economics, finance, financial, money, markets, banking, arthoniti, orthoniti, banijjo,"
+        "karobar, vyapar, byapar, অর্থনীতি, বাণিজ্য, ব্যবসা, অর্থ-বাণিজ্য, कारोबार, व्यापार, बिजनेस, अर्थव्यवस्था,"
+        "کاروبار, معیشت, تجارت, بزنس"),
+    "Sport": _seeds(
+        "sport, sports, football, cricket, tennis, hockey, khela, khel, khelo, khela-dhula, খেলা, খেলাধুলা,"
+        "खेल, स्पोर्ट्स, کھیل, کھیلوں, سپورٹس, اسپورٹس"),
+    "Technology": _seeds(
+        "technology, tech, gadgets, internet, digital, it, science-technology, projukti, tokniki, takneek,"
+        "প্রযুক্তি, তথ্যপ্রযুক্তি, विज्ञान-तकनीक, तकनीक, टेक, ٹیکنالوجی, سائنس-ٹیکنالوجی"),
+    "Health": _seeds(
+        "health, medicine, wellness, healthcare, shastho, swasthya, sehat, স্বাস্থ্য, स्वास्थ्य, صحت"),
+    "Environment": _seeds(
+        "environment, climate, weather, nature, poribesh, paryavaran, পরিবেশ, জলবায়ু, पर्यावरण, मौसम, ماحولیات,"
+        "موسم"),
+    "Culture": _seeds(
+        "entertainment, culture, arts, art, music, film, films, movies, books, showbiz, celebrity, binodon,"
+        "manoranjan, sanskriti, বিনোদন, সংস্কৃতি, শিল্প-সাহিত্য, मनोरंजन, बॉलीवुड, संस्कृति, تفریح, شوبز, ثقافت,"
+        "فن"),
+}
+# The built-in topics' labels in the languages a region can choose for its labels; the fallback group last.
+LABELS: dict[str, tuple[str, ...]] = {
+    "en": ("Politics", "Security", "Economy", "Sport", "Technology", "Health", "Environment", "Culture",
+           "Other news"),
+    "bn": ("রাজনীতি", "নিরাপত্তা ও অপরাধ", "অর্থনীতি", "খেলা", "প্রযুক্তি", "স্বাস্থ্য", "পরিবেশ", "সংস্কৃতি ও বিনোদন",
+           "অন্যান্য খবর"),
+    "hi": ("राजनीति", "सुरक्षा और अपराध", "अर्थव्यवस्था", "खेल", "तकनीक", "स्वास्थ्य", "पर्यावरण", "संस्कृति और मनोरंजन",
+           "अन्य खबरें"),
+    "ur": ("سیاست", "سلامتی اور جرائم", "معیشت", "کھیل", "ٹیکنالوجی", "صحت", "ماحولیات", "ثقافت اور تفریح",
+           "دیگر خبریں"),
 }
 # fmt: on

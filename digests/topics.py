@@ -31,7 +31,8 @@ from sklearn.preprocessing import normalize
 from sklearn.semi_supervised import LabelSpreading
 
 from digests.stories import Tokenizer, word_tokens
-from digests.topic_seeds import SEEDS
+from digests.topic_hints import hint_scores
+from digests.topic_seeds import LABELS, SEEDS
 
 Labels = npt.NDArray[np.int64]  # topic index per story, -1 for none
 Scores = npt.NDArray[np.float64]
@@ -47,6 +48,8 @@ CLOSE_NEIGHBOUR = 0.1  # ... or a story with no seed word of a topic needs a nei
 SPREAD_ALPHA = 0.95  # how much a story's label comes from its neighbours rather than its own seed words
 MAX_PHRASE_WORDS = 3  # longer seed phrases are not looked for
 REFINE_ROUNDS = 10  # at most this many nearest-centroid rounds after spreading (they usually settle sooner)
+HINT_WEIGHT = 0.3  # what a hint from the outlet adds to its topic's seed score (3x what makes an example)
+MAX_HISTORY = 600  # placed stories of previous days used as labelled context (the latest)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,30 +63,72 @@ class TopicSpec:
 
 
 DEFAULT_TAXONOMY: tuple[TopicSpec, ...] = tuple(TopicSpec(label, seeds) for label, seeds in SEEDS.items())
+LABEL_LANGUAGES = tuple(LABELS)
+
+
+def default_taxonomy(language: str = "en") -> tuple[TopicSpec, ...]:
+    """The built-in topics with their labels in ``language`` (one of :data:`LABEL_LANGUAGES`; others get
+    English); the seeds are the same in every language."""
+    labels = LABELS.get(language, LABELS["en"])
+    return tuple(TopicSpec(label, spec.keywords) for label, spec in zip(labels, DEFAULT_TAXONOMY, strict=False))
+
+
+def fallback_label(language: str = "en") -> str:
+    """The fallback group's name in ``language`` ("Other news" in English and languages without labels)."""
+    return LABELS.get(language, LABELS["en"])[-1]
 
 
 def assign_topics(texts: Sequence[str], taxonomy: Sequence[TopicSpec] = DEFAULT_TAXONOMY, *,
-                  fallback: str = FALLBACK_TOPIC, tokenize: Tokenizer = word_tokens) -> list[str]:
-    """A topic label for each of ``texts`` (a story's headline and summary): one of ``taxonomy``'s labels,
-    or ``fallback`` when no topic matches well enough."""
+                  fallback: str = FALLBACK_TOPIC, tokenize: Tokenizer = word_tokens,
+                  hints: Sequence[Sequence[str]] | None = None,
+                  history: Sequence[tuple[str, str]] = ()) -> list[str]:
+    """A topic label for each of ``texts`` (a story's headline, summary and lead): one of ``taxonomy``'s
+    labels, or ``fallback`` when no topic matches well enough.
+
+    ``hints`` (one list per text): what the outlet says, item categories, URL sections, the feed's topic
+    (see :mod:`digests.topic_hints`); they count like seed words, strongly. ``history``: (text, label) of
+    stories placed before (the region's previous days); they are labelled context, so a small window is
+    not grouped alone. Only their last :data:`MAX_HISTORY` with a label of ``taxonomy`` are used."""
     if not texts or not taxonomy:
         return [fallback] * len(texts)
+    index = {spec.label.casefold(): k for k, spec in enumerate(taxonomy)}
+    past = [(text, index[label.casefold()]) for text, label in history if label.casefold() in index][-MAX_HISTORY:]
+    count = len(texts)
     longest = max((len(tokenize(seed.rstrip("*"))) for spec in taxonomy for seed in spec.keywords), default=1)
     vectorizer = TfidfVectorizer(tokenizer=tokenize, lowercase=False, token_pattern=None, sublinear_tf=True,
                                  ngram_range=(1, min(max(1, longest), MAX_PHRASE_WORDS)), dtype=np.float64)
     try:
-        vectors = vectorizer.fit_transform(texts)
+        vectors = vectorizer.fit_transform([*texts, *(text for text, _ in past)])
     except ValueError:  # not one word in any text
         return [fallback] * len(texts)
     terms = vectorizer.get_feature_names_out()
     seeds = _seed_matrix(terms, vectorizer.vocabulary_, taxonomy, tokenize)
-    scores = (vectors @ seeds).toarray()
-    matched = ((vectors > 0).astype(np.float64) @ seeds).toarray()  # distinct seed terms per topic
+    scores = (vectors[:count] @ seeds).toarray()
+    matched = ((vectors[:count] > 0).astype(np.float64) @ seeds).toarray()  # distinct seed terms per topic
+    if hints is not None:
+        outlet = hint_scores(hints, [spec.label for spec in taxonomy], _seed_words(taxonomy, tokenize))
+        scores += HINT_WEIGHT * outlet
+        matched += MIN_SEED_TERMS * (outlet > 0)
     seeded = _confident(scores, matched)
+    known = np.array([k for _, k in past], dtype=np.int64)
     unigrams = _unigrams(vectors, terms)
-    spread, closest = _spread(unigrams, seeded)
-    labels = _refine(unigrams, _supported(spread, seeded, matched, closest))
+    spread, closest = _spread(unigrams, np.concatenate([seeded, known]))
+    today = _supported(spread[:count], seeded, matched, closest[:count])
+    labels = _refine(unigrams, np.concatenate([today, known]), movable=count)[:count]
     return [taxonomy[k].label if k >= 0 else fallback for k in labels.tolist()]
+
+
+def _seed_words(taxonomy: Sequence[TopicSpec], tokenize: Tokenizer) -> list[frozenset[str]]:
+    """Each topic's one-word seeds as tokens (``stem*`` kept), for matching hints."""
+    words: list[frozenset[str]] = []
+    for spec in taxonomy:
+        found = set()
+        for seed in spec.keywords:
+            tokens = tokenize(seed.rstrip("*"))
+            if len(tokens) == 1:
+                found.add(tokens[0] + ("*" if seed.endswith("*") else ""))
+        words.append(frozenset(found))
+    return words
 
 
 def _supported(spread: Labels, seeded: Labels, matched: Scores, closest: Scores) -> Labels:
@@ -93,12 +138,13 @@ def _supported(spread: Labels, seeded: Labels, matched: Scores, closest: Scores)
     return np.where((spread >= 0) & (own | (closest >= CLOSE_NEIGHBOUR)), spread, seeded)
 
 
-def _refine(vectors: csr_matrix, labels: Labels) -> Labels:
-    """Move each placed story to the topic whose centroid (the mean of its stories' vectors) it is most
-    like, and repeat until nothing moves: a topic's whole vocabulary in this window, not only its seeds and
-    nearest neighbours, decides where a story belongs. Stories without a topic stay without one; a topic
-    can empty but none is added."""
+def _refine(vectors: csr_matrix, labels: Labels, *, movable: int) -> Labels:
+    """Move each placed story of the first ``movable`` to the topic whose centroid (the mean of its
+    stories' vectors, history's included) it is most like, and repeat until nothing moves: a topic's whole
+    vocabulary in this window, not only its seeds and nearest neighbours, decides where a story belongs.
+    Stories without a topic stay without one; a topic can empty but none is added."""
     placed = labels >= 0
+    moves = placed & (np.arange(len(labels)) < movable)
     for _ in range(REFINE_ROUNDS):
         present = np.unique(labels[placed])
         if len(present) < 2:
@@ -107,7 +153,7 @@ def _refine(vectors: csr_matrix, labels: Labels) -> Labels:
             present, labels[placed]))), shape=(len(labels), len(present)))
         centroids = normalize(members.T @ vectors)
         nearest = present[np.asarray((vectors @ centroids.T).todense()).argmax(axis=1)]
-        moved = np.where(placed, nearest, labels)
+        moved = np.where(moves, nearest, labels)
         if np.array_equal(moved, labels):
             break
         labels = moved

@@ -7,13 +7,13 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from digests.models import ArticleDoc, Summary
 from digests.store.search import search_article_ids
-from digests.store.tables import ArticleRow, FeedRow, SummaryRow
+from digests.store.tables import ArticleRow, FeedRow, SummaryRow, TopicPlacementRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +61,7 @@ class NewArticle:
     language: str | None = None
     published_at: datetime | None = None
     extraction_error: str | None = None
+    categories: list[str] | None = None
 
 
 class Store:
@@ -179,7 +180,7 @@ class Store:
     async def _docs(self, *where: ColumnElement[bool], config: str,
                     order: Sequence[ColumnElement[Any]] = ()) -> list[ArticleDoc]:
         query = (
-            select(ArticleRow, SummaryRow.sentences, SummaryRow.language)
+            select(ArticleRow, SummaryRow.sentences, SummaryRow.language, FeedRow.url)
             .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
             .outerjoin(SummaryRow, (SummaryRow.article_id == ArticleRow.id) & (SummaryRow.config == config))
             .where(*where).order_by(*order)
@@ -188,9 +189,35 @@ class Store:
             rows = (await session.execute(query)).all()
         return [
             ArticleDoc(id=a.id, title=a.title, text=a.text, summary=tuple(sentences or ()), source=a.source,
-                       url=a.link, published=a.published_at or a.fetched_at, language=a.language or language)
-            for a, sentences, language in rows
+                       url=a.link, published=a.published_at or a.fetched_at, language=a.language or language,
+                       categories=tuple(a.categories or ()), feed_url=feed_url)
+            for a, sentences, language, feed_url in rows
         ]
+
+    async def save_placements(self, *, region: str, topics: Mapping[int, str], now: datetime) -> None:
+        """Record the topic each article (id -> topic) was placed under in ``region``'s digest; a later
+        placement of the same article replaces the earlier one."""
+        if not topics:
+            return
+        async with self._session.begin() as session:
+            await session.execute(delete(TopicPlacementRow).where(
+                TopicPlacementRow.region == region, TopicPlacementRow.article_id.in_(list(topics))))
+            session.add_all(TopicPlacementRow(region=region, article_id=article_id, topic=topic[:100], placed_at=now)
+                            for article_id, topic in topics.items())
+
+    async def placed_articles(self, *, region: str, since: datetime, before: datetime, config: str,
+                              limit: int) -> list[tuple[ArticleDoc, str]]:
+        """Articles ``region``'s digests placed, published (or fetched) in [since, before), newest first,
+        each with its topic: the labelled context of a new digest."""
+        when = func.coalesce(ArticleRow.published_at, ArticleRow.fetched_at)
+        query = (select(TopicPlacementRow.article_id, TopicPlacementRow.topic)
+                 .join(ArticleRow, ArticleRow.id == TopicPlacementRow.article_id)
+                 .where(TopicPlacementRow.region == region, when >= since, when < before)
+                 .order_by(when.desc()).limit(limit))
+        async with self._session() as session:
+            topics = {row.article_id: row.topic for row in (await session.execute(query)).all()}
+        docs = await self._docs(ArticleRow.id.in_(list(topics)), config=config)
+        return [(doc, topics[doc.id]) for doc in docs]
 
     async def search(self, *, words: str, since: datetime, limit: int, config: str) -> list[ArticleDoc]:
         """Articles fetched since ``since`` matching ``words`` (full-text, in the database), best first."""

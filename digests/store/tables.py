@@ -85,6 +85,7 @@ class ArticleRow(Base):
     extraction_error: Mapped[str | None] = mapped_column(Text)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    categories: Mapped[list[str] | None] = mapped_column(JSON)  # the feed item's own (migration 0006_i11)
 
 
 class SummaryRow(Base):
@@ -151,3 +152,15 @@ class DeliveryRow(Base):
     posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     owner: Mapped[str | None] = mapped_column(String(80))  # the process that may post it now (see deliveries.py)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())  # ... until then
+
+
+class TopicPlacementRow(Base):
+    """The topic a region's digest placed an article under: labelled context for later days' digests."""
+
+    __tablename__ = "topic_placements"
+    __table_args__ = (Index("ix_topic_placements_region_placed", "region", "placed_at"),)
+
+    region: Mapped[str] = mapped_column(String(40), primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    topic: Mapped[str] = mapped_column(String(100))
+    placed_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -140,3 +140,34 @@ def test_check_settings_masks_secrets(monkeypatch: pytest.MonkeyPatch, capsys: p
     out = capsys.readouterr().out
     assert "very-secret-token" not in out and "hunter2" not in out
     assert "set (hidden)" in out and "settings OK" in out
+
+
+def test_labels_follow_the_region_language_and_feeds_may_name_their_topic(tmp_path: Path) -> None:
+    from bot.app import feed_sources, taxonomy
+
+    path = tmp_path / "s.toml"
+    path.write_text("""
+[[regions]]
+name = "dhaka"
+title = "Dhaka"
+timezone = "Asia/Dhaka"
+languages = ["bn", "en"]
+feeds = [{ url = "https://x.example/sport/rss", name = "X Sport", topic = "Sport" }]
+
+[[regions]]
+name = "delhi"
+title = "Delhi"
+timezone = "Asia/Kolkata"
+languages = ["en", "hi"]
+label_language = "hi"
+other_topic = "Misc"
+feeds = [{ url = "https://y.example/rss", name = "Y" }]
+""", encoding="utf-8")
+    settings = load_settings(path)
+    dhaka, delhi = settings.regions
+    assert (dhaka.other_topic, taxonomy(dhaka)[3].label) == ("অন্যান্য খবর", "খেলা")
+    assert (delhi.other_topic, taxonomy(delhi)[0].label) == ("Misc", "राजनीति")
+    assert feed_sources(settings, "dhaka")[0].topic == "Sport"
+    path.write_text(path.read_text(encoding="utf-8").replace('"hi"\nother', '"de"\nother'), encoding="utf-8")
+    with pytest.raises(SettingsError, match="label_language 'de'"):
+        load_settings(path)

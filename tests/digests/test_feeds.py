@@ -318,3 +318,15 @@ def test_corpus_never_raises_and_keeps_linked_entries() -> None:
     assert linked > 50
     assert kept >= 0.95 * linked, f"only {kept} of {linked} well-formed feeds with links gave entries"
     assert time.perf_counter() - started < 30
+
+
+def test_item_categories_from_rss_atom_and_dublin_core() -> None:
+    rss = """<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>
+    <title>T</title><item><title>Tigers win</title><link>https://x.example/sport/1</link>
+    <category>Sport</category><category>sport</category><category>  Cricket </category><dc:subject>খেলা</dc:subject>
+    </item></channel></rss>""".encode()
+    atom = b"""<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>T</title>
+    <entry><title>Budget</title><link href="https://x.example/a/2"/><id>2</id><updated>2026-11-01T00:00:00Z</updated>
+    <category term="business" label="Business"/></entry></feed>"""
+    assert parse_feed(rss, url=FEED_URL).entries[0].categories == ("Sport", "Cricket", "খেলা")
+    assert parse_feed(atom, url=FEED_URL).entries[0].categories == ("Business",)

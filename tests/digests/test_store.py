@@ -130,3 +130,20 @@ async def test_full_text_search_finds_english_and_bengali_words(store: Store) ->
     assert [d.title for d in await store.search(words="বন্যা", since=since, limit=5, config="k")] == ["সিলেটে বন্যা"]
     assert await store.search(words='" OR * NEAR( -- ;', since=since, limit=5, config="k") == []
     assert await store.search(words="colombo", since=NOW + timedelta(days=2), limit=5, config="k") == []
+
+
+async def test_categories_and_topic_placements_round_trip(store: Store) -> None:
+    ids = await store.sync_feeds(feeds=[("https://a/feed", "A")], now=NOW)
+    stored = await store.add_article(article=replace(article(ids["https://a/feed"], "https://a/1"),
+                                                     categories=["Sport", "ক্রিকেট"]))
+    other = await store.add_article(article=article(ids["https://a/feed"], "https://a/2", digest="h2"))
+    assert stored is not None and other is not None
+    await store.save_placements(region="south-asia", topics={stored: "Economy"}, now=NOW)
+    await store.save_placements(region="south-asia", topics={stored: "Sport"}, now=NOW)  # the later one wins
+    await store.save_placements(region="europe", topics={other: "Politics"}, now=NOW)
+    placed = await store.placed_articles(region="south-asia", since=NOW - timedelta(days=3), before=NOW,
+                                         config="k", limit=10)
+    assert [(doc.id, doc.categories, doc.feed_url, topic) for doc, topic in placed] == [
+        (stored, ("Sport", "ক্রিকেট"), "https://a/feed", "Sport")]
+    assert await store.placed_articles(region="south-asia", since=NOW, before=NOW + timedelta(days=1),
+                                       config="k", limit=10) == []

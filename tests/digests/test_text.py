@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -160,3 +161,34 @@ def test_sumy_takes_the_tokenizer(language: str) -> None:
     summary = summarizer(parser.document, 2)
     assert len(summary) == 2
     assert all(str(sentence) in article(language) for sentence in summary)
+
+
+def test_decomposed_bengali_is_normalised_before_splitting() -> None:
+    # Most Bengali pages store ো as ে + া (NFD); the title "মো." must still be known mid-sentence.
+    text = unicodedata.normalize("NFD", "সভায় সভাপতিত্ব করেন মো. রহিম উদ্দিন। তিনি বলেন বাজেট পাস হবে।")
+    expected = ["সভায় সভাপতিত্ব করেন মো. রহিম উদ্দিন।", "তিনি বলেন বাজেট পাস হবে।"]
+    assert split_sentences(text, "bn") == expected
+    assert article_sentences(text, "bn") == expected
+    assert all(unicodedata.is_normalized("NFC", s) for s in article_sentences(text, "bn"))
+
+
+def test_military_titles_do_not_end_bengali_sentences() -> None:
+    text = "অনুষ্ঠানে উপস্থিত ছিলেন লে. কর্নেল রহমান ও লে. জে. হাসান। পরে তাঁরা মাঠ পরিদর্শন করেন।"
+    assert split_sentences(text, "bn") == ["অনুষ্ঠানে উপস্থিত ছিলেন লে. কর্নেল রহমান ও লে. জে. হাসান।",
+                                            "পরে তাঁরা মাঠ পরিদর্শন করেন।"]
+
+
+@pytest.mark.parametrize("quote", ['"', "“"])
+def test_an_unclosed_hindi_quote_does_not_glue_sentences(quote: str) -> None:
+    text = (f"मंत्री ने कहा, {quote}हम यह काम पूरा करेंगे। इसके बाद सब ठीक होगा। सरकार ने फैसला ले लिया। "
+            'अधिकारी ने "ठीक है" कहा और चले गए। पुलिस ने जांच शुरू की।')
+    assert split_sentences(text, "hi") == [
+        f"मंत्री ने कहा, {quote}हम यह काम पूरा करेंगे।", "इसके बाद सब ठीक होगा।", "सरकार ने फैसला ले लिया।",
+        'अधिकारी ने "ठीक है" कहा और चले गए।', "पुलिस ने जांच शुरू की।"]
+
+
+def test_a_closed_quote_stays_with_its_sentence() -> None:
+    hindi = 'उन्होंने कहा, "हम काम करेंगे।" इसके बाद बैठक खत्म हुई।'
+    assert split_sentences(hindi, "hi") == ['उन्होंने कहा, "हम काम करेंगे।"', "इसके बाद बैठक खत्म हुई।"]
+    urdu = "وزیر نے کہا، ”ہم کام کریں گے۔“ اس کے بعد اجلاس ختم ہوا۔"
+    assert split_sentences(urdu, "ur") == ["وزیر نے کہا، ”ہم کام کریں گے۔“", "اس کے بعد اجلاس ختم ہوا۔"]

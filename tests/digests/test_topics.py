@@ -7,12 +7,15 @@ import pytest
 from scipy.sparse import csr_matrix
 from sklearn.preprocessing import normalize
 
+from digests.topic_hints import url_sections
 from digests.topics import (
     DEFAULT_TAXONOMY,
     FALLBACK_TOPIC,
     TopicSpec,
     _refine,
     assign_topics,
+    default_taxonomy,
+    fallback_label,
     matches_filters,
     parse_keywords,
 )
@@ -95,8 +98,8 @@ def test_refinement_moves_stories_to_the_nearest_topic_centroid_only() -> None:
     vectors = normalize(csr_matrix(np.array([[1, 1, 0, 0], [1, 0.8, 0, 0], [0, 0.1, 1, 1], [0, 0, 1, 0.9],
                                              [0, 0, 1, 1]], dtype=np.float64)))
     labels = np.array([0, 0, 0, 5, -1], dtype=np.int64)
-    assert _refine(vectors, labels).tolist() == [0, 0, 5, 5, -1]
-    assert _refine(vectors, np.array([3, 3, 3, 3, -1], dtype=np.int64)).tolist() == [3, 3, 3, 3, -1]
+    assert _refine(vectors, labels, movable=5).tolist() == [0, 0, 5, 5, -1]
+    assert _refine(vectors, np.array([3, 3, 3, 3, -1], dtype=np.int64), movable=5).tolist() == [3, 3, 3, 3, -1]
 
 
 # parse_keywords and matches_filters
@@ -152,3 +155,48 @@ def test_topic_restriction() -> None:
     assert matches_filters(text, topics=None, story_topic="Sport", keywords=())
     assert matches_filters(text, topics=[], story_topic="Sport", keywords=["  "])
     assert not matches_filters(text, topics=["Sport"], story_topic="Sport", keywords=["India"])
+
+
+WEAK = [  # stories whose own words say little about their section
+    "Tigers turn it round late. The side came back in the last hour and the crowd in Mirpur stayed to the end.",
+    "A quiet week ends on a high. Figures out on Thursday surprised those who follow the quarterly numbers.",
+    "Twelve new faces for the spring. The list was read out on the steps on Monday; two names were a surprise.",
+]
+
+
+def test_url_sections_skip_the_slug_and_numbers() -> None:
+    assert url_sections("https://x.example/sport/football/123-tigers-win-the-final-in-a-thriller") == [
+        "sport", "football"]
+    assert url_sections("https://x.example/bangladesh/politics/2026/11/30/abc") == ["bangladesh", "politics"]
+    assert url_sections("https://x.example/khela/news-123") == ["khela"]
+    assert url_sections("https://x.example/story") == []
+
+
+def test_outlet_hints_place_stories_their_words_do_not() -> None:
+    assert assign_topics(WEAK) == [FALLBACK_TOPIC] * 3
+    hints = [["sport", "cricket"], ["Business"], []]
+    assert assign_topics(WEAK, hints=hints) == ["Sport", "Economy", FALLBACK_TOPIC]
+    # a section name in Bangla, a feed topic given by its label in Bangla, a translated taxonomy
+    assert assign_topics(WEAK, default_taxonomy("bn"), hints=[["খেলাধুলা"], ["অর্থনীতি"], ["Top stories"]],
+                         fallback=fallback_label("bn")) == ["খেলা", "অর্থনীতি", "অন্যান্য খবর"]
+
+
+def test_a_hint_is_evidence_not_a_rule() -> None:
+    text = ("Parliament passes the election bill. Ministers and opposition MPs voted late on Tuesday after the "
+            "government agreed to a cabinet review of the polls; the prime minister's party called it a victory.")
+    assert assign_topics([text], hints=[["Sport"]]) == ["Politics"]  # a wrong category does not win alone
+
+
+def test_history_is_labelled_context_for_a_small_window() -> None:
+    history = [(text, label) for label, text in TOPIC_STORIES if label == "Sport"]
+    today = ["The Tigers' captain and coach praised the players after the series win at the stadium in Mirpur."]
+    assert assign_topics(today, history=history) == ["Sport"]
+    assert assign_topics(today, history=[(t, "No such topic") for t, _ in history]) == ["Sport"]
+
+
+def test_labels_in_each_language_and_english_for_others() -> None:
+    assert [spec.label for spec in default_taxonomy("hi")][:2] == ["राजनीति", "सुरक्षा और अपराध"]
+    assert [spec.keywords for spec in default_taxonomy("ur")] == [spec.keywords for spec in DEFAULT_TAXONOMY]
+    assert default_taxonomy("de") == DEFAULT_TAXONOMY
+    assert (fallback_label("ur"), fallback_label("en"), fallback_label("de")) == ("دیگر خبریں", "Other news",
+                                                                                   "Other news")
