@@ -228,16 +228,28 @@ def _spread(vectors: csr_matrix, seeded: Labels) -> tuple[Labels, Scores]:
 
 
 _CURLY_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
-_KEYWORD = regex.compile(r'"([^"]*)"?|([^\s,"]+)')
+_KEYWORD = regex.compile(r'"([^"]*)"?|([^\s,"]+)|(,)')
 _EDGE = r"[\p{L}\p{M}\p{N}_]"
 
 
 def parse_keywords(raw: str) -> list[str]:
-    """Keywords from what a user typed: words, and phrases in double (or curly) quotes, separated by spaces
-    or commas. ``'"climate change" flood'`` gives ``["climate change", "flood"]``; repeats are dropped."""
+    """Keywords from what a user typed, in the one grammar every door uses: keywords are separated by commas,
+    or, where there is no comma, by spaces; double (or curly) quotes keep a phrase together either way.
+    ``"climate change, flood"`` and ``'"climate change" flood'`` both give ``["climate change", "flood"]``;
+    ``"climate flood"`` gives two keywords. Repeats (in any case) are dropped."""
+    tokens = list(_KEYWORD.finditer(raw.translate(_CURLY_QUOTES)))
+    commas = any(t.group(3) for t in tokens)
+    groups: list[list[str]] = [[]]
+    for token in tokens:
+        if token.group(3):
+            groups.append([])
+        elif commas:
+            groups[-1].append(token.group(1) if token.group(1) is not None else token.group(2))
+        else:
+            groups.append([token.group(1) if token.group(1) is not None else token.group(2)])
     found: dict[str, str] = {}
-    for match in _KEYWORD.finditer(raw.translate(_CURLY_QUOTES)):
-        keyword = " ".join((match.group(1) if match.group(1) is not None else match.group(2)).split())
+    for group in groups:
+        keyword = " ".join(" ".join(group).split())
         if keyword:
             found.setdefault(keyword.casefold(), keyword)
     return list(found.values())

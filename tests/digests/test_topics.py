@@ -111,6 +111,17 @@ def test_parse_keywords_words_phrases_and_separators() -> None:
     assert parse_keywords("“Padma bridge” toll") == ["Padma bridge", "toll"]
     assert parse_keywords('flood "open phrase') == ["flood", "open phrase"]
     assert parse_keywords('Flood flood "  spaced   out  " ""') == ["Flood", "spaced out"]
+
+
+def test_keywords_have_one_grammar_whatever_the_door() -> None:
+    """Issue 12: the CLI split "climate change, flood" into three words while chat and Discord kept the
+    phrase, and chat stored '"climate change" flood' with its quotes. Commas separate phrases; without a
+    comma, spaces separate words; quotes keep a phrase either way."""
+    for typed in ("climate change, flood", '"climate change" flood', '"climate change", flood',
+                  "  climate   change ,flood,", "“climate change” flood"):
+        assert parse_keywords(typed) == ["climate change", "flood"], typed
+    assert parse_keywords("climate flood") == ["climate", "flood"]
+    assert parse_keywords('"a, b" c') == ["a, b", "c"]
     assert parse_keywords("") == []
 
 
