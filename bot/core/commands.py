@@ -10,10 +10,10 @@ Parsing only splits and names the parts; the service checks them against the set
 
 from __future__ import annotations
 
-import re
 import shlex
 from dataclasses import dataclass
 
+from bot.core.subscriptions import looks_like_time
 from bot.errors import BotError
 
 USAGE = """\
@@ -25,7 +25,6 @@ USAGE = """\
 `summary TARGET`: summarise a URL, or find a recent story by its words
 `digest help`: this help"""
 
-_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
 class CommandError(BotError):
@@ -34,11 +33,13 @@ class CommandError(BotError):
 
 @dataclass(frozen=True, slots=True)
 class Subscribe:
+    """As typed; :func:`bot.core.subscriptions.normalise` checks and normalises every value."""
+
     region: str
-    time: str | None = None  # "HH:MM", normalised
+    time: str | None = None
     timezone: str | None = None
-    topics: tuple[str, ...] | None = None
-    keywords: tuple[str, ...] = ()
+    topics: str | None = None  # comma-separated
+    keywords: str | None = None  # in digests.topics.parse_keywords' grammar
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,12 +75,6 @@ class Summary:
 Command = Subscribe | Unsubscribe | ListSubscriptions | Regions | Now | Help | Summary
 # Commands that change what a channel receives: only its managers may run them.
 MANAGING = (Subscribe, Unsubscribe, Now)
-
-
-def normalise_time(value: str) -> str | None:
-    """"8:05" -> "08:05"; None when ``value`` is not a 24-hour time."""
-    match = _TIME.match(value.strip())
-    return f"{int(match.group(1)):02d}:{match.group(2)}" if match else None
 
 
 def parse_command(line: str) -> Command:
@@ -120,24 +115,21 @@ def _parse_digest(words: list[str]) -> Command:
 
 
 def _parse_subscribe(args: list[str]) -> Subscribe:
+    """Name the parts: ``topics=`` and ``keywords=`` by key, a time by its look, the rest is the timezone."""
     if not args:
         raise CommandError("`digest subscribe` needs a region, e.g. `digest subscribe south-asia 08:00 Asia/Dhaka`")
-    region, time, timezone = args[0].lower(), None, None
-    topics: tuple[str, ...] | None = None
-    keywords: list[str] = []
+    region, time, timezone, topics, keywords = args[0], None, None, None, None
     for arg in args[1:]:
         key, sep, value = arg.partition("=")
         if sep and key.lower() == "topics":
-            topics = tuple(t.strip() for t in value.split(",") if t.strip())
+            topics = value
         elif sep and key.lower() == "keywords":
-            keywords += [k.strip() for k in value.split(",") if k.strip()]
-        elif time is None and timezone is None and ":" in arg and "/" not in arg:
-            time = normalise_time(arg)
-            if time is None:
-                raise CommandError(f"{arg!r} is not a time; use 24-hour HH:MM, e.g. 07:30")
+            keywords = value
+        elif time is None and timezone is None and ((":" in arg and "/" not in arg) or looks_like_time(arg)):
+            time = arg
         elif timezone is None:
             timezone = arg
         else:
             raise CommandError(f"unexpected {arg!r}; usage: `digest subscribe REGION [HH:MM] [TIMEZONE] "
                                "[topics=a,b] [keywords=\"a phrase, word\"]`")
-    return Subscribe(region=region, time=time, timezone=timezone, topics=topics, keywords=tuple(keywords))
+    return Subscribe(region=region, time=time, timezone=timezone, topics=topics, keywords=keywords)

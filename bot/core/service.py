@@ -2,30 +2,24 @@
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from bot.app import App, taxonomy
+from bot.app import App
 from bot.core import commands as cmd
+from bot.core.catalogue import Catalogue, closest
 from bot.core.ports import ChannelRef, Reply, UserRef
 from bot.core.schedule import next_due
+from bot.core.subscriptions import InvalidSubscription, Wanted, normalise
 from bot.core.summary import summary_reply
-from bot.errors import BotError
-from bot.settings import RegionSettings, Settings, check_timezone
+from bot.errors import BotError, UnknownRegionError
+from bot.settings import RegionSettings, Settings
 from digests.errors import DigestsError
 from digests.store import Subscription
 
-DEFAULT_TIME = "08:00"
 REFUSAL = ("Only people who can manage this channel can change its digests (Discord: Manage Channels or "
            "Manage Server; Slack: workspace admins and owners, or the users listed in the settings).")
-
-
-def closest(value: str, choices: Sequence[str]) -> str:
-    """The valid choices, closest matches to ``value`` first."""
-    near = difflib.get_close_matches(value, choices, n=len(choices), cutoff=0.0)
-    return ", ".join(near or choices)
 
 
 def next_delivery(subscription: Subscription, now: datetime) -> datetime:
@@ -39,6 +33,7 @@ class CoreService:
     def __init__(self, app: App, *, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.app = app
         self.settings: Settings = app.settings
+        self.catalogue = Catalogue(app.settings.regions)
         self.clock = clock
 
     async def handle_text(self, line: str, *, channel: ChannelRef, user: UserRef) -> Reply:
@@ -77,43 +72,26 @@ class CoreService:
 
     def region(self, name: str) -> RegionSettings | str:
         """The region, or an error text naming the valid ones, closest first."""
-        names = [r.name for r in self.settings.regions]
-        if name in names:
-            return self.settings.region(name)
-        return f"There is no region {name!r}. Regions: {closest(name, names)}."
+        try:
+            return self.catalogue.region(name)
+        except UnknownRegionError:
+            return f"There is no region {name!r}. Regions: {closest(name, self.catalogue.names)}."
 
     async def subscribe(self, command: cmd.Subscribe, channel: ChannelRef, user: UserRef) -> Reply:
-        region = self.region(command.region)
-        if isinstance(region, str):
-            return Reply(region, ok=False, private=True)
-        time = cmd.normalise_time(command.time or DEFAULT_TIME)
-        if time is None:  # adapters that build commands from options skip the parser's check
-            return Reply(f"{command.time!r} is not a time; use 24-hour HH:MM, e.g. 07:30", ok=False, private=True)
-        timezone = command.timezone or region.timezone
+        wanted = Wanted(region=command.region, time=command.time, timezone=command.timezone,
+                        topics=command.topics, keywords=command.keywords)
         try:
-            check_timezone(timezone)
-        except ValueError as exc:
-            return Reply(f"{exc}.", ok=False, private=True)
-        topics = self._topics(region, command.topics)
-        if isinstance(topics, str):
-            return Reply(topics, ok=False, private=True)
+            values = normalise(wanted, self.catalogue)
+        except InvalidSubscription as exc:
+            return Reply(" ".join(exc.problems), ok=False, private=True)
         sub, created = await self.app.subscriptions.upsert(
             platform=channel.platform, workspace_id=channel.workspace_id, channel_id=channel.channel_id,
-            region=region.name, delivery_time=time, timezone=timezone, topics=topics,
-            keywords=command.keywords, user_id=user.user_id, now=self.clock())
-        done = (f"Subscribed this channel to the {region.title} digest." if created
-                else f"Updated this channel's {region.title} digest.")
+            region=values.region.name, delivery_time=values.time, timezone=values.timezone, topics=values.topics,
+            keywords=values.keywords, user_id=user.user_id, now=self.clock())
+        title = values.region.title
+        done = (f"Subscribed this channel to the {title} digest." if created
+                else f"Updated this channel's {title} digest.")
         return Reply(f"{done} {self._describe(sub)}")
-
-    def _topics(self, region: RegionSettings, wanted: Sequence[str] | None) -> tuple[str, ...] | str | None:
-        if wanted is None:
-            return None
-        labels = [t.label for t in taxonomy(region)] + [region.other_topic]
-        by_lower = {label.lower(): label for label in labels}
-        unknown = [t for t in wanted if t.lower() not in by_lower]
-        if unknown:
-            return f"Unknown topic {unknown[0]!r}. Topics of {region.name}: {closest(unknown[0], labels)}."
-        return tuple(by_lower[t.lower()] for t in wanted)
 
     def _describe(self, sub: Subscription) -> str:
         due = next_delivery(sub, self.clock())
@@ -143,12 +121,7 @@ class CoreService:
 
     def regions_text(self) -> str:
         """Every region with its timezone, feeds and topics."""
-        lines = []
-        for region in self.settings.regions:
-            topics = ", ".join(t.label for t in taxonomy(region))
-            lines.append(f"• {region.name}: {region.title} ({region.timezone}, {len(region.feeds)} feeds). "
-                         f"Topics: {topics}, {region.other_topic}.")
-        return "Regions:\n" + "\n".join(lines)
+        return self.catalogue.describe()
 
     async def now(self, region_name: str | None, channel: ChannelRef) -> Reply:
         subs = await self.app.subscriptions.for_channel(platform=channel.platform,

@@ -16,8 +16,7 @@ from pydantic import SecretStr
 
 from bot.adapters.discord.adapter import DiscordAdapter, DiscordError, message_nonce
 from bot.adapters.discord.commands import subscribe_command, timezone_choices, topic_choices
-from bot.core import commands as cmd
-from bot.core.ports import DISCORD_LIMITS, ChannelRef, ChatAdapter
+from bot.core.ports import DISCORD_LIMITS, ChannelRef, ChatAdapter, UserRef
 from bot.core.service import CoreService
 from digests.models import Digest, SourceRef, Story, TopicGroup
 from tests.adapters.conftest import CHANNEL, GUILD, LOCKED_CHANNEL, MANAGER, READER
@@ -244,13 +243,20 @@ async def test_a_refused_token_and_a_missing_one_say_what_to_do(service: CoreSer
         await DiscordAdapter(service, none).post_digest(HERE, digest_of(1))
 
 
-def test_options_become_core_commands() -> None:
-    command = subscribe_command(" Test ", "8:05", " Asia/Dhaka ", "Sport, ,Politics", "a phrase, word")
-    assert command == cmd.Subscribe(region="test", time="08:05", timezone="Asia/Dhaka",
-                                    topics=("Sport", "Politics"), keywords=("a phrase", "word"))
-    assert subscribe_command("test", None, None, "", None) == cmd.Subscribe(region="test")
-    with pytest.raises(cmd.CommandError, match="not a time"):
-        subscribe_command("test", "8 pm", None, None, None)
+async def test_options_and_chat_store_the_same_subscription(service: CoreService) -> None:
+    """Issue 12: the Discord options and the chat line go through the core's one normaliser, so the same
+    values give the same subscription (keywords in one grammar, time and topics normalised once)."""
+    admin = UserRef("discord", "1000000000000000900", "admin", can_manage=True)
+    options = subscribe_command(" Test ", "8:05", " Asia/Dhaka ", "Sport, ,politics", "a phrase, word")
+    assert (await service.execute(options, channel=HERE, user=admin)).ok
+    other = ChannelRef("discord", HERE.workspace_id, "42")
+    line = "digest subscribe test 08:05 Asia/Dhaka topics=sport,Politics keywords='\"a phrase\" word'"
+    assert (await service.handle_text(line, channel=other, user=admin)).ok
+    subs = await service.app.subscriptions.all()
+    values = {(s.region, s.delivery_time, s.timezone, s.topics, s.keywords) for s in subs}
+    assert values == {("test", "08:05", "Asia/Dhaka", ("Sport", "Politics"), ("a phrase", "word"))}
+    bad = await service.execute(subscribe_command("test", "8 pm", None, None, None), channel=HERE, user=admin)
+    assert not bad.ok and "'8 pm' is not a time" in bad.text and "20:00 for 8pm" in bad.text
 
 
 def test_choice_helpers(service: CoreService) -> None:

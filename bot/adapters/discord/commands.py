@@ -33,18 +33,10 @@ class Runner(Protocol):
         """Acknowledge, build the command, execute it in the core, answer."""
 
 
-def _split(value: str | None) -> tuple[str, ...]:
-    return tuple(part.strip() for part in (value or "").split(",") if part.strip())
-
-
 def subscribe_command(region: str, time: str | None, timezone: str | None, topics: str | None,
                       keywords: str | None) -> cmd.Subscribe:
-    """The Subscribe command from the slash command's options (comma-separated topics and keywords)."""
-    normal = cmd.normalise_time(time) if time else None
-    if time and normal is None:  # the core takes times already normalised, as its parser gives them
-        raise cmd.CommandError(f"{time!r} is not a time; use 24-hour HH:MM, e.g. 07:30")
-    return cmd.Subscribe(region=region.strip().lower(), time=normal, timezone=(timezone or "").strip() or None,
-                         topics=_split(topics) or None, keywords=_split(keywords))
+    """The Subscribe command from the slash command's options, as typed: the core normalises them."""
+    return cmd.Subscribe(region=region, time=time, timezone=timezone, topics=topics, keywords=keywords)
 
 
 def summary(target: str) -> cmd.Summary:
