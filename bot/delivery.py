@@ -20,12 +20,12 @@ import os
 import secrets
 import socket
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.app import App
-from bot.core.ports import ChannelRef, ChatAdapter, Checkpoint, Posted
+from bot.core.ports import ChannelRef, ChatAdapter, Checkpoint, Posted, RateLimited
 from bot.core.schedule import due_at
 from bot.errors import ChannelGoneError
 from bot.pacing import Pacer
@@ -49,7 +49,7 @@ class DeliveryPolicy:
     backoff_max_s: float = 600.0
     concurrency: int = 16
     # Requests a second per platform, a little under the global limits (Discord: 50/s per bot).
-    rates: Mapping[str, float] = field(default_factory=lambda: {"discord": 45.0, "slack": 20.0})
+    rates: Mapping[str, float] | None = None  # per platform; None: each adapter's own ``rate``
     find_margin: timedelta = timedelta(minutes=10)  # clock skew allowed when reading the platform back
     cache_entries: int = 256
 
@@ -75,16 +75,6 @@ def channel_of(sub: Subscription) -> ChannelRef:
 def log_ids(sub: Subscription) -> dict[str, object]:
     """The ids a delivery's log lines carry (``extra=``): channel, region, subscription."""
     return {"channel": str(channel_of(sub)), "region": sub.region, "subscription": sub.id}
-
-
-def retry_after(exc: BaseException) -> float | None:
-    """The Retry-After a platform sent with this error (Slack and discord.py errors carry the response)."""
-    headers = getattr(getattr(exc, "response", None), "headers", None) or {}
-    value = headers.get("Retry-After") or headers.get("retry-after")
-    try:
-        return float(value[0] if isinstance(value, list) else value) if value else None
-    except (TypeError, ValueError):
-        return None
 
 
 def late_note(sub: Subscription, now: datetime) -> str:
@@ -136,7 +126,9 @@ class Deliverer:
         self._sleep = sleep
         self._deliveries = deliveries
         self._digests = DigestCache(app, entries=self.policy.cache_entries)
-        self._pacers = {name: Pacer(rate) for name, rate in self.policy.rates.items()}
+        rates = self.policy.rates if self.policy.rates is not None else \
+            {a.platform: a.rate for a in self.adapters.values() if a.rate}
+        self._pacers = {name: Pacer(rate) for name, rate in rates.items()}
         self._slots: asyncio.Semaphore | None = None
 
     @property
@@ -351,7 +343,7 @@ class Deliverer:
 
     async def _failed(self, sub: Subscription, record: Delivery, exc: Exception) -> Delivery:
         wait = self.policy.backoff(max(record.attempts, 1))
-        hint = retry_after(exc)
+        hint = exc.retry_after if isinstance(exc, RateLimited) else None
         if hint is not None:
             wait = max(wait, hint)
             pacer = self._pacers.get(sub.platform)

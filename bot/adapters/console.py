@@ -33,6 +33,7 @@ class ConsoleAdapter:
 
     platform = "console"
     limits = CONSOLE_LIMITS
+    rate: float | None = None
 
     def __init__(self, service: CoreService, settings: Settings, *, output: Console | None = None,
                  stdin: TextIO | None = None) -> None:

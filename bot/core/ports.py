@@ -76,11 +76,28 @@ class Reply:
     private: bool = False  # shown only to the person who asked, where the platform can
 
 
+class RateLimited(Exception):
+    """The platform refused a request for now; try again after ``retry_after`` seconds. Adapters raise it in
+    place of their library's own rate-limit errors, so the core never reads a platform's exception types."""
+
+    def __init__(self, platform: str, retry_after: float) -> None:
+        super().__init__(f"{platform}: rate limited; retry after {retry_after:.0f} s")
+        self.platform = platform
+        self.retry_after = retry_after
+
+
 class ChatAdapter(Protocol):
-    """A platform adapter. No I/O in ``__init__``; ``start``/``stop`` connect and disconnect."""
+    """A platform adapter: what the core needs of it. No I/O in ``__init__``; ``start``/``stop`` connect and
+    disconnect. Posting raises :class:`bot.errors.ChannelGoneError` for a channel that is gone or closed to the
+    bot and :class:`RateLimited` when the platform says to wait; anything else is transient."""
 
     platform: str
     limits: Limits
+    rate: float | None  # requests a second the platform allows this bot in all (None: no limit)
+
+    @property
+    def connected(self) -> bool:
+        """Connected and able to post (what /readyz asks)."""
 
     async def start(self) -> None:
         """Connect, register commands, begin handling events."""

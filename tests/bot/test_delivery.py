@@ -319,3 +319,16 @@ async def test_a_channel_in_another_timezone_gets_its_own_local_day(world: World
     assert await world.deliverer.deliver(sub, digest_date=DAY) == "posted"
     start, end = windows[0]
     assert end.isoformat() == "2025-03-04T07:30:00+05:30" and end - start == timedelta(hours=24)
+
+
+async def test_a_rate_limit_reaches_the_core_as_its_own_error(world: World) -> None:
+    """Issue 12: delivery no longer reads Slack's exception types; the adapter raises RateLimited (after the
+    client's own two retries), and the core waits at least its Retry-After before the next attempt."""
+    sub = await world.subscribe("C1")
+    world.api.retry_after = 2
+    world.deliverer.policy = DeliveryPolicy(rates={}, backoff_base_s=0.5)
+    world.api.script["C1"] = ["429", "429", "429"]
+    assert await world.deliverer.deliver(sub, digest_date=DAY) == "posted"
+    record = await world.deliveries.get(subscription_id=sub.id, digest_date=DAY)
+    assert record is not None and record.attempts == 2 and len(world.api.heads("C1")) == 1
+    assert world.clock.slept == [2.0]  # Retry-After beat the 0.5 s backoff

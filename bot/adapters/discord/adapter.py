@@ -25,7 +25,7 @@ from discord import app_commands
 from bot.adapters.discord.commands import DigestGroup, Interaction, summary_command
 from bot.adapters.discord.render import CONTENT_CHARS, DiscordMessage, defuse, render_digest, render_reply, thread_name
 from bot.core import commands as cmd
-from bot.core.ports import DISCORD_LIMITS, ChannelRef, Checkpoint, Limits, Posted, Reply, UserRef
+from bot.core.ports import DISCORD_LIMITS, ChannelRef, Checkpoint, Limits, Posted, RateLimited, Reply, UserRef
 from bot.core.service import CoreService
 from bot.errors import BotError, ChannelGoneError
 from bot.settings import Settings
@@ -100,6 +100,7 @@ class DiscordAdapter:
 
     platform = "discord"
     limits: Limits = DISCORD_LIMITS
+    rate: float | None = 45.0  # a little under Discord's global 50 requests a second per bot
 
     def __init__(self, service: CoreService, settings: Settings, *, guild_ready_timeout: float = 2.0) -> None:
         self.service = service
@@ -294,10 +295,16 @@ class DiscordAdapter:
     async def _send(self, target: discord.PartialMessageable, message: DiscordMessage, *,
                     nonce: str | None = None) -> discord.Message:
         content = message.content or None
-        if nonce is None:
-            return await target.send(content=content, embeds=message.embeds, allowed_mentions=NO_MENTIONS)
-        # discord.py sends enforce_nonce=True with every nonce (a random one when none is given).
-        return await target.send(content=content, embeds=message.embeds, nonce=nonce, allowed_mentions=NO_MENTIONS)
+        try:
+            if nonce is None:
+                return await target.send(content=content, embeds=message.embeds, allowed_mentions=NO_MENTIONS)
+            # discord.py sends enforce_nonce=True with every nonce (a random one when none is given).
+            return await target.send(content=content, embeds=message.embeds, nonce=nonce,
+                                     allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException as exc:
+            if exc.status == 429:  # discord.py waits out most 429s itself; one that reaches here, the core does
+                raise RateLimited("discord", _retry_after(exc)) from exc
+            raise
 
     async def _open_thread(self, channel: ChannelRef, message_id: int, name: str) -> int | None:
         """A public thread on the head message, or None (a DM, a thread, no permission): the rest of the
@@ -314,3 +321,11 @@ class DiscordAdapter:
             log.warning("discord: no thread in %s (%s); the rest of the digest follows in the channel", channel, exc)
             return None
         return int(data["id"])
+
+
+def _retry_after(exc: discord.HTTPException) -> float:
+    """The seconds Discord asked to wait (its Retry-After header), 1 when it is missing."""
+    try:
+        return max(0.0, float(exc.response.headers.get("Retry-After", 1)))
+    except (TypeError, ValueError):
+        return 1.0

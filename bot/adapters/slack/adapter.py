@@ -26,7 +26,7 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.render import SlackMessage, render_digest, render_reply
-from bot.core.ports import SLACK_LIMITS, ChannelRef, Checkpoint, Limits, Posted, Reply, UserRef
+from bot.core.ports import SLACK_LIMITS, ChannelRef, Checkpoint, Limits, Posted, RateLimited, Reply, UserRef
 from bot.core.service import CoreService
 from bot.errors import BotError, ChannelGoneError
 from bot.settings import Settings
@@ -53,6 +53,7 @@ class SlackAdapter:
 
     platform = "slack"
     limits: Limits = SLACK_LIMITS
+    rate: float | None = 20.0  # a little under chat.postMessage's workspace-wide allowance
 
     def __init__(self, service: CoreService, settings: Settings, *, pace: float | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
@@ -211,7 +212,7 @@ class SlackAdapter:
         message, then this bot's replies in its thread), or None."""
         cursor: str | None = None
         for _ in range(HISTORY_PAGES):
-            with gone_on(channel):
+            with platform_errors(channel):
                 response = await self.client.conversations_history(
                     channel=channel.channel_id, oldest=f"{since.timestamp():.6f}", include_all_metadata=True,
                     limit=200, cursor=cursor)
@@ -229,7 +230,7 @@ class SlackAdapter:
     async def _replies(self, channel: ChannelRef, head: dict[str, Any]) -> tuple[str, ...]:
         """This bot's replies in a digest's thread, oldest first (people may reply there too)."""
         author = head.get("bot_id") or head.get("user")
-        with gone_on(channel):
+        with platform_errors(channel):
             response = await self.client.conversations_replies(channel=channel.channel_id, ts=str(head["ts"]),
                                                                limit=200)
         return tuple(str(m["ts"]) for m in response.get("messages") or []
@@ -241,7 +242,7 @@ class SlackAdapter:
 
     async def _post(self, channel: ChannelRef, message: SlackMessage, *, thread_ts: str | None = None,
                     metadata: dict[str, Any] | None = None) -> str:
-        with gone_on(channel):
+        with platform_errors(channel):
             response = await self.client.chat_postMessage(
                 channel=channel.channel_id, text=message.text, blocks=message.blocks, thread_ts=thread_ts,
                 metadata=metadata, unfurl_links=False, unfurl_media=False)
@@ -249,12 +250,23 @@ class SlackAdapter:
 
 
 @contextmanager
-def gone_on(channel: ChannelRef) -> Iterator[None]:
-    """Turn Slack's "this channel is gone or closed to you" errors into :class:`ChannelGoneError`."""
+def platform_errors(channel: ChannelRef) -> Iterator[None]:
+    """Turn Slack's errors the core acts on into the core's: "this channel is gone or closed to you" into
+    :class:`ChannelGoneError`, a 429 (after the client's own retries) into :class:`RateLimited`."""
     try:
         yield
     except SlackApiError as exc:
         error = str(exc.response.get("error", ""))
         if error in GONE_ERRORS:
             raise ChannelGoneError(str(channel), error) from exc
+        if exc.response.status_code == 429:
+            raise RateLimited("slack", _seconds(exc.response.headers.get("Retry-After"))) from exc
         raise
+
+
+def _seconds(value: object) -> float:
+    """A Retry-After header's seconds (1 when it is missing or unreadable)."""
+    try:
+        return max(0.0, float(value[0] if isinstance(value, list) else str(value)))
+    except (TypeError, ValueError, IndexError):
+        return 1.0
