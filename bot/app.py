@@ -12,20 +12,18 @@ from types import TracebackType
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
+from bot.core.catalogue import Catalogue, taxonomy
 from bot.metrics import Metrics
-from bot.settings import RegionSettings, Settings
+from bot.settings import Settings
 from digests.collect import CollectConfig, Collector
-from digests.compose import DigestSpec, compose_digest
+from digests.compose import DigestSpec
 from digests.fetch import FetchConfig, Fetcher
 from digests.models import Digest, FeedSource
-from digests.pipeline import summarize_pending, summary_key
-from digests.store import FeedHealth, Store, Subscriptions, open_database
+from digests.pipeline import build_digest, summarize_pending
+from digests.store import Store, Subscriptions, open_database
 from digests.summarize import SummaryConfig
-from digests.topics import TopicSpec, default_taxonomy
 
 # A digest's labelled context: the region's stories placed over the days before its window, the latest first.
-HISTORY_DAYS = 3
-HISTORY_STORIES = 600
 
 T = TypeVar("T")
 
@@ -57,28 +55,9 @@ def summary_config(settings: Settings) -> SummaryConfig:
                          timeout_s=c.timeout_seconds)
 
 
-def taxonomy(region: RegionSettings) -> list[TopicSpec]:
-    """The region's topics, or the built-in taxonomy."""
-    if region.topics is None:
-        return list(default_taxonomy(region.label_language or region.languages[0]))
-    return [TopicSpec(label=t.label, keywords=tuple(t.keywords)) for t in region.topics]
-
-
 def feed_sources(settings: Settings, region: str | None = None) -> list[FeedSource]:
     """The feeds of one region, or of all regions."""
-    regions = [settings.region(region)] if region else settings.regions
-    return [FeedSource(url=f.url, name=f.name, region=r.name, topic=f.topic) for r in regions for f in r.feeds]
-
-
-def failing_feed_notes(health: Sequence[FeedHealth], *, now: datetime) -> list[str]:
-    """A line for each feed that has not been read for a day, so readers know what is missing."""
-    notes = []
-    for feed in health:
-        since = feed.last_success_at
-        if feed.consecutive_failures and (since is None or now - since >= timedelta(days=1)):
-            when = f"since {since:%d %b}" if since else "so far"
-            notes.append(f"{feed.name} could not be read {when}; its stories may be missing.")
-    return notes
+    return Catalogue(settings.regions).feeds(region)
 
 
 class App:
@@ -148,17 +127,8 @@ class App:
                           max_chars=summary.max_chars, max_stories=self.settings.digest.max_stories,
                           feed_topics={f.url: f.topic for f in region.feeds if f.topic})
         await self.summarize_pending(now=now, days=max(2, hours // 24 + 1))
-        urls = [f.url for f in region.feeds]
-        docs = await self.store.recent_articles(feed_urls=urls, since=spec.start, until=spec.end,
-                                                config=summary_key(summary))
-        notes = failing_feed_notes(await self.store.feed_health(urls=urls), now=now)
-        history = await self.store.placed_articles(region=region.name, since=spec.start - timedelta(days=HISTORY_DAYS),
-                                                   before=spec.start, config=summary_key(summary),
-                                                   limit=HISTORY_STORIES)
-        digest = await self.run_cpu(compose_digest, docs, spec, now=now, notes=notes, history=history)
-        await self.store.save_placements(region=region.name, now=now, topics={
-            article: story.topic for story in digest.stories if story.topic != spec.fallback_topic
-            for article in story.article_ids})
+        digest = await build_digest(self.store, spec, feed_urls=[f.url for f in region.feeds], summary=summary,
+                                    now=now, executor=self._workers())
         self.metrics.digests_built.labels(region=region.name).inc()
         return digest
 

@@ -20,7 +20,8 @@ from rich.console import Console
 
 from bot import feeds_toml, runtime, transfer, views
 from bot.adapters.console import ConsoleAdapter
-from bot.app import App, feed_sources, summary_config, taxonomy
+from bot.app import App, feed_sources, summary_config
+from bot.core.catalogue import taxonomy
 from bot.core.service import CoreService
 from bot.errors import BotError, SettingsError, UnknownRegionError, UsageError
 from bot.health import probe, probe_url

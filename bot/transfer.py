@@ -16,7 +16,7 @@ from xml.etree import ElementTree as ET
 
 from lxml import etree
 
-from bot.app import taxonomy
+from bot.core.catalogue import taxonomy
 from bot.core.subscriptions import normalise_time
 from bot.errors import UsageError
 from bot.feeds_toml import FeedEntry, RegionFeeds

@@ -1,19 +1,25 @@
-"""Pipeline stages over the store that run after collection: summarising new articles once."""
+"""Pipeline stages over the store that run after collection: summarising new articles once, and building a
+digest from what is stored."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
 from concurrent.futures import Executor
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 
-from digests.store import PendingText, Store
+from digests.compose import DigestSpec, compose_digest
+from digests.models import Digest
+from digests.store import FeedHealth, PendingText, Store
 from digests.summarize import SummaryConfig
 from digests.workers import summarize_texts
 
 # Articles handed to a worker at once: large enough to amortise the trip, small enough to spread work.
 CHUNK = 16
+# The region's stories placed in the days before a digest's window are its topics' labelled context.
+HISTORY_DAYS = 3
+HISTORY_STORIES = 600
 
 
 def summary_key(config: SummaryConfig) -> str:
@@ -42,3 +48,34 @@ async def summarize_pending(store: Store, *, config: SummaryConfig, since: datet
 
 def _inputs(chunk: Sequence[PendingText]) -> list[tuple[str, str | None]]:
     return [(item.text, item.language) for item in chunk]
+
+
+def failing_feed_notes(health: Sequence[FeedHealth], *, now: datetime) -> list[str]:
+    """A line for each feed that has not been read for a day, so readers know what is missing."""
+    notes = []
+    for feed in health:
+        since = feed.last_success_at
+        if feed.consecutive_failures and (since is None or now - since >= timedelta(days=1)):
+            when = f"since {since:%d %b}" if since else "so far"
+            notes.append(f"{feed.name} could not be read {when}; its stories may be missing.")
+    return notes
+
+
+async def build_digest(store: Store, spec: DigestSpec, *, feed_urls: Sequence[str], summary: SummaryConfig,
+                       now: datetime, executor: Executor | None = None) -> Digest:
+    """The digest of ``spec`` from what is stored (summaries as they are): the feeds' articles in the window,
+    the region's stories placed in the days before as the topics' context, and notes on feeds that failed
+    all day. Its topic placements are saved for the next digests."""
+    key = summary_key(summary)
+    docs = await store.recent_articles(feed_urls=list(feed_urls), since=spec.start, until=spec.end, config=key)
+    notes = failing_feed_notes(await store.feed_health(urls=list(feed_urls)), now=now)
+    history = await store.placed_articles(region=spec.region, since=spec.start - timedelta(days=HISTORY_DAYS),
+                                          before=spec.start, config=key, limit=HISTORY_STORIES)
+    loop = asyncio.get_running_loop()
+    digest = await loop.run_in_executor(executor, partial(compose_digest, docs, spec, now=now, notes=notes,
+                                                          history=history))
+    await store.save_placements(region=spec.region, now=now, topics={
+        article: story.topic for story in digest.stories if story.topic != spec.fallback_topic
+        for article in story.article_ids})
+    return digest
+

@@ -14,8 +14,8 @@ from typing import Any, Protocol
 import discord
 from discord import app_commands
 
-from bot.app import taxonomy
 from bot.core import commands as cmd
+from bot.core.catalogue import taxonomy
 from bot.settings import Settings
 
 Interaction = discord.Interaction[discord.Client]
