@@ -246,7 +246,7 @@ class World:
         self.folder, self.database_url = folder, database_url
         self.channels = [f"C{n:04d}" for n in range(channels)]
         # Tighter than Slack's own limits, so both buckets answer 429s during the run.
-        self.api = FlakySlackApi(rate=8.0, burst=5.0, channel_rate=0.5, channel_burst=2.0)
+        self.api = FlakySlackApi(rate=8.0, burst=5.0, channel_rate=0.5, channel_burst=1.0)
         self.site = WebServer()
         self.posted_at: list[float] = []
 
