@@ -9,28 +9,26 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 
-from bot import feeds_toml, runtime, transfer, views
-from bot.adapters.console import ConsoleAdapter
-from bot.app import App, feed_sources, summary_config
-from bot.core.catalogue import taxonomy
-from bot.core.service import CoreService
 from bot.errors import BotError, SettingsError, UnknownRegionError, UsageError
-from bot.health import probe, probe_url
-from bot.logs import secret_values, setup_logging
-from bot.settings import Settings, load_settings
-from bot.targets import read_target
+from bot.logs import mask_url, secret_values, setup_logging
+from bot.settings import ENV_OVERRIDES, Settings, load_settings, settings_path
 from digests.errors import DigestsError
-from digests.summarize import ALGORITHMS, summarize
-from digests.topics import parse_keywords
+from digests.summary_config import ALGORITHMS
+
+# Heavy parts (scikit-learn, scipy, discord.py, slack-bolt, trafilatura, sumy) are imported inside the commands
+# that use them, so `khobor --help` and `khobor check-settings` start in a fraction of a second
+# (bench/cli_startup.py).
 
 Handler = Callable[[argparse.Namespace, Settings, Console], Coroutine[Any, Any, int]]
 
@@ -50,12 +48,39 @@ Exit status: 0 every entry was imported (or, with --dry-run, would be); 2 some e
 could not be opened."""
 
 
+SETTINGS_HELP = "settings file (default: $KHOBOR_SETTINGS, else ./settings.toml, else built-in)"
+
+
+def version() -> str:
+    """The installed package's version."""
+    try:
+        return metadata.version("khobor")
+    except metadata.PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+class _Commands(argparse._SubParsersAction):  # type: ignore[type-arg]
+    """Every subcommand also takes --settings, so `khobor check-settings --settings x` works."""
+
+    def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        parser: argparse.ArgumentParser = super().add_parser(name, **kwargs)
+        # SUPPRESS: when not given after the command, the value given before it (or None) stands.
+        parser.add_argument("--settings", metavar="PATH", default=argparse.SUPPRESS, help=SETTINGS_HELP)
+        return parser
+
+
+SUMMARIZE_HELP = """\
+A URL is fetched through the fetch guard, which refuses private and loopback addresses (also with
+allow_private_links, which covers feed links only). For a page on your own network, fetch it yourself and
+pipe it in:  curl -s http://intranet.local/page | khobor summarize -"""
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(prog="khobor", description="Self-hosted regional news digests.")
-    parser.add_argument("--settings", metavar="PATH",
-                        help="settings file (default: $KHOBOR_SETTINGS, else ./settings.toml, else built-in)")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.add_argument("--settings", metavar="PATH", help=SETTINGS_HELP)
+    parser.add_argument("--version", action="version", version=f"khobor {version()}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", action=_Commands)
     collect = commands.add_parser("collect", help="read every feed once and store new articles")
     collect.add_argument("--region", help="only this region's feeds")
     collect.add_argument("--force", action="store_true", help="also try feeds that are backing off")
@@ -66,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     digest.add_argument("--region", help="the region (default: the first in the settings)")
     digest.add_argument("--hours", type=positive_int, help="how far back to look (default: [digest] hours)")
     digest.add_argument("--topics", type=comma_list, help="only these topics, comma-separated")
-    digest.add_argument("--keywords", type=parse_keywords, default=[],
+    digest.add_argument("--keywords", type=keyword_list, default=[],
                         help='only stories with one of these words or "quoted phrases"')
     digest.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     digest.add_argument("--no-collect", action="store_true", help="use what is stored; read no feed")
@@ -75,7 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
     healthcheck = commands.add_parser("healthcheck", help="exit 0 if the running bot's /healthz answers 200, else 1")
     healthcheck.add_argument("--url", help="the URL to ask (default: /healthz on [health] host and port)")
     healthcheck.add_argument("--timeout", type=float, default=5.0, help="seconds to wait (default: 5)")
-    summarize = commands.add_parser("summarize", help="summarise a URL, a file, or - (standard input)")
+    summarize = commands.add_parser(
+        "summarize", help="summarise a URL, a file, or - (standard input)", description=SUMMARIZE_HELP)
     summarize.add_argument("target", metavar="TARGET", help="http(s) URL, file path (text or HTML), or -")
     summarize.add_argument("--sentences", type=positive_int, help="sentences in the summary")
     summarize.add_argument("--algorithm", choices=ALGORITHMS, help="summary algorithm")
@@ -102,7 +128,17 @@ def comma_list(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
+def keyword_list(value: str) -> list[str]:
+    """An argparse type: words and "quoted phrases" (digests.topics, imported only when used)."""
+    from digests.topics import parse_keywords
+
+    return parse_keywords(value)
+
+
 async def cmd_collect(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from bot import views
+    from bot.app import App, feed_sources
+
     sources = feed_sources(settings, args.region)
     async with App(settings) as app:
         with views.collect_progress(console, total=len(sources)) as advance:
@@ -113,6 +149,9 @@ async def cmd_collect(args: argparse.Namespace, settings: Settings, console: Con
 
 
 async def cmd_feeds(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from bot import views
+    from bot.app import App, feed_sources
+
     urls = [source.url for source in feed_sources(settings, args.region)]
     async with App(settings) as app:
         health = await app.store.feed_health(urls=urls)
@@ -124,14 +163,32 @@ async def cmd_feeds(args: argparse.Namespace, settings: Settings, console: Conso
 async def cmd_check_settings(args: argparse.Namespace, settings: Settings, console: Console) -> int:
     data = settings.model_dump(mode="json")
     data["secrets"] = {name: ("set (hidden)" if value else "not set") for name, value in data["secrets"].items()}
-    data["storage"]["url"] = views.mask_url(settings.database_url)  # may hold a password
+    data["storage"]["url"] = mask_url(settings.database_url)  # may hold a password
     console.print_json(json.dumps(data))
     console.print(f"[green]settings OK[/] ({len(settings.regions)} region(s), "
                   f"{sum(len(r.feeds) for r in settings.regions)} feed(s))")
+    console.print(settings_origin(args.settings, os.environ), markup=False, highlight=False, soft_wrap=True)
     return 0
 
 
+def settings_origin(cli_path: str | None, environ: Mapping[str, str]) -> str:
+    """Which file the settings came from (or the built-in defaults), and the environment overrides applied."""
+    path = settings_path(cli_path, environ)
+    if path is None:
+        origin = "read: the built-in defaults (no --settings, no $KHOBOR_SETTINGS, no ./settings.toml)"
+    else:
+        how = "--settings" if cli_path else ("$KHOBOR_SETTINGS" if environ.get("KHOBOR_SETTINGS") else
+                                             "./settings.toml in the working directory")
+        origin = f"read: {path.resolve()} ({how})"
+    overrides = [var for var in ENV_OVERRIDES if var in environ]
+    return origin + (f"; overridden by {', '.join(overrides)}" if overrides else "")
+
+
 async def cmd_digest(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from bot import views
+    from bot.app import App, feed_sources
+    from bot.core.catalogue import taxonomy
+
     region = settings.region(args.region) if args.region else settings.regions[0]
     if args.topics:
         known = [t.label for t in taxonomy(region)] + [region.other_topic]
@@ -154,6 +211,11 @@ async def cmd_digest(args: argparse.Namespace, settings: Settings, console: Cons
 
 
 async def cmd_summarize(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from bot import views
+    from bot.app import summary_config
+    from bot.targets import read_target
+    from digests.summarize import summarize
+
     config = replace(summary_config(settings), **{k: v for k, v in
                      (("sentences", args.sentences), ("algorithm", args.algorithm)) if v is not None})
     title, text = await read_target(args.target, settings)
@@ -163,6 +225,10 @@ async def cmd_summarize(args: argparse.Namespace, settings: Settings, console: C
 
 
 async def cmd_console(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from bot.adapters.console import ConsoleAdapter
+    from bot.app import App
+    from bot.core.service import CoreService
+
     async with App(settings) as app:
         adapter = ConsoleAdapter(CoreService(app), settings, output=console)
         if sys.stdin.isatty():
@@ -173,25 +239,42 @@ async def cmd_console(args: argparse.Namespace, settings: Settings, console: Con
 
 
 async def cmd_run(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from bot import runtime
+
     return await runtime.run(settings, console)
 
 
 async def cmd_export(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from bot import transfer
+    from bot.app import App
+
     now = datetime.now(UTC)
+    feeds = sum(len(r.feeds) for r in settings.regions)
     if args.format == "opml":
         text = transfer.export_opml(settings, now=now).decode()
+        what = f"{feeds} feed(s) in {len(settings.regions)} region(s), as OPML"
     else:
         async with App(settings) as app:
             data = await transfer.export_data(settings, app.subscriptions, now=now)
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    if args.output:
-        await asyncio.to_thread(Path(args.output).write_text, text, encoding="utf-8")
-    else:
+        what = (f"{len(data['subscriptions'])} subscription(s) and {feeds} feed(s) in "
+                f"{len(settings.regions)} region(s), as JSON")
+    if not args.output:
         console.file.write(text)
+        return 0
+    target = Path(args.output)
+    try:
+        await asyncio.to_thread(target.write_text, text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"export: cannot write {target}: {exc.strerror}") from None
+    Console(stderr=True).print(f"wrote {what} to {target}", markup=False, highlight=False, soft_wrap=True)
     return 0
 
 
 async def cmd_import(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from bot import feeds_toml, transfer
+    from bot.app import App
+
     notes = Console(stderr=True)
     try:
         data = await asyncio.to_thread(sys.stdin.buffer.read if args.file == "-" else Path(args.file).read_bytes)
@@ -221,6 +304,8 @@ async def cmd_import(args: argparse.Namespace, settings: Settings, console: Cons
 
 
 async def cmd_healthcheck(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from bot.health import probe, probe_url
+
     if args.url is None and not settings.health.enabled:
         console.print("khobor: unhealthy: the health server is disabled ([health] enabled = false)", highlight=False)
         return 1

@@ -86,6 +86,15 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+def mask_url(url: str) -> str:
+    """A URL with its password shown as ``***`` (SQLAlchemy's own masking, without importing SQLAlchemy)."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    userinfo, _, host = parts.netloc.rpartition("@")
+    return parts._replace(netloc=f"{userinfo.partition(':')[0]}:***@{host}").geturl()
+
+
 def secret_values(settings: Settings) -> list[str]:
     """What must never be logged: the tokens, and the database URL's password."""
     values = [s.get_secret_value() for s in (settings.secrets.discord_token, settings.secrets.slack_bot_token,

@@ -17,13 +17,14 @@ from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
 from bot.defaults import DEFAULT_REGIONS
 from bot.errors import SettingsError, UnknownRegionError
-from digests.summarize import ALGORITHMS, SummaryConfig
-from digests.topics import LABEL_LANGUAGES, fallback_label
+from digests.summary_config import ALGORITHMS, SummaryConfig
+from digests.topic_seeds import LABEL_LANGUAGES, fallback_label
 
 DEFAULT_SUMMARY = SummaryConfig()
 ENV_SETTINGS = "KHOBOR_SETTINGS"
@@ -60,8 +61,16 @@ def check_timezone(name: str) -> str:
 
 class FeedSettings(_Model):
     url: str
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1)  # default: the URL's host without "www."
     topic: str | None = Field(default=None, min_length=1, max_length=40)  # a section feed's topic: evidence
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_name(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "name" not in data and isinstance(data.get("url"), str):
+            host = urlsplit(data["url"]).hostname or ""
+            return {**data, "name": host.removeprefix("www.") or data["url"]}
+        return data
 
     @field_validator("url")
     @classmethod
@@ -78,17 +87,25 @@ class TopicSettings(_Model):
 
 class RegionSettings(_Model):
     name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
-    title: str = Field(min_length=1)
-    timezone: str
-    languages: list[Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]] = Field(min_length=1)
+    title: str = Field(min_length=1)  # default: the name in words ("south-asia" -> "South Asia")
+    timezone: str = "UTC"
+    # The first names the built-in topic labels' language (unless label_language); exports list them. Each
+    # article's language is detected from its text either way.
+    languages: list[Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]] = Field(default_factory=list)
     feeds: list[FeedSettings] = Field(min_length=1)
     topics: list[TopicSettings] | None = None  # None: the built-in taxonomy
     label_language: str | None = None  # the built-in topics' labels: en, bn, hi or ur; None: first of languages
     other_topic: str = Field(default="", max_length=40)  # "": "Other news" in the label language
 
+    @property
+    def labels_language(self) -> str:
+        """The language of the built-in topics' labels: ``label_language``, else the first of ``languages``,
+        else English."""
+        return self.label_language or (self.languages[0] if self.languages else "en")
+
     @model_validator(mode="after")
     def _labels(self) -> RegionSettings:
-        language = self.label_language or self.languages[0]
+        language = self.labels_language
         if self.label_language is not None and language not in LABEL_LANGUAGES:
             raise ValueError(f"label_language {language!r} has no built-in labels; use one of {LABEL_LANGUAGES}")
         if not self.other_topic:  # the model is frozen: set the derived default once, while validating
@@ -99,6 +116,13 @@ class RegionSettings(_Model):
     @classmethod
     def _timezone(cls, value: str) -> str:
         return check_timezone(value)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_title(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "title" not in data and isinstance(data.get("name"), str):
+            return {**data, "title": data["name"].replace("-", " ").title()}
+        return data
 
 
 class StorageSettings(_Model):

@@ -12,7 +12,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
-from sqlalchemy.engine import make_url
 
 from digests.collect import FeedReport
 from digests.models import Digest, Story, Summary
@@ -20,11 +19,6 @@ from digests.render import empty_text, to_json, to_markdown, window_text
 from digests.store import FeedHealth
 
 STATUS_STYLE = {"ok": "green", "not-modified": "cyan", "failed": "red", "backing-off": "yellow"}
-
-
-def mask_url(url: str) -> str:
-    """A database URL with its password hidden."""
-    return make_url(url).render_as_string(hide_password=True)
 
 
 @contextmanager

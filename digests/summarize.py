@@ -23,7 +23,6 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -38,6 +37,9 @@ from sumy.summarizers.text_rank import TextRankSummarizer
 
 from digests.language import SUPPORTED, choose_language
 from digests.models import Summary
+from digests.summary_config import ALGORITHMS as ALGORITHMS  # re-exported: callers name it from here
+from digests.summary_config import SUMY_NAMES
+from digests.summary_config import SummaryConfig as SummaryConfig
 from digests.text import Tokenizer, article_sentences, stemmer, stop_words
 
 logger = logging.getLogger(__name__)
@@ -51,8 +53,8 @@ SUMY_ALGORITHMS: dict[str, Callable[..., Any]] = {
     "sumbasic": SumBasicSummarizer,
     "reduction": ReductionSummarizer,
 }
-# sumy's Edmundson is left out: its cue and key methods need hand-picked bonus and stigma words.
-ALGORITHMS = ("support", "lead", *SUMY_ALGORITHMS)
+assert tuple(SUMY_ALGORITHMS) == SUMY_NAMES  # the names settings accept are the classes here
+DEFAULT_CONFIG = SummaryConfig()
 
 # A long feature is ~60 KB of text; what lies beyond is comments, listings or a broken page.
 MAX_INPUT_CHARS = 100_000
@@ -73,27 +75,7 @@ SUPPORT_BACKWARD = 1.0  # weight of what a sentence shares with earlier ones (Pa
 SUPPORT_POSITION = 0.0  # how fast the score falls with the sentence's position: - POSITION * log(1 + index)
 
 
-@dataclass(frozen=True, slots=True)
-class SummaryConfig:
-    """How to summarise: algorithm (one of :data:`ALGORITHMS`), sentence count, budget, time limit."""
-
-    # Chosen with bench/summary_quality.py (BBC News Summary, 3 sentences scored at 75 words, R-1/R-2/R-Lsum
-    # F1), tuned on the even-index articles. Held-out odd half: support 59.3/55.7/59.0; sumy's best offline
-    # set-up (Reduction, pysbd) 57.8/53.7/57.4; sumy TextRank 55.7/50.0/55.0; Lead-3 44.7/35.9/43.6.
-    # All 2,225: support 59.3/55.9/59.0, sumy Reduction 57.5/53.3/57.0, sumy TextRank 55.9/50.4/55.2.
-    algorithm: str = "support"
-    sentences: int = 3
-    max_chars: int = 600
-    timeout_s: float = 2.0
-
-    def __post_init__(self) -> None:
-        if self.algorithm not in ALGORITHMS:
-            raise ValueError(f"summarize: unknown algorithm {self.algorithm!r}; choose one of {ALGORITHMS}")
-        if self.sentences < 1 or self.max_chars < 2:
-            raise ValueError("summarize: sentences must be >= 1 and max_chars >= 2")
-
-
-def summarize(text: str, *, language: str | None, config: SummaryConfig = SummaryConfig()) -> Summary:
+def summarize(text: str, *, language: str | None, config: SummaryConfig = DEFAULT_CONFIG) -> Summary:
     """Summarise ``text`` with whole sentences, in article order, in at most ``config.max_chars`` characters.
 
     ``language`` is an ISO 639-1 code; when None it is detected. Unsupported languages get the lead

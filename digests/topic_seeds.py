@@ -190,3 +190,10 @@ LABELS: dict[str, tuple[str, ...]] = {
            "دیگر خبریں"),
 }
 # fmt: on
+LABEL_LANGUAGES = tuple(LABELS)
+
+
+def fallback_label(language: str = "en") -> str:
+    """The fallback group's name in ``language`` ("Other news" in English and languages without labels).
+    Here, beside the labels, so that settings can use it without loading scikit-learn."""
+    return LABELS.get(language, LABELS["en"])[-1]

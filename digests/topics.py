@@ -32,7 +32,9 @@ from sklearn.semi_supervised import LabelSpreading
 
 from digests.stories import Tokenizer, word_tokens
 from digests.topic_hints import hint_scores
+from digests.topic_seeds import LABEL_LANGUAGES as LABEL_LANGUAGES  # re-exported
 from digests.topic_seeds import LABELS, SEEDS
+from digests.topic_seeds import fallback_label as fallback_label  # re-exported
 
 Labels = npt.NDArray[np.int64]  # topic index per story, -1 for none
 Scores = npt.NDArray[np.float64]
@@ -63,7 +65,6 @@ class TopicSpec:
 
 
 DEFAULT_TAXONOMY: tuple[TopicSpec, ...] = tuple(TopicSpec(label, seeds) for label, seeds in SEEDS.items())
-LABEL_LANGUAGES = tuple(LABELS)
 
 
 def default_taxonomy(language: str = "en") -> tuple[TopicSpec, ...]:
@@ -71,11 +72,6 @@ def default_taxonomy(language: str = "en") -> tuple[TopicSpec, ...]:
     English); the seeds are the same in every language."""
     labels = LABELS.get(language, LABELS["en"])
     return tuple(TopicSpec(label, spec.keywords) for label, spec in zip(labels, DEFAULT_TAXONOMY, strict=False))
-
-
-def fallback_label(language: str = "en") -> str:
-    """The fallback group's name in ``language`` ("Other news" in English and languages without labels)."""
-    return LABELS.get(language, LABELS["en"])[-1]
 
 
 def assign_topics(texts: Sequence[str], taxonomy: Sequence[TopicSpec] = DEFAULT_TAXONOMY, *,

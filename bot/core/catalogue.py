@@ -27,7 +27,7 @@ def closest(value: str, choices: Sequence[str]) -> str:
 def taxonomy(region: RegionSettings) -> list[TopicSpec]:
     """The region's topics, or the built-in taxonomy labelled in the region's language."""
     if region.topics is None:
-        return list(default_taxonomy(region.label_language or region.languages[0]))
+        return list(default_taxonomy(region.labels_language))
     return [TopicSpec(label=t.label, keywords=tuple(t.keywords)) for t in region.topics]
 
 

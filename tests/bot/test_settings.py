@@ -171,3 +171,20 @@ feeds = [{ url = "https://y.example/rss", name = "Y" }]
     path.write_text(path.read_text(encoding="utf-8").replace('"hi"\nother', '"de"\nother'), encoding="utf-8")
     with pytest.raises(SettingsError, match="label_language 'de'"):
         load_settings(path)
+
+
+def test_a_region_needs_only_a_name_and_feeds(tmp_path: Path) -> None:
+    path = tmp_path / "short.toml"
+    path.write_text('[[regions]]\nname = "bay-area"\nfeeds = [{ url = "https://www.example.org/rss" },\n'
+                    '  { url = "https://news.example.net/feed", name = "Example News" }]\n', encoding="utf-8")
+    region = load_settings(str(path), {}).regions[0]
+    assert (region.title, region.timezone, region.languages) == ("Bay Area", "UTC", [])
+    assert [f.name for f in region.feeds] == ["example.org", "Example News"]
+
+
+def test_a_region_without_feeds_is_still_refused_with_its_key_path(tmp_path: Path) -> None:
+    path = tmp_path / "empty.toml"
+    path.write_text('[[regions]]\nname = "x"\nfeeds = [{ name = "no url" }]\n', encoding="utf-8")
+    with pytest.raises(SettingsError) as refused:
+        load_settings(str(path), {})
+    assert "regions[0].feeds[0].url: is required" in str(refused.value)
