@@ -230,11 +230,7 @@ async def cmd_console(args: argparse.Namespace, settings: Settings, console: Con
     from bot.core.service import CoreService
 
     async with App(settings) as app:
-        adapter = ConsoleAdapter(CoreService(app), settings, output=console)
-        if sys.stdin.isatty():
-            console.print(f"Khobor console, acting as an admin of #{settings.console.channel}. "
-                          "Type `digest help`; Ctrl-D to leave.", highlight=False)
-        await adapter.run()
+        await ConsoleAdapter(CoreService(app), settings, output=console).run()
     return 0
 
 

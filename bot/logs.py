@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.logging import RichHandler
 
 from bot.settings import LogSettings, Settings
+from bot.terminal import AbovePrompt
 
 IDS = ("feed", "region", "channel", "subscription")  # shown, in this order, at the end of a text line
 REDACTED = "[redacted]"
@@ -104,8 +105,25 @@ def secret_values(settings: Settings) -> list[str]:
     return values + ([password] if password else [])
 
 
+OWN_LOGGERS = ("bot", "digests")  # Khobor's own modules log under their import names
+
+
+class LibraryLevel(logging.Filter):
+    """Khobor's own lines at the configured level; other libraries' (APScheduler's "Running job ...",
+    aiohttp's, ...) only from ``[log] library_level`` up, so the console stays readable."""
+
+    def __init__(self, level: int) -> None:
+        super().__init__()
+        self.level = level
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        own = record.name.split(".", 1)[0] in OWN_LOGGERS
+        return own or record.levelno >= self.level
+
+
 def setup_logging(settings: LogSettings, *, console: Console, secrets: Iterable[str] = ()) -> None:
-    """Route every logger to standard error in the chosen format, with ``secrets`` redacted."""
+    """Route every logger to standard error in the chosen format, with ``secrets`` redacted, printed above
+    the console's prompt when it is shown."""
     handler: logging.Handler
     if settings.format == "json":
         handler = logging.StreamHandler(console.file)
@@ -113,9 +131,11 @@ def setup_logging(settings: LogSettings, *, console: Console, secrets: Iterable[
     else:
         handler = RichHandler(console=console, show_path=False, rich_tracebacks=False, markup=False)
         handler.setFormatter(TextFormatter("%(message)s"))
-    handler.addFilter(RedactSecrets(secrets))
+    outer = AbovePrompt(handler)  # filtered first, so that a dropped line never redraws the prompt
+    outer.addFilter(LibraryLevel(logging.getLevelName(settings.library_level)))
+    outer.addFilter(RedactSecrets(secrets))
     root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(settings.level)
+    root.handlers[:] = [outer]
+    root.setLevel(min(logging.getLevelName(settings.level), logging.getLevelName(settings.library_level)))
     for noisy in ("trafilatura", "htmldate", "courlan", "charset_normalizer", "alembic"):
         logging.getLogger(noisy).setLevel(logging.ERROR)

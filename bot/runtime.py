@@ -135,7 +135,8 @@ async def run(settings: Settings, console: Console) -> int:
         await _start_all(adapters)
         lock = leader_lock(settings.database_url, retry_seconds=settings.schedule.leader_retry_seconds)
         leading = asyncio.create_task(lead(app, lock, make_desk(app, adapters), readiness), name="lead")
-        tasks = [asyncio.create_task(a.run()) for a in adapters if isinstance(a, ConsoleAdapter)]
+        # `quit`, `exit` or Ctrl-D at the console's prompt stops the bot, like Ctrl-C.
+        tasks = [asyncio.create_task(a.run(on_quit=stop.set)) for a in adapters if isinstance(a, ConsoleAdapter)]
         log.info("khobor: running with %s; stop with Ctrl-C or SIGTERM", ", ".join(a.platform for a in adapters))
         await stop.wait()
         log.info("khobor: stopping")

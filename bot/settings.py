@@ -200,10 +200,11 @@ class HealthSettings(_Model):
 
 
 class LogSettings(_Model):
-    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"  # Khobor's own lines
+    library_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"  # APScheduler, aiohttp, ...
     format: Literal["text", "json"] = "text"
 
-    @field_validator("level", mode="before")
+    @field_validator("level", "library_level", mode="before")
     @classmethod
     def _upper(cls, value: Any) -> Any:
         return value.upper() if isinstance(value, str) else value

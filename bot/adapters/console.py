@@ -9,8 +9,10 @@ from __future__ import annotations
 import asyncio
 import io
 import itertools
+import logging
 import sys
 import threading
+from collections.abc import Callable
 from datetime import datetime
 from typing import TextIO
 
@@ -21,11 +23,16 @@ from bot import views
 from bot.core.ports import ChannelRef, Checkpoint, Limits, Posted, Reply, UserRef
 from bot.core.service import CoreService
 from bot.settings import Settings
+from bot.terminal import PROMPT as PROMPT_LINE
+from bot.terminal import PromptLine
 from digests.models import Digest, Story
 
 CONSOLE_LIMITS = Limits(message_chars=1_000_000, blocks_per_message=1000, block_chars=1_000_000,
                         total_chars=1_000_000, messages_per_second=1000.0)
+log = logging.getLogger(__name__)
 PROMPT = "khobor> "
+QUIT_WORDS = frozenset({"quit", "exit"})
+HELP_WORDS = frozenset({"help", "?"})
 
 
 class ConsoleAdapter:
@@ -36,10 +43,13 @@ class ConsoleAdapter:
     rate: float | None = None
 
     def __init__(self, service: CoreService, settings: Settings, *, output: Console | None = None,
-                 stdin: TextIO | None = None) -> None:
+                 stdin: TextIO | None = None, interactive: bool | None = None,
+                 prompt: PromptLine = PROMPT_LINE) -> None:
         self.service = service
         self.output = output or Console()
         self.stdin = stdin or sys.stdin
+        self.interactive = self.stdin.isatty() if interactive is None else interactive
+        self.prompt = prompt
         self.channel = ChannelRef("console", "local", settings.console.channel)
         self._ids = itertools.count(1)
         self.posted: list[tuple[ChannelRef, Digest, str | None]] = []
@@ -57,18 +67,49 @@ class ConsoleAdapter:
         """Nothing to disconnect."""
         self.connected = False
 
-    async def run(self) -> None:
-        """Read commands until end of input (Ctrl-D) and answer each one."""
+    async def run(self, *, on_quit: Callable[[], None] | None = None) -> None:
+        """Read commands until ``quit``, ``exit`` or end of input (Ctrl-D), and answer each one.
+
+        ``on_quit`` is given by ``khobor run``: leaving the prompt then stops the bot. End of input that is
+        not a person leaving (standard input closed, as in a container) only stops reading commands."""
         lines = self._read_lines()
-        interactive = self.stdin.isatty()
+        stops = "stops khobor" if on_quit else "leaves the console"
+        if self.interactive:
+            self.say(f"Khobor console, acting as an admin of #{self.channel.channel_id}. Type `help` for the "
+                     f"commands; `quit`, `exit` or Ctrl-D {stops}.")
         while True:
-            if interactive:
-                self.output.print(PROMPT, end="")
+            if self.interactive:
+                self.prompt.show(self.output.file, PROMPT)
             line = await lines.get()
-            if line is None:
+            self.prompt.answered()
+            word = (line or "").strip().lower()
+            if line is None or word in QUIT_WORDS:
+                self._leaving(line is None, stops, on_quit)
                 return
-            if line.strip() and not line.lstrip().startswith("#"):
+            if word in HELP_WORDS:
+                await self.show_help(stops)
+            elif word and not word.startswith("#"):
                 await self.handle(line, self.user())
+
+    def _leaving(self, end_of_input: bool, stops: str, on_quit: Callable[[], None] | None) -> None:
+        if end_of_input and not self.interactive and on_quit is not None:
+            log.info("console: standard input is closed; the bot keeps running without it (stop it with SIGTERM)")
+            return
+        if self.interactive:
+            self.say(("\nCtrl-D (end of input): " if end_of_input else "") + f"bye; this {stops}.")
+        if on_quit is not None:
+            on_quit()
+
+    async def show_help(self, stops: str) -> None:
+        """What can be typed here: the console's own words, then the bot's commands."""
+        self.say(f"At this prompt: `help` shows this; `quit` or `exit` (or Ctrl-D) {stops}; Ctrl-C stops khobor.\n"
+                 "Every chat command works here, acting as an admin of this channel:")
+        await self.handle("digest help", self.user())
+
+    def say(self, text: str) -> None:
+        """The console's own words (not the core's)."""
+        with self.prompt.above():
+            self.output.print(Text(text, style="dim"))
 
     def _read_lines(self) -> asyncio.Queue[str | None]:
         # A daemon thread, so that a prompt waiting for input never holds up shutdown.
@@ -102,9 +143,10 @@ class ConsoleAdapter:
 
     def print_reply(self, reply: Reply) -> None:
         """The core's words, then the story card if there is one."""
-        self.output.print(Text(reply.text, style="" if reply.ok else "red"))
-        if reply.story is not None:
-            self.output.print(story_card(reply.story))
+        with self.prompt.above():
+            self.output.print(Text(reply.text, style="" if reply.ok else "red"))
+            if reply.story is not None:
+                self.output.print(story_card(reply.story))
 
     async def post_digest(self, channel: ChannelRef, digest: Digest, *, nonce: str | None = None,
                           resume: Posted | None = None, checkpoint: Checkpoint | None = None) -> Posted:
@@ -114,7 +156,8 @@ class ConsoleAdapter:
         if checkpoint is not None:
             await checkpoint(Posted(message_ids=()))
         self.posted.append((channel, digest, nonce))
-        self.output.print(views.digest_text(digest))
+        with self.prompt.above():  # a scheduled digest arrives while the prompt waits
+            self.output.print(views.digest_text(digest))
         return Posted(message_ids=(f"console-{next(self._ids)}",))
 
     async def find_posted(self, channel: ChannelRef, nonce: str, since: datetime) -> Posted | None:
@@ -126,7 +169,8 @@ class ConsoleAdapter:
 
     async def send_notice(self, channel: ChannelRef, text: str) -> None:
         """Print a notice."""
-        self.output.print(Text(f"[{channel}] {text}", style="yellow"))
+        with self.prompt.above():
+            self.output.print(Text(f"[{channel}] {text}", style="yellow"))
 
 
 def story_card(story: Story) -> Text:
