@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -188,3 +189,25 @@ def test_a_region_without_feeds_is_still_refused_with_its_key_path(tmp_path: Pat
     with pytest.raises(SettingsError) as refused:
         load_settings(str(path), {})
     assert "regions[0].feeds[0].url: is required" in str(refused.value)
+
+
+def test_example_file_documents_every_key() -> None:
+    # Equal values alone would pass with a section left out; every key must be written (or shown commented).
+    from pydantic import BaseModel
+
+    from bot.settings import RegionSettings, Settings
+
+    text = (ROOT / "settings.example.toml").read_text(encoding="utf-8")
+    missing = []
+    for section, field in Settings.model_fields.items():
+        model = field.annotation
+        if section == "secrets":
+            continue
+        if isinstance(model, type) and issubclass(model, BaseModel):
+            if f"[{section}]" not in text:
+                missing.append(f"[{section}]")
+            missing += [f"{section}.{key}" for key in model.model_fields
+                        if not re.search(rf"^(# )?{key} = ", text, re.MULTILINE)]
+    missing += [f"regions.{key}" for key in RegionSettings.model_fields
+                if not re.search(rf"^(#   )?{key} = ", text, re.MULTILINE)]
+    assert missing == []
