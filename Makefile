@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: run test lint install clean
+.PHONY: run test lint install bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,14 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check bot digests tests bench scripts
 	$(BIN)/mypy
 	$(BIN)/hadolint Dockerfile
+
+## The benchmarks (README, "Benchmarks"): every script in bench/, or one with B=name (e.g. B=cli_startup).
+## They install the bench extra (the peers they measure against); most read ../shared/data.
+B ?=
+bench: $(BIN)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	@set -e; for script in $(if $(B),bench/$(B).py,$(filter-out bench/bbc.py,$(wildcard bench/*.py))); do \
+		echo "== $$script"; $(BIN)/python $$script; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -18,6 +18,7 @@ from bot.core.service import CoreService
 from bot.delivery import Deliverer
 from bot.errors import SettingsError
 from bot.health import HealthServer, Readiness
+from bot.instance import single_instance
 from bot.leader import Leadership, leader_lock
 from bot.scheduler import Desk, Scheduler, utcnow
 from bot.settings import Settings
@@ -127,6 +128,11 @@ async def run(settings: Settings, console: Console) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    with single_instance(settings.database_url):  # SQLite: one instance; a second is refused here
+        return await _run(settings, console, stop)
+
+
+async def _run(settings: Settings, console: Console, stop: asyncio.Event) -> int:
     async with App(settings) as app:
         adapters = choose_adapters(CoreService(app), settings, console)
         readiness = Readiness()
