@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -64,6 +65,17 @@ class _TransientError(Exception):
     def final(self, url: str, attempts: int) -> FetchError:
         message = self.message if attempts == 1 else f"{self.message} (gave up after {attempts} attempts)"
         return FetchError(url, message, reason=self.reason, status=self.status, retry_after=self.retry_after)
+
+
+def connection_problem(exc: aiohttp.ClientConnectionError) -> str:
+    """What went wrong, in words: "cannot connect to 127.0.0.1:9: Connection refused". aiohttp's own text
+    says "ssl:default" even for plain http://, which sends people looking for a TLS problem; TLS failures
+    (certificate, handshake) keep aiohttp's text, where TLS is the point."""
+    if isinstance(exc, aiohttp.ClientSSLError) or not isinstance(exc, aiohttp.ClientConnectorError):
+        return f"connection failed ({exc})"
+    error = exc.os_error
+    reason = os.strerror(error.errno) if error.errno and error.errno > 0 else (error.strerror or str(error))
+    return f"cannot connect to {exc.host}:{exc.port}: {reason or type(error).__name__}"
 
 
 class Fetcher:
@@ -159,7 +171,7 @@ class Fetcher:
         except aiohttp.ClientPayloadError as exc:
             raise FetchError(url, f"the response body is broken ({exc})", reason="bad_body") from exc
         except aiohttp.ClientConnectionError as exc:
-            raise _TransientError(f"connection failed ({exc})", reason="connection") from exc
+            raise _TransientError(connection_problem(exc), reason="connection") from exc
         except aiohttp.ClientError as exc:
             raise FetchError(url, f"request failed ({exc})", reason="client") from exc
 
