@@ -15,7 +15,7 @@ from rich.text import Text
 
 from digests.collect import FeedReport
 from digests.models import Digest, Story, Summary
-from digests.render import empty_text, to_json, to_markdown, window_text
+from digests.render import empty_text, more_text, to_json, to_markdown, window_text
 from digests.store import FeedHealth
 
 STATUS_STYLE = {"ok": "green", "not-modified": "cyan", "failed": "red", "backing-off": "yellow"}
@@ -111,20 +111,27 @@ def digest_text(digest: Digest) -> Group:
         parts.append(Rule(Text(group.label, style="bold cyan"), align="left"))
         for story in group.stories:
             parts.append(_story_text(story))
+    if digest.more:
+        parts.append(Text(more_text(digest), style="dim"))
     parts += [Text(f"Note: {note}", style="yellow") for note in digest.notes]
     return Group(*parts)
 
 
-def _story_text(story: Story) -> Text:
-    text = Text()
-    text.append(f"• {story.title}\n", style="bold")
+def _story_text(story: Story) -> Table:
+    """A bullet, then the title, summary and sources in a column of their own, so wrapped lines keep the
+    hanging indent."""
+    body = Text()
+    body.append(story.title + "\n", style="bold")
     if story.summary:
-        text.append("  " + " ".join(story.summary) + "\n")
-    text.append("  ")
+        body.append(" ".join(story.summary) + "\n")
     for i, source in enumerate(story.sources):
-        text.append(", " if i else "", style="dim")
-        text.append(source.name, style=f"dim link {source.url}")
-    return text
+        body.append(", " if i else "", style="dim")
+        body.append(source.name, style=f"dim link {source.url}")
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(width=1, no_wrap=True)
+    grid.add_column(overflow="fold")
+    grid.add_row("•", body)
+    return grid
 
 
 def print_summary(console: Console, summary: Summary, *, title: str | None) -> None:

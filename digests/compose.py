@@ -10,6 +10,7 @@ from digests.models import ArticleDoc, Digest, SourceRef, Story, TopicGroup
 from digests.stories import group_stories, merge_summary, story_id
 from digests.topic_hints import url_sections
 from digests.topics import DEFAULT_TAXONOMY, FALLBACK_TOPIC, TopicSpec, assign_topics, matches_filters
+from digests.urls import clean_link
 
 # A story's topic is read from its headline, its summary and this many first words of its lead article:
 # a headline and three sentences are too little to place a story (bench/topic_windows.py).
@@ -54,10 +55,31 @@ def compose_digest(docs: Sequence[ArticleDoc], spec: DigestSpec, *, now: datetim
         if matches_filters(_topic_text(story), topics=spec.topics, story_topic=label, keywords=spec.keywords)
     ]
     kept.sort(key=importance, reverse=True)
-    if spec.max_stories is not None:
-        kept = kept[:spec.max_stories]
+    kept, more = fair_cut(kept, spec.max_stories)
     return Digest(region=spec.region, title=spec.title, window_start=spec.start, window_end=spec.end,
-                  generated_at=now, topics=_by_topic(kept, spec.fallback_topic), notes=tuple(notes))
+                  generated_at=now, topics=_by_topic(kept, spec.fallback_topic), notes=tuple(notes),
+                  more=tuple(more))
+
+
+FAIR_SHARE = 4  # stories a topic may have before another topic's stories are cut (a topic's fifth waits)
+
+
+def fair_cut(stories: Sequence[Story], limit: int | None) -> tuple[list[Story], list[Story]]:
+    """The ``limit`` stories to show, and the rest, both most important first (``stories`` come so ordered).
+
+    First every topic's top story, then the topics' second to fourth stories, and only then any topic's fifth
+    and later ones; by importance within each tier. So a busy topic (30 politics stories) cannot push a whole
+    topic (sport) out of the digest; what is left out is said (:attr:`Digest.more`), never dropped silently."""
+    if limit is None or len(stories) <= limit:
+        return list(stories), []
+    seen: dict[str, int] = {}
+    ranks = []
+    for story in stories:
+        ranks.append(seen.get(story.topic, 0))
+        seen[story.topic] = ranks[-1] + 1
+    tier = [0 if rank == 0 else 1 if rank < FAIR_SHARE else 2 for rank in ranks]
+    chosen = set(sorted(range(len(stories)), key=lambda i: (tier[i], i))[:limit])
+    return ([s for i, s in enumerate(stories) if i in chosen], [s for i, s in enumerate(stories) if i not in chosen])
 
 
 def importance(story: Story) -> tuple[int, datetime]:
@@ -70,8 +92,8 @@ def _story(docs: Sequence[ArticleDoc], group: Sequence[int], spec: DigestSpec) -
     members = sorted((docs[i] for i in group), key=lambda d: (d.published or _OLDEST, d.id))
     lead = members[0]
     sources: dict[str, SourceRef] = {}
-    for doc in members:
-        sources.setdefault(doc.source, SourceRef(name=doc.source, url=doc.url, title=doc.title))
+    for doc in members:  # links as shown to readers: without utm_* and other click-tracking parameters
+        sources.setdefault(doc.source, SourceRef(name=doc.source, url=clean_link(doc.url), title=doc.title))
     summary = merge_summary([d.summary for d in members if d.summary],
                             max_sentences=spec.max_sentences, max_chars=spec.max_chars)
     return Story(id=story_id([d.url for d in members]), title=lead.title, summary=summary,

@@ -142,6 +142,7 @@ class Digest:
     generated_at: datetime
     topics: tuple[TopicGroup, ...]
     notes: tuple[str, ...] = ()  # e.g. feeds that failed all day
+    more: tuple[Story, ...] = ()  # left out at max_stories, most important first (each with its topic)
 
     @property
     def stories(self) -> tuple[Story, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +24,15 @@ def empty_text(digest: Digest) -> str:
     return f"No new stories for {digest.title} ({window_text(digest)})."
 
 
+def more_text(digest: Digest) -> str:
+    """What was left out at the story limit, by topic: "12 more stories: Sport (8), Economy (4)"; "" if none."""
+    if not digest.more:
+        return ""
+    counts = Counter(story.topic for story in digest.more)
+    topics = ", ".join(f"{label} ({count})" for label, count in counts.most_common())
+    return f"{len(digest.more)} more {'story' if len(digest.more) == 1 else 'stories'}: {topics}"
+
+
 def to_markdown(digest: Digest) -> str:
     """The digest as CommonMark: a heading per topic, a bullet per story with its sources as links."""
     lines = [f"# {_md(digest.title)} news digest", "", f"_{window_text(digest)}_", ""]
@@ -32,6 +42,8 @@ def to_markdown(digest: Digest) -> str:
         lines += [f"## {_md(group.label)}", ""]
         for story in group.stories:
             lines += [_story_markdown(story), ""]
+    if digest.more:
+        lines += [f"_{_md(more_text(digest))}_", ""]
     lines += [f"> {_md(note)}" for note in digest.notes]
     return "\n".join(lines).rstrip() + "\n"
 
@@ -63,6 +75,7 @@ def to_dict(digest: Digest) -> dict[str, Any]:
             for g in digest.topics
         ],
         "notes": list(digest.notes),
+        "more": {"story_count": len(digest.more), "stories": [_story_dict(s) for s in digest.more]},
     }
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from urllib.parse import SplitResult, parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, quote, unquote_plus, urlencode, urljoin, urlsplit, urlunsplit
 
 import regex
 from courlan import extract_domain, normalize_url
@@ -70,6 +70,26 @@ def canonical_url(url: str) -> str:
     except ValueError:  # malformed host or port
         return url
     return urlunsplit(("https", netloc, _canonical_path(base.path), _canonical_query(parts.query), ""))
+
+
+def clean_link(url: str) -> str:
+    """``url`` as readers should see it: the link as the feed gave it, without the click-tracking parameters
+    that :func:`canonical_url` drops (``utm_*``, ``fbclid``, ...). Unlike the canonical key it keeps the
+    scheme, host, path and the other parameters as written, so the link still opens. Never raises."""
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if not parts.query:
+        return url
+    kept = [pair for pair in parts.query.split("&") if pair and _is_not_tracking(pair)]
+    return urlunsplit(parts._replace(query="&".join(kept)))
+
+
+def _is_not_tracking(pair: str) -> bool:
+    name = unquote_plus(pair.partition("=")[0]).casefold()
+    return not (name in _TRACKING_PARAMS or name.startswith(_TRACKING_PREFIXES))
 
 
 def host_of(url: str) -> str:

@@ -119,3 +119,19 @@ async def test_summarize_refuses_private_urls_and_unreadable_targets(
     assert "cannot read it" in capsys.readouterr().err
     assert await run_cli("summarize", "ftp://example.org/a") == 2
     assert "only http and https" in capsys.readouterr().err
+
+
+async def test_a_digest_cut_at_max_stories_says_what_it_left_out(
+    outlets: WebServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    test = Region("test", "Test Region", [("Dhaka Daily", outlets.url("/dhaka-daily/feed")),
+                                          ("Delta Times", outlets.url("/delta/feed"))])
+    path = write_settings(tmp_path, test, data_dir=tmp_path / "data", more="[digest]\nmax_stories = 2")
+    assert await run_cli("--settings", path, "digest", "--format", "json") == 0
+    digest = json.loads(capsys.readouterr().out)
+    assert digest["story_count"] == 2 and digest["more"]["story_count"] == 3
+    shown_topics = [t["label"] for t in digest["topics"]]
+    assert len(shown_topics) == 2  # two topics' top stories, rather than one topic's two
+    assert await run_cli("--settings", path, "digest", "--no-collect") == 0
+    out = capsys.readouterr().out
+    assert "3 more stories: " in out

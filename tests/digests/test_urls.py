@@ -129,3 +129,13 @@ def test_content_hash_keeps_words_digits_and_order() -> None:
     assert content_hash("3 dead") != content_hash("4 dead")
     assert content_hash("a b") != content_hash("b a")
     assert len(content_hash("x")) == 64
+
+
+def test_clean_link_drops_only_tracking_parameters() -> None:
+    from digests.urls import clean_link
+
+    assert clean_link("http://www.example.com/a/b?utm_source=rss&id=7&UTM_Medium=x&fbclid=1&page=2#frag") == \
+        "http://www.example.com/a/b?id=7&page=2#frag"
+    assert clean_link("https://example.com/a?utm_source=rss") == "https://example.com/a"
+    assert clean_link("https://example.com/a?q=%20x&ref=home") == "https://example.com/a?q=%20x&ref=home"
+    assert clean_link("not a url") == "not a url"

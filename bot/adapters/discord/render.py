@@ -18,7 +18,7 @@ import discord
 
 from bot.core.ports import DISCORD_LIMITS, Reply
 from digests.models import Digest, SourceRef, Story
-from digests.render import empty_text, window_text
+from digests.render import empty_text, more_text, window_text
 
 CONTENT_CHARS = DISCORD_LIMITS.message_chars  # 2,000
 EMBEDS_PER_MESSAGE = DISCORD_LIMITS.blocks_per_message  # 10
@@ -31,6 +31,7 @@ SOURCE_NAME_CHARS = 80
 URL_CHARS = 512  # longer links are shown as plain names: a source field must hold several of them
 ELLIPSIS = "…"
 SHORTENED = "\n*Summary shortened; the full story is at the sources.*"
+MORE_LISTED = 50  # headlines per topic in the thread when stories were left out; beyond, a count
 PALETTE = (0x1F77B4, 0xFF7F0E, 0x2CA02C, 0xD62728, 0x9467BD, 0x8C564B, 0xE377C2, 0x17BECF, 0xBCBD22, 0x7F7F7F)
 
 _ZWSP = "\u200b"
@@ -184,7 +185,38 @@ def render_digest(digest: Digest) -> list[DiscordMessage]:
             f"Stories {shown + 1}–{shown + len(ids)} of {total}"
         messages.append(DiscordMessage(content=content, embeds=[e for _, e in page], story_ids=ids))
         shown += len(ids)
-    return _with_notes(messages, digest.notes)
+    return _with_notes(messages, digest.notes) + _more_messages(digest)
+
+
+def _more_messages(digest: Digest) -> list[DiscordMessage]:
+    """The stories left out at the story limit, for the thread: a headline link each, by topic."""
+    if not digest.more:
+        return []
+    lines = [f"**{shorten(more_text(digest), 1500)}**, beyond the {len(digest.stories)} above:"]
+    by_topic: dict[str, list[Story]] = {}
+    for story in digest.more:
+        by_topic.setdefault(story.topic, []).append(story)
+    for label, stories in sorted(by_topic.items(), key=lambda item: -len(item[1])):
+        lines.append(f"__{shorten(label, 100)}__")
+        lines += [_headline(story) for story in stories[:MORE_LISTED]]
+        if len(stories) > MORE_LISTED:
+            lines.append(f"… and {len(stories) - MORE_LISTED} more")
+    contents = [""]
+    for line in lines:
+        if contents[-1] and len(contents[-1]) + 1 + len(line) > CONTENT_CHARS:
+            contents.append("")
+        contents[-1] = f"{contents[-1]}\n{line}" if contents[-1] else line
+    return [DiscordMessage(content=content) for content in contents]
+
+
+def _headline(story: Story) -> str:
+    """``• [Title](<url>) · Outlet``: the angle brackets stop Discord from previewing every link."""
+    url = next((u for u in (safe_url(s.url) for s in story.sources) if u), None)
+    title = shorten(story.title, 200) or "(untitled)"
+    outlets = shorten(story.sources[0].name, SOURCE_NAME_CHARS) if story.sources else ""
+    if len(story.sources) > 1:
+        outlets += f" and {len(story.sources) - 1} more"
+    return f"• [{title}](<{url}>) · {outlets}" if url else f"• {title} · {outlets}"
 
 
 def _pack(embeds: list[tuple[str, discord.Embed]]) -> list[list[tuple[str, discord.Embed]]]:
@@ -208,8 +240,10 @@ def _head(digest: Digest, *, overflow: bool) -> str:
     count = len(digest.stories)
     topics = ", ".join(f"{g.label} ({len(g.stories)})" for g in digest.topics)
     lines = [f"**{shorten(digest.title, 200)} news digest** · {window_text(digest)}",
-             shorten(f"{count} {'story' if count == 1 else 'stories'}: {topics}", 1500)]
-    if overflow:
+             shorten(f"{count} {'story' if count == 1 else 'stories'}: {topics}", 1000)]
+    if digest.more:
+        lines.append(shorten(f"{more_text(digest)}: in the thread below.", 800))
+    elif overflow:
         lines.append("More stories in the thread below.")
     return "\n".join(lines)
 

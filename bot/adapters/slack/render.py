@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from bot.core.ports import SLACK_LIMITS, Reply
 from digests.models import Digest, SourceRef, Story
-from digests.render import empty_text, window_text
+from digests.render import empty_text, more_text, window_text
 
 Block = dict[str, Any]
 
@@ -31,6 +31,7 @@ SUMMARY_CHARS = 4_000
 SOURCE_NAME_CHARS = 80
 URL_CHARS = 1_000
 MAX_SOURCES = 8
+MORE_LISTED = 50  # headlines per topic in the thread when stories were left out; beyond, a count
 SHORTENED = " … (shortened)"
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -204,10 +205,18 @@ class _Pages:
         if story_id is not None:
             self.ids[-1].append(story_id)
 
+    def new_message(self) -> None:
+        """What follows goes into the next message (the thread), however much room this one has left."""
+        if self.pages[-1]:
+            self.pages.append([context([f"{self.continuation} (part {len(self.pages) + 1})"])])
+            self.ids.append([])
+
 
 def _head(digest: Digest, title: str) -> tuple[list[Block], str]:
     count = len(digest.stories)
     about = f"{window_text(digest)} · {count} {'story' if count == 1 else 'stories'}"
+    if digest.more:
+        about += f" · {len(digest.more)} more in the thread"
     blocks = [header(f"{title} news digest"), context([neutralise(about)])]
     if digest.empty:
         blocks.append(section(neutralise(empty_text(digest))))
@@ -230,10 +239,37 @@ def render_digest(digest: Digest) -> list[SlackMessage]:
     notes = [clip(f":warning: {inline(note)}", SECTION_CHARS) for note in digest.notes]
     for start in range(0, len(notes), CONTEXT_ELEMENTS):
         pages.add([context(notes[start:start + CONTEXT_ELEMENTS])])
+    if digest.more:
+        pages.new_message()
+        for text in pack(_more_lines(digest), SECTION_CHARS):
+            pages.add([section(text)])
     texts = [f"{title} news digest: {about}"] + [f"{title} news digest (part {k})" for k in
                                                    range(2, len(pages.pages) + 1)]
     return [SlackMessage(text=clip(neutralise(text), FALLBACK_CHARS), blocks=blocks, story_ids=tuple(ids))
             for text, blocks, ids in zip(texts, pages.pages, pages.ids, strict=True)]
+
+
+def _more_lines(digest: Digest) -> list[str]:
+    """The stories left out at the story limit, for the thread: a headline link each, by topic."""
+    lines = [clip(f"*{inline(more_text(digest))}*, beyond the {len(digest.stories)} above:", SECTION_CHARS)]
+    by_topic: dict[str, list[Story]] = {}
+    for story in digest.more:
+        by_topic.setdefault(story.topic, []).append(story)
+    for label, stories in sorted(by_topic.items(), key=lambda item: -len(item[1])):
+        lines.append(f"*{inline(label, 100)}*")
+        lines += [_headline(story) for story in stories[:MORE_LISTED]]
+        if len(stories) > MORE_LISTED:
+            lines.append(f"… and {len(stories) - MORE_LISTED} more")
+    return lines
+
+
+def _headline(story: Story) -> str:
+    title = inline(story.title, TITLE_CHARS) or "(untitled)"
+    url = next((u for u in (link_url(s.url) for s in story.sources) if u), None)
+    outlets = inline(story.sources[0].name, SOURCE_NAME_CHARS) if story.sources else ""
+    if len(story.sources) > 1:
+        outlets += f" and {len(story.sources) - 1} more"
+    return _line(clip(f"• <{url}|{title}> · {outlets}" if url else f"• {title} · {outlets}", SECTION_CHARS))
 
 
 def core_mrkdwn(text: str) -> str:
