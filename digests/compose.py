@@ -92,8 +92,8 @@ def _story(docs: Sequence[ArticleDoc], group: Sequence[int], spec: DigestSpec) -
     members = sorted((docs[i] for i in group), key=lambda d: (d.published or _OLDEST, d.id))
     lead = members[0]
     sources: dict[str, SourceRef] = {}
-    for doc in members:  # links as shown to readers: without utm_* and other click-tracking parameters
-        sources.setdefault(doc.source, SourceRef(name=doc.source, url=clean_link(doc.url), title=doc.title))
+    for doc in members:
+        sources.setdefault(doc.source, source_of(doc))
     summary = merge_summary([d.summary for d in members if d.summary],
                             max_sentences=spec.max_sentences, max_chars=spec.max_chars)
     return Story(id=story_id([d.url for d in members]), title=lead.title, summary=summary,
@@ -116,6 +116,11 @@ def _hints(members: Sequence[ArticleDoc], spec: DigestSpec) -> list[str]:
         if doc.feed_url in spec.feed_topics:
             hints.append(spec.feed_topics[doc.feed_url])
     return hints
+
+
+def source_of(doc: ArticleDoc) -> SourceRef:
+    """An article as a story's source, its link as readers should see it (no utm_* or other click tracking)."""
+    return SourceRef(name=doc.source, url=clean_link(doc.url), title=doc.title)
 
 
 def _topic_text(story: Story) -> str:

@@ -102,7 +102,8 @@ class ConsoleAdapter:
 
     async def show_help(self, stops: str) -> None:
         """What can be typed here: the console's own words, then the bot's commands."""
-        self.say(f"At this prompt: `help` shows this; `quit` or `exit` (or Ctrl-D) {stops}; Ctrl-C stops khobor.\n"
+        ctrl_c = "" if stops == "stops khobor" else "; Ctrl-C stops khobor"
+        self.say(f"At this prompt: `help` shows this; `quit` or `exit` (or Ctrl-D) {stops}{ctrl_c}.\n"
                  "Every chat command works here, acting as an admin of this channel:")
         await self.handle("digest help", self.user())
 

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from bot.app import App, summary_config
 from bot.core.ports import Reply
+from digests.compose import source_of
 from digests.extract import extract_article
 from digests.models import ArticleDoc, SourceRef, Story
 from digests.pipeline import summary_key
@@ -49,7 +50,7 @@ async def _story_summary(app: App, words: str, *, now: datetime) -> Reply:
     story = await app.run_cpu(story_of, found[0], recent)
     sentences = merge_summary([d.summary for d in story if d.summary], max_sentences=config.sentences,
                               max_chars=config.max_chars)
-    sources = tuple({d.source: SourceRef(name=d.source, url=d.url, title=d.title) for d in story}.values())
+    sources = tuple({d.source: source_of(d) for d in story}.values())
     lead = story[0]
     return _reply(Story(id=story_id([d.url for d in story]), title=lead.title, summary=sentences, sources=sources,
                         topic="", language=lead.language, published=lead.published,

@@ -120,6 +120,7 @@ async def test_summary_of_words_finds_the_story_with_its_sources(harness: Consol
     await collect(harness)
     out = await harness.command("summary sylhet floods")
     assert "Summary (2 outlets):" in out and "Dhaka Daily" in out and "Delta Times" in out
+    assert "<http://" in out and "utm_" not in out  # the feeds' links carry utm_*; readers see them without
     assert "No story matches 'volcano eruption'" in await harness.command("summary volcano eruption")
 
 
