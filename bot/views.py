@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.rule import Rule
@@ -117,9 +117,7 @@ def digest_text(digest: Digest) -> Group:
     return Group(*parts)
 
 
-def _story_text(story: Story) -> Table:
-    """A bullet, then the title, summary and sources in a column of their own, so wrapped lines keep the
-    hanging indent."""
+def _story_text(story: Story) -> Hanging:
     body = Text()
     body.append(story.title + "\n", style="bold")
     if story.summary:
@@ -127,11 +125,21 @@ def _story_text(story: Story) -> Table:
     for i, source in enumerate(story.sources):
         body.append(", " if i else "", style="dim")
         body.append(source.name, style=f"dim link {source.url}")
-    grid = Table.grid(padding=(0, 1, 0, 0))
-    grid.add_column(width=1, no_wrap=True)
-    grid.add_column(overflow="fold")
-    grid.add_row("•", body)
-    return grid
+    return Hanging("• ", body)
+
+
+class Hanging:
+    """Text after a bullet, its wrapped lines indented under the text rather than under the bullet."""
+
+    def __init__(self, bullet: str, body: Text) -> None:
+        self.bullet = bullet
+        self.body = body
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        indent = len(self.bullet)
+        for n, line in enumerate(self.body.wrap(console, max(options.max_width - indent, 10))):
+            line.rstrip()
+            yield Text(self.bullet if n == 0 else " " * indent) + line
 
 
 def print_summary(console: Console, summary: Summary, *, title: str | None) -> None:
