@@ -100,6 +100,20 @@ async def type_line(text: str, pause: float = 2.0) -> None:
     await asyncio.sleep(pause)
 
 
+PROMPT = "khobor>"
+
+
+async def watch_bottom_line(until: float) -> list[tuple[str, str]]:
+    """The last non-blank line of the visible screen every 5 s until ``until``: where the prompt should be."""
+    seen = []
+    while time.monotonic() < until:
+        await asyncio.sleep(5)
+        screen = await tmux("capture-pane", "-p", "-t", SESSION)
+        lines = [line.rstrip() for line in screen.splitlines() if line.strip()]
+        seen.append((datetime.now(UTC).strftime("%H:%M:%S"), lines[-1] if lines else ""))
+    return seen
+
+
 async def record(minutes: float, output: Path) -> None:
     app = web.Application()
     app.router.add_get("/{outlet}/feed", feed)
@@ -120,7 +134,7 @@ async def record(minutes: float, output: Path) -> None:
             due = (datetime.now(UTC) + timedelta(minutes=2)).strftime("%H:%M")
             await type_line(f"digest subscribe loopback {due} UTC")
             await type_line("digest list")
-            await asyncio.sleep(max(0.0, minutes * 60 - (time.monotonic() - STARTED)))
+            bottoms = await watch_bottom_line(STARTED + minutes * 60)
             await type_line("summary floods", 4)
             screen = await tmux("capture-pane", "-p", "-J", "-S", "-", "-t", SESSION)
             await type_line("quit", 6)
@@ -128,8 +142,12 @@ async def record(minutes: float, output: Path) -> None:
             await tmux("kill-session", "-t", SESSION, check=False)
     await runner.cleanup()
     elapsed = time.monotonic() - STARTED
+    kept = sum(line == PROMPT for _, line in bottoms)
     header = (f"# `khobor run` in tmux (110x45), console adapter, loopback feeds; {elapsed:.0f} s recorded.\n"
-              "# Made by scripts/console_session.py; the pane's full scrollback, as tmux shows it.\n\n")
+              "# Made by scripts/console_session.py. While the scheduler ran, the screen's last line was read every\n"
+              f"# 5 s: it was the bare prompt {kept} times out of {len(bottoms)}"
+              f"{'' if kept == len(bottoms) else ' (see below)'}. Then the pane's full scrollback, as tmux shows it.\n")
+    header += "".join(f"#   {when} {line!r}\n" for when, line in bottoms if line != PROMPT) + "\n"
     await asyncio.to_thread(output.write_text, header + screen.rstrip() + "\n", encoding="utf-8")
     print(f"wrote {output} ({len(screen.splitlines())} lines, {elapsed:.0f} s)")
 
