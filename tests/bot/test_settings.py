@@ -209,5 +209,5 @@ def test_example_file_documents_every_key() -> None:
             missing += [f"{section}.{key}" for key in model.model_fields
                         if not re.search(rf"^(# )?{key} = ", text, re.MULTILINE)]
     missing += [f"regions.{key}" for key in RegionSettings.model_fields
-                if not re.search(rf"^(#   )?{key} = ", text, re.MULTILINE)]
+                if not re.search(rf"^(#\s*)?{key} = ", text, re.MULTILINE)]
     assert missing == []
