@@ -41,7 +41,7 @@ def imports(path: Path, module: str) -> set[str]:
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module:
-            base = node.module if node.level == 0 else ".".join(module.split(".")[:-node.level] + [node.module])
+            base = node.module if node.level == 0 else ".".join([*module.split(".")[:-node.level], node.module])
             found.add(base)
             found.update(f"{base}.{alias.name}" for alias in node.names)
     return found
