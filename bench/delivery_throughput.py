@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot.adapters.slack.adapter import SlackAdapter
 from bot.app import App
 from bot.core.service import CoreService
-from bot.delivery import Deliverer, DeliveryPolicy
+from bot.runtime.delivery import Deliverer, DeliveryPolicy
 from tests.fakes.deliver_child import child_settings
 from tests.fakes.flaky_slack import FlakySlackApi
 from tests.fakes.slack_api import TEAM_ID

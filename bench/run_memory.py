@@ -106,9 +106,9 @@ def children_rss_kib() -> int:
 async def child(settings_path: str) -> None:
     from rich.console import Console
 
-    from bot.adapters.console import ConsoleAdapter
+    from bot.adapters.console.adapter import ConsoleAdapter
     from bot.core.service import CoreService
-    from bot.runtime import build_scheduler
+    from bot.runtime.run import build_scheduler
 
     async def deliver(sub: Subscription, *, digest_date: date, late: bool = False) -> str:
         return "benchmark: not posted"

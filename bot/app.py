@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.core.catalogue import Catalogue, taxonomy
-from bot.metrics import Metrics
+from bot.runtime.metrics import Metrics
 from bot.settings import Settings
 from digests.collect import CollectConfig, Collector
 from digests.compose import DigestSpec

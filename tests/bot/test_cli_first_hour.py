@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import build_parser, main
+from bot.cli.main import build_parser, main
 
 ROOT = Path(__file__).parents[2]
 EXAMPLE = str(ROOT / "settings.example.toml")
@@ -94,7 +94,7 @@ HEAVY = ("sklearn", "scipy", "discord", "slack_bolt", "slack_sdk", "trafilatura"
 @pytest.mark.parametrize("argv", [["--help"], ["check-settings"]])
 def test_help_and_check_settings_load_none_of_the_heavy_stack(argv: list[str], tmp_path: Path) -> None:
     # What is imported, not how fast: the time is measured by bench/cli_startup.py.
-    probe = ("import sys\nfrom bot.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+    probe = ("import sys\nfrom bot.cli.main import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
              f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r})))")
     done = subprocess.run([sys.executable, "-c", probe, *argv], cwd=tmp_path, capture_output=True, text=True,
                           check=True, env={"PATH": "/usr/bin:/bin"})

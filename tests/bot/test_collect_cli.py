@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from digests.store import Store, open_database
 from tests.fakes.news import serve_site
 from tests.fakes.settings import Region, write_settings

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from bot.adapters.console import ConsoleAdapter
+from bot.adapters.console.adapter import ConsoleAdapter
 from bot.app import App
 from bot.core.service import CoreService
 from bot.settings import load_settings

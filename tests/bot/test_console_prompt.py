@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from bot.adapters.console import PROMPT, ConsoleAdapter
+from bot.adapters.console.adapter import PROMPT, ConsoleAdapter
+from bot.adapters.console.terminal import CLEAR_LINE
+from bot.adapters.console.terminal import PROMPT as PROMPT_LINE
 from bot.app import App
 from bot.core.service import CoreService
-from bot.logs import setup_logging
+from bot.runtime.logs import setup_logging
 from bot.settings import LogSettings, load_settings
-from bot.terminal import CLEAR_LINE
-from bot.terminal import PROMPT as PROMPT_LINE
 from digests.models import Digest
 from tests.fakes.settings import Region, write_settings
 

@@ -19,7 +19,7 @@ from bot.adapters.slack.render import render_digest
 from bot.app import App
 from bot.core.ports import ChannelRef, Checkpoint, Posted
 from bot.core.service import CoreService
-from bot.delivery import Deliverer, DeliveryPolicy, channel_of
+from bot.runtime.delivery import Deliverer, DeliveryPolicy, channel_of
 from bot.settings import StorageSettings
 from digests.models import Digest
 from digests.store.deliveries import Deliveries

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from tests.fakes.settings import Region, write_settings
 from tests.fakes.stories import CRICKET, FLOOD, FLOOD_EDITED, day_of_news
 from tests.fakes.webserver import WebServer

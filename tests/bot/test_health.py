@@ -23,15 +23,15 @@ import pytest
 from rich.console import Console
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.adapters.console import ConsoleAdapter
+from bot.adapters.console.adapter import ConsoleAdapter
 from bot.app import App
-from bot.cli import main
+from bot.cli.main import main
 from bot.core.service import CoreService
-from bot.delivery import Deliverer, DeliveryPolicy
-from bot.health import HealthServer, Readiness
-from bot.logs import REDACTED, RedactSecrets, secret_values, setup_logging
-from bot.runtime import collect_due
-from bot.scheduler import Scheduler
+from bot.runtime.delivery import Deliverer, DeliveryPolicy
+from bot.runtime.health import HealthServer, Readiness
+from bot.runtime.logs import REDACTED, RedactSecrets, secret_values, setup_logging
+from bot.runtime.run import collect_due
+from bot.runtime.scheduler import Scheduler
 from bot.settings import LogSettings, Settings, load_settings
 from digests.store import Store
 from digests.store.subscriptions import Subscription

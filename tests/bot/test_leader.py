@@ -8,7 +8,7 @@ import asyncio
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.leader import LeaderLock, SingleLeader, leader_lock
+from bot.runtime.leader import LeaderLock, SingleLeader, leader_lock
 
 RETRY = 0.2
 

@@ -16,7 +16,7 @@ import pytest
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.core.schedule import catch_up, due_times, last_due, next_due
-from bot.scheduler import DailyTrigger, Scheduler, job_id
+from bot.runtime.scheduler import DailyTrigger, Scheduler, job_id
 from digests.collect import due_feeds
 from digests.models import FeedSource
 from digests.store import FeedHealth, Subscription
@@ -344,7 +344,7 @@ class FakeLock:
 
 async def test_only_the_leader_schedules_and_a_new_term_does_not_deliver_again(tmp_path: Path) -> None:
     from bot.app import App
-    from bot.runtime import lead
+    from bot.runtime.run import lead
     from bot.settings import Settings
 
     settings = Settings.model_validate({"data_dir": str(tmp_path), "collect": {"retries": 0},

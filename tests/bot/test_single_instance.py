@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from bot.instance import AlreadyRunningError, lock_path, single_instance
+from bot.cli.main import main
+from bot.runtime.instance import AlreadyRunningError, lock_path, single_instance
 from tests.fakes.settings import Region, write_settings
 
 

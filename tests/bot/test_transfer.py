@@ -13,9 +13,9 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from bot import transfer
-from bot.cli import main
-from bot.feeds_toml import _toml_str
+from bot.cli import transfer
+from bot.cli.feeds_toml import _toml_str
+from bot.cli.main import main
 from bot.settings import RegionSettings
 from digests.store import Subscriptions, open_database
 

@@ -25,7 +25,7 @@ from bot.adapters.slack.adapter import SlackAdapter
 from bot.app import App
 from bot.core.ports import ChannelRef, Checkpoint, Posted
 from bot.core.service import CoreService
-from bot.delivery import Deliverer, DeliveryPolicy
+from bot.runtime.delivery import Deliverer, DeliveryPolicy
 from bot.settings import (
     CollectSettings,
     FeedSettings,

@@ -16,10 +16,10 @@ from xml.etree import ElementTree as ET
 
 from lxml import etree
 
+from bot.cli.feeds_toml import FeedEntry, RegionFeeds
 from bot.core.catalogue import taxonomy
 from bot.core.subscriptions import normalise_time
 from bot.errors import UsageError
-from bot.feeds_toml import FeedEntry, RegionFeeds
 from bot.settings import RegionSettings, Settings, check_timezone
 from digests.store import Subscription, Subscriptions
 

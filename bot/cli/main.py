@@ -21,7 +21,7 @@ from typing import Any
 from rich.console import Console
 
 from bot.errors import BotError, SettingsError, UnknownRegionError, UsageError
-from bot.logs import mask_url, secret_values, setup_logging
+from bot.runtime.logs import mask_url, secret_values, setup_logging
 from bot.settings import ENV_OVERRIDES, Settings, load_settings, settings_path
 from digests.errors import DigestsError
 from digests.summary_config import ALGORITHMS
@@ -136,8 +136,8 @@ def keyword_list(value: str) -> list[str]:
 
 
 async def cmd_collect(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    from bot import views
     from bot.app import App, feed_sources
+    from bot.cli import output as views
 
     sources = feed_sources(settings, args.region)
     async with App(settings) as app:
@@ -149,8 +149,8 @@ async def cmd_collect(args: argparse.Namespace, settings: Settings, console: Con
 
 
 async def cmd_feeds(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    from bot import views
     from bot.app import App, feed_sources
+    from bot.cli import output as views
 
     urls = [source.url for source in feed_sources(settings, args.region)]
     async with App(settings) as app:
@@ -185,8 +185,8 @@ def settings_origin(cli_path: str | None, environ: Mapping[str, str]) -> str:
 
 
 async def cmd_digest(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    from bot import views
     from bot.app import App, feed_sources
+    from bot.cli import output as views
     from bot.core.catalogue import taxonomy
 
     region = settings.region(args.region) if args.region else settings.regions[0]
@@ -211,9 +211,9 @@ async def cmd_digest(args: argparse.Namespace, settings: Settings, console: Cons
 
 
 async def cmd_summarize(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    from bot import views
     from bot.app import summary_config
-    from bot.targets import read_target
+    from bot.cli import output as views
+    from bot.cli.summarize_input import read_target
     from digests.summarize import summarize
 
     config = replace(summary_config(settings), **{k: v for k, v in
@@ -225,7 +225,7 @@ async def cmd_summarize(args: argparse.Namespace, settings: Settings, console: C
 
 
 async def cmd_console(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    from bot.adapters.console import ConsoleAdapter
+    from bot.adapters.console.adapter import ConsoleAdapter
     from bot.app import App
     from bot.core.service import CoreService
 
@@ -235,14 +235,14 @@ async def cmd_console(args: argparse.Namespace, settings: Settings, console: Con
 
 
 async def cmd_run(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    from bot import runtime
+    from bot.runtime import run as runtime
 
     return await runtime.run(settings, console)
 
 
 async def cmd_export(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    from bot import transfer
     from bot.app import App
+    from bot.cli import transfer
 
     now = datetime.now(UTC)
     feeds = sum(len(r.feeds) for r in settings.regions)
@@ -268,8 +268,8 @@ async def cmd_export(args: argparse.Namespace, settings: Settings, console: Cons
 
 
 async def cmd_import(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    from bot import feeds_toml, transfer
     from bot.app import App
+    from bot.cli import feeds_toml, transfer
 
     notes = Console(stderr=True)
     try:
@@ -300,7 +300,7 @@ async def cmd_import(args: argparse.Namespace, settings: Settings, console: Cons
 
 
 async def cmd_healthcheck(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    from bot.health import probe, probe_url
+    from bot.runtime.health import probe, probe_url
 
     if args.url is None and not settings.health.enabled:
         console.print("khobor: unhealthy: the health server is disabled ([health] enabled = false)", highlight=False)

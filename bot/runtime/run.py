@@ -11,16 +11,16 @@ from datetime import datetime, timedelta
 
 from rich.console import Console
 
-from bot.adapters.console import ConsoleAdapter
+from bot.adapters.console.adapter import ConsoleAdapter
 from bot.app import App, feed_sources
 from bot.core.ports import ChatAdapter
 from bot.core.service import CoreService
-from bot.delivery import Deliverer
 from bot.errors import SettingsError
-from bot.health import HealthServer, Readiness
-from bot.instance import single_instance
-from bot.leader import Leadership, leader_lock
-from bot.scheduler import Desk, Scheduler, utcnow
+from bot.runtime.delivery import Deliverer
+from bot.runtime.health import HealthServer, Readiness
+from bot.runtime.instance import single_instance
+from bot.runtime.leader import Leadership, leader_lock
+from bot.runtime.scheduler import Desk, Scheduler, utcnow
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 from rich.console import Console
 from rich.logging import RichHandler
 
+from bot.adapters.console.terminal import AbovePrompt
 from bot.settings import LogSettings, Settings
-from bot.terminal import AbovePrompt
 
 IDS = ("feed", "region", "channel", "subscription")  # shown, in this order, at the end of a text line
 REDACTED = "[redacted]"

@@ -25,7 +25,7 @@ from sqlalchemy import text
 
 from bot.app import App
 from bot.core.ports import ChatAdapter
-from bot.scheduler import Scheduler
+from bot.runtime.scheduler import Scheduler
 from bot.settings import HealthSettings
 
 log = logging.getLogger(__name__)

@@ -28,7 +28,7 @@ from bot.app import App
 from bot.core.ports import ChannelRef, ChatAdapter, Checkpoint, Posted, RateLimited
 from bot.core.schedule import due_at
 from bot.errors import ChannelGoneError
-from bot.pacing import Pacer
+from bot.runtime.pacing import Pacer
 from digests.models import Digest
 from digests.store.deliveries import FAILED, PAUSED, SKIPPED, Deliveries, Delivery, LeaseLost
 from digests.store.subscriptions import Subscription

@@ -19,12 +19,12 @@ from typing import TextIO
 from rich.console import Console
 from rich.text import Text
 
-from bot import views
+from bot.adapters.console.terminal import PROMPT as PROMPT_LINE
+from bot.adapters.console.terminal import PromptLine
+from bot.cli import output as views
 from bot.core.ports import ChannelRef, Checkpoint, Limits, Posted, Reply, UserRef
 from bot.core.service import CoreService
 from bot.settings import Settings
-from bot.terminal import PROMPT as PROMPT_LINE
-from bot.terminal import PromptLine
 from digests.models import Digest, Story
 
 CONSOLE_LIMITS = Limits(message_chars=1_000_000, blocks_per_message=1000, block_chars=1_000_000,
