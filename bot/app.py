@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timedelta
@@ -22,6 +23,7 @@ from digests.models import Digest, FeedSource
 from digests.pipeline import build_digest, summarize_pending
 from digests.store import Store, Subscriptions, open_database
 from digests.summarize import SummaryConfig
+from digests.workers import init_worker
 
 # A digest's labelled context: the region's stories placed over the days before its window, the latest first.
 
@@ -34,7 +36,7 @@ def fetch_config(settings: Settings) -> FetchConfig:
     return FetchConfig(
         timeout_s=c.timeout_seconds, connect_timeout_s=c.connect_timeout_seconds, max_body_bytes=c.max_body_bytes,
         max_redirects=c.max_redirects, user_agent=c.user_agent, per_host_concurrency=c.per_host_concurrency,
-        retries=c.retries,
+        retries=c.retries, deadline_s=c.deadline_seconds, max_retry_after_s=c.max_retry_after_seconds,
     )
 
 
@@ -44,7 +46,7 @@ def collect_config(settings: Settings) -> CollectConfig:
     return CollectConfig(
         interval=timedelta(minutes=c.interval_minutes), backoff_max=timedelta(hours=c.backoff_max_hours),
         max_new_per_feed=c.max_new_per_feed, fetch_pages=c.fetch_pages, guard_links=not c.allow_private_links,
-        concurrency=c.concurrency,
+        concurrency=c.concurrency, per_host_concurrency=c.per_host_concurrency,
     )
 
 
@@ -91,7 +93,8 @@ class App:
 
     async def start(self) -> None:
         """Open the database (applying migrations) and the HTTP client."""
-        engine = await open_database(self.settings.database_url)
+        engine = await open_database(self.settings.database_url,
+                                     timeout_s=self.settings.storage.connect_timeout_seconds)
         self._store, self._subscriptions = Store(engine), Subscriptions(engine)
         self._fetcher = Fetcher(fetch_config(self.settings))
         await self._fetcher.start()
@@ -146,7 +149,8 @@ class App:
         count = self.settings.collect.workers
         if count and self._executor is None:
             # spawn: forking a process that runs an event loop and threads is unsafe.
-            self._executor = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"))
+            self._executor = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"),
+                                                 initializer=init_worker, initargs=(os.getpid(),))
         return self._executor
 
     async def __aenter__(self) -> App:

@@ -23,6 +23,8 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 
 from bot.defaults import DEFAULT_REGIONS
 from bot.errors import SettingsError, UnknownRegionError
+from bot.secrets import read_secrets, secret_keys_in_toml
+from digests.dburl import async_url, check_database_url, check_folder
 from digests.summary_config import ALGORITHMS, SummaryConfig
 from digests.topic_seeds import LABEL_LANGUAGES, fallback_label
 
@@ -38,7 +40,8 @@ ENV_OVERRIDES: dict[str, str] = {
     "KHOBOR_COLLECT_INTERVAL_MINUTES": "collect.interval_minutes",
     "KHOBOR_USER_AGENT": "collect.user_agent",
 }
-SECRET_NAMES = ("discord_token", "slack_bot_token", "slack_app_token", "slack_signing_secret")
+# Names in the tz database that are not places: they follow the server's own configuration.
+NOT_PLACES = frozenset({"localtime", "posixrules", "Factory"})
 
 
 class _Model(BaseModel):
@@ -52,6 +55,8 @@ def _timezones() -> frozenset[str]:
 
 def check_timezone(name: str) -> str:
     """Return ``name`` if it is an IANA timezone, else raise ValueError naming the closest ones."""
+    if name in NOT_PLACES:
+        raise ValueError(f"{name!r} depends on the server's configuration; use an IANA name like 'Asia/Dhaka'")
     if name in _timezones():
         return name
     close = difflib.get_close_matches(name, sorted(_timezones()), n=3, cutoff=0.6)
@@ -127,6 +132,14 @@ class RegionSettings(_Model):
 
 class StorageSettings(_Model):
     url: str | None = Field(default=None, description="SQLAlchemy URL; default: SQLite in data_dir")
+    connect_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+
+    @field_validator("url")
+    @classmethod
+    def _openable(cls, value: str | None) -> str | None:
+        if value is not None:
+            check_database_url(value)
+        return value
 
 
 class CollectSettings(_Model):
@@ -144,6 +157,15 @@ class CollectSettings(_Model):
     fetch_pages: bool = True
     allow_private_links: bool = False
     backoff_max_hours: float = Field(default=24.0, gt=0, le=24 * 7)
+    deadline_seconds: float = Field(default=60.0, ge=1, le=600)  # one feed or page, retries included
+    max_retry_after_seconds: float = Field(default=30.0, ge=0, le=3600)  # longer waits: the next pass
+
+    @field_validator("user_agent")
+    @classmethod
+    def _header_value(cls, value: str) -> str:
+        if not value.strip() or len(value) > 500 or any(ord(c) < 32 or ord(c) == 127 for c in value):
+            raise ValueError("must be one line of at most 500 characters, without control characters")
+        return value
 
 
 class ScheduleSettings(_Model):
@@ -160,6 +182,7 @@ class SummarySettings(_Model):
     sentences: int = Field(default=DEFAULT_SUMMARY.sentences, ge=1, le=10)
     max_chars: int = Field(default=DEFAULT_SUMMARY.max_chars, ge=80, le=3000)
     timeout_seconds: float = Field(default=DEFAULT_SUMMARY.timeout_s, gt=0, le=60)
+    url_deadline_seconds: float = Field(default=20.0, ge=5, le=120)  # `summary URL` answers within this
 
     @field_validator("algorithm")
     @classmethod
@@ -236,6 +259,12 @@ class Settings(_Model):
     )
     secrets: Secrets = Secrets()
 
+    @field_validator("data_dir")
+    @classmethod
+    def _folder(cls, value: Path) -> Path:
+        check_folder(value)
+        return value
+
     @field_validator("regions")
     @classmethod
     def _unique_regions(cls, regions: list[RegionSettings]) -> list[RegionSettings]:
@@ -248,12 +277,8 @@ class Settings(_Model):
     @property
     def database_url(self) -> str:
         """The SQLAlchemy async URL, with the driver filled in for plain sqlite/postgresql URLs."""
-        url = self.storage.url or f"sqlite+aiosqlite:///{self.data_dir / 'khobor.db'}"
-        for plain, driver in (("sqlite://", "sqlite+aiosqlite://"), ("postgresql://", "postgresql+asyncpg://"),
-                              ("postgres://", "postgresql+asyncpg://")):
-            if url.startswith(plain):
-                return driver + url[len(plain):]
-        return url
+        return async_url(self.storage.url.strip() if self.storage.url else
+                         f"sqlite+aiosqlite:///{self.data_dir / 'khobor.db'}")
 
     def region(self, name: str) -> RegionSettings:
         """The region called ``name``; raises UnknownRegionError listing the valid names."""
@@ -273,83 +298,81 @@ def settings_path(cli_path: str | None, environ: Mapping[str, str]) -> Path | No
 
 
 def load_settings(cli_path: str | None = None, environ: Mapping[str, str] | None = None) -> Settings:
-    """Read, merge and validate the settings; raises SettingsError listing every problem at once."""
+    """Read, merge and validate the settings; raises SettingsError listing every problem at once.
+
+    Each problem names where the value came from: the file's key path, or the environment variable."""
     env = os.environ if environ is None else environ
     path = settings_path(cli_path, env)
+    named_by = "--settings" if cli_path else ENV_SETTINGS if env.get(ENV_SETTINGS) else None
     source = str(path) if path else "built-in defaults"
-    raw = _read_toml(path) if path else {}
-    problems = _secret_keys_in_toml(raw)
-    _apply_env_overrides(raw, env)
-    secrets, secret_problems = _read_secrets(env)
+    raw = _read_toml(path, named_by) if path else {}
+    problems = secret_keys_in_toml(raw)
+    from_env = _apply_env_overrides(raw, env)
+    secrets, secret_problems = read_secrets(env)
     problems += secret_problems
     raw["secrets"] = secrets
     try:
         settings = Settings.model_validate(raw)
+        problems += missing_secrets(settings)
     except ValidationError as exc:
-        problems += [_describe(err) for err in exc.errors()]
+        problems += [_describe(err, from_env) for err in exc.errors()]
     if problems:
-        raise SettingsError(source, problems)
+        uses_env = any(name.startswith("KHOBOR_") and name != ENV_SETTINGS for name in env)
+        raise SettingsError(f"{source} with the environment" if uses_env else source, problems)
     return settings
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def missing_secrets(settings: Settings) -> list[str]:
+    """Secrets that `khobor run` would stop for, so that check-settings reports them first."""
+    secrets = settings.secrets
+    if secrets.slack_bot_token is None:
+        return []
+    needs = "slack_app_token" if settings.slack.mode == "socket" else "slack_signing_secret"
+    if getattr(secrets, needs) is not None:
+        return []
+    variable = f"KHOBOR_{needs.upper()}"
+    return [f"{variable} (environment variable): slack.mode = {settings.slack.mode!r} needs it (or {variable}_FILE) "
+            "besides KHOBOR_SLACK_BOT_TOKEN"]
+
+
+def _read_toml(path: Path, named_by: str | None) -> dict[str, Any]:
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except FileNotFoundError:
-        raise SettingsError(str(path), ["file not found; copy settings.example.toml or drop --settings"]) from None
+        fix = {"--settings": "fix the path or drop --settings",
+               ENV_SETTINGS: f"fix the path in ${ENV_SETTINGS} or unset it"}.get(named_by or "", "")
+        raise SettingsError(str(path), [f"file not found; copy settings.example.toml there, or {fix}"
+                                        if fix else "file not found; copy settings.example.toml"]) from None
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(str(path), [f"not valid TOML: {exc}"]) from None
+    except RecursionError:
+        raise SettingsError(str(path), ["not a settings file: its tables or arrays are nested too deeply"]) from None
+    except UnicodeDecodeError:
+        raise SettingsError(str(path), ["not UTF-8 text; save it as UTF-8"]) from None
     except OSError as exc:
         raise SettingsError(str(path), [f"cannot be read: {exc.strerror}"]) from None
 
 
-def _secret_keys_in_toml(raw: dict[str, Any]) -> list[str]:
-    problems = []
-    if "secrets" in raw:
-        problems.append("secrets: secrets are never read from the settings file; use environment variables")
-        del raw["secrets"]
-    for section in ("discord", "slack"):
-        table = raw.get(section)
-        if not isinstance(table, dict):
-            continue
-        for key in list(table):
-            if any(word in key for word in ("token", "secret")):
-                env = f"KHOBOR_{section.upper()}_{key.upper()}"
-                problems.append(f"{section}.{key}: secrets are not read from the settings file; "
-                                f"set {env} or {env}_FILE instead")
-                del table[key]
-    return problems
-
-
-def _apply_env_overrides(raw: dict[str, Any], env: Mapping[str, str]) -> None:
+def _apply_env_overrides(raw: dict[str, Any], env: Mapping[str, str]) -> dict[str, str]:
+    """Put the environment's values into ``raw``; returns dotted key -> the variable it came from."""
+    applied: dict[str, str] = {}
     for var, dotted in ENV_OVERRIDES.items():
         if var not in env:
             continue
         *parents, leaf = dotted.split(".")
         table = raw
         for part in parents:
-            table = table.setdefault(part, {})
+            child = table.get(part)
+            if not isinstance(child, dict):
+                child = table[part] = {}
+            table = child
         table[leaf] = env[var]
+        applied[dotted] = var
+    return applied
 
 
-def _read_secrets(env: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
-    secrets: dict[str, str] = {}
-    problems: list[str] = []
-    for name in SECRET_NAMES:
-        var = f"KHOBOR_{name.upper()}"
-        if env.get(var):
-            secrets[name] = env[var].strip()
-        elif env.get(f"{var}_FILE"):
-            file = Path(env[f"{var}_FILE"])
-            try:
-                secrets[name] = file.read_text(encoding="utf-8").strip()
-            except OSError as exc:
-                problems.append(f"{var}_FILE: cannot read {file}: {exc.strerror}")
-    return secrets, problems
-
-
-def _describe(error: Mapping[str, Any]) -> str:
+def _describe(error: Mapping[str, Any], from_env: Mapping[str, str] | None = None) -> str:
     path = ""
     for part in error["loc"]:
         path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
@@ -358,4 +381,6 @@ def _describe(error: Mapping[str, Any]) -> str:
         message = "unknown key; check its spelling against settings.example.toml"
     elif error["type"] == "missing":
         message = "is required"
-    return f"{path or '(top level)'}: {message}"
+    var = (from_env or {}).get(path)
+    where = f"{var} (environment variable)" if var else path or "environment"
+    return f"{where}: {message}"

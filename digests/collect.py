@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from digests.errors import FetchError
 from digests.extract import extract_article
@@ -45,6 +47,7 @@ class CollectConfig:
     fetch_pages: bool = True
     guard_links: bool = True  # article links come from third parties: refuse private addresses
     concurrency: int = 16
+    per_host_concurrency: int = 2  # feeds, and pages, of one host read at once
 
 
 @dataclass(slots=True)
@@ -87,6 +90,17 @@ class Collector:
         self.clock = clock
         self._pages = asyncio.Semaphore(config.concurrency)
         self._executor = executor
+        # A host's slot is taken before a shared one, so a slow host holds at most its own share of the
+        # shared slots and never makes other hosts' feeds wait. Weak values: only hosts in use are kept.
+        self._hosts: dict[str, weakref.WeakValueDictionary[str, asyncio.Semaphore]] = {
+            "feed": weakref.WeakValueDictionary(), "page": weakref.WeakValueDictionary()}
+
+    def _host(self, kind: str, url: str) -> asyncio.Semaphore:
+        host = (urlsplit(url).hostname or "").lower()
+        slot = self._hosts[kind].get(host)
+        if slot is None:
+            slot = self._hosts[kind][host] = asyncio.Semaphore(self.config.per_host_concurrency)
+        return slot
 
     async def _cpu(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         # A partial of a module-level function pickles by name: workers import only that module.
@@ -106,7 +120,7 @@ class Collector:
         feed_slots = asyncio.Semaphore(self.config.concurrency)
 
         async def one(feed: FeedSource) -> FeedReport:
-            async with feed_slots:
+            async with self._host("feed", feed.url), feed_slots:
                 report = await self._collect_feed(feed, health[feed.url], force=force)
             if progress:
                 progress(report)
@@ -180,7 +194,7 @@ class Collector:
     async def _read_page(self, entry: FeedEntry) -> tuple[ExtractedArticle | None, str | None]:
         if not self.config.fetch_pages:
             return None, None
-        async with self._pages:
+        async with self._host("page", entry.url), self._pages:
             try:
                 page = await self.fetcher.fetch(entry.url, guarded=self.config.guard_links)
             except FetchError as exc:

@@ -17,6 +17,7 @@ import lxml.html
 import trafilatura
 from feedparser.exceptions import ThingsNobodyCaresAboutButMe
 
+from digests.clean import surrogate_refs_replaced
 from digests.extract import looks_like_html
 from digests.models import FeedEntry, ParsedFeed
 
@@ -51,7 +52,7 @@ def _parse(body: bytes, url: str, content_type: str | None) -> ParsedFeed:
     if content_type:
         headers["content-type"] = content_type
     # A BytesIO, never bare bytes: feedparser treats a bytes value that names a file as a path to open.
-    result = feedparser.parse(io.BytesIO(body), response_headers=headers)
+    result = feedparser.parse(io.BytesIO(surrogate_refs_replaced(body)), response_headers=headers)
     raw_entries = result.get("entries", [])
     entries = [entry for entry in (_entry(raw, url) for raw in raw_entries) if entry is not None]
     title = _text(result.get("feed", {}).get("title_detail")) or None

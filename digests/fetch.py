@@ -14,7 +14,7 @@ from typing import Self
 
 import aiohttp
 from aiohttp.abc import AbstractResolver
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt, stop_before_delay
 from tenacity.wait import wait_random_exponential
 from yarl import URL
 
@@ -48,7 +48,8 @@ class FetchConfig:
     retries: int = 3
     backoff_base_s: float = 1.0
     backoff_max_s: float = 60.0
-    max_retry_after_s: float = 120.0  # a longer Retry-After is left to the caller's schedule
+    max_retry_after_s: float = 30.0  # a longer Retry-After is left to the caller's schedule
+    deadline_s: float = 60.0  # one fetch in all: attempts, redirects and waits between them
 
 
 class _TransientError(Exception):
@@ -134,24 +135,34 @@ class Fetcher:
         await self.close()
 
     async def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
-                    guarded: bool = False) -> FetchResult:
+                    guarded: bool = False, deadline_s: float | None = None) -> FetchResult:
         """GET ``url``, retrying transient failures; raise :class:`FetchError` when it cannot be had.
 
         ``guarded`` is for URLs that users supply: every hop is checked by :mod:`digests.guard`.
-        A 304 answer to ``etag``/``last_modified`` comes back as a result with an empty body.
+        ``deadline_s`` (default: the config's) bounds the whole fetch, retries and their waits included:
+        a wait that would end past it is not started. A 304 answer to ``etag``/``last_modified`` comes back
+        as a result with an empty body.
         """
         headers: dict[str, str] = {}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        attempts = self.config.retries + 1
-        retrying = AsyncRetrying(stop=stop_after_attempt(attempts), wait=self._wait, sleep=self._sleep,
-                                 retry=retry_if_exception_type(_TransientError), reraise=True)
+        attempts, limit = self.config.retries + 1, deadline_s or self.config.deadline_s
+        retrying = AsyncRetrying(stop=stop_after_attempt(attempts) | stop_before_delay(limit), wait=self._wait,
+                                 sleep=self._sleep, retry=retry_if_exception_type(_TransientError), reraise=True)
         try:
-            return await retrying(self._attempt, url, headers, guarded)
+            async with asyncio.timeout(limit):
+                return await retrying(self._attempt, url, headers, guarded)
         except _TransientError as exc:
-            raise exc.final(url, attempts) from exc.__cause__
+            tried = int(retrying.statistics.get("attempt_number", attempts))
+            if tried < attempts:  # stopped by the deadline, not by the count
+                wait = f"; the server asks to wait {exc.retry_after:g} s" if exc.retry_after else ""
+                exc.message = f"{exc.message} (gave up after {tried} attempt(s) within {limit:g} s{wait})"
+                tried = 1
+            raise exc.final(url, tried) from exc.__cause__
+        except TimeoutError:
+            raise FetchError(url, f"no complete answer within {limit:g} s; gave up", reason="timeout") from None
 
     def _wait(self, state: RetryCallState) -> float:
         error = state.outcome.exception() if state.outcome else None

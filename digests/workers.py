@@ -2,10 +2,29 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
+import time
 from collections.abc import Sequence
 
 from digests.models import Summary
 from digests.summarize import SummaryConfig, summarize
+
+PARENT_CHECK_S = 0.5
+
+
+def init_worker(parent_pid: int) -> None:
+    """Set up a worker process: Ctrl-C is the parent's to handle (no traceback from here), and the worker
+    exits when its parent is gone, even killed with SIGKILL, instead of running on as an orphan."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, args=(parent_pid,), name="parent-watch", daemon=True).start()
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    while os.getppid() == parent_pid:
+        time.sleep(PARENT_CHECK_S)
+    os._exit(1)  # the parent died: nobody will read our results
 
 
 def summarize_texts(texts: Sequence[tuple[str, str | None]], config: SummaryConfig) -> list[Summary]:

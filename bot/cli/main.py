@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable, Coroutine, Mapping, Sequence
@@ -30,6 +31,7 @@ from digests.summary_config import ALGORITHMS
 # that use them, so `khobor --help` and `khobor check-settings` start in a fraction of a second
 # (bench/cli_startup.py).
 
+log = logging.getLogger(__name__)
 Handler = Callable[[argparse.Namespace, Settings, Console], Coroutine[Any, Any, int]]
 
 
@@ -262,7 +264,8 @@ async def cmd_export(args: argparse.Namespace, settings: Settings, console: Cons
     try:
         await asyncio.to_thread(target.write_text, text, encoding="utf-8")
     except OSError as exc:
-        raise UsageError(f"export: cannot write {target}: {exc.strerror}") from None
+        raise UsageError(f"export: cannot write {target}: {exc.strerror}; check that its folder exists and is "
+                         "writable") from None
     Console(stderr=True).print(f"wrote {what} to {target}", markup=False, highlight=False, soft_wrap=True)
     return 0
 
@@ -334,25 +337,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``khobor`` script."""
     args = build_parser().parse_args(argv)
     console = Console()
-    errors = Console(stderr=True)
+    errors = Console(stderr=True, soft_wrap=True)  # messages are not cut into lines: they are copied and grepped
     try:
         settings = load_settings(args.settings)
         setup_logging(settings.log, console=errors, secrets=secret_values(settings))
         if getattr(args, "region", None):
             settings.region(args.region)
         return asyncio.run(HANDLERS[args.command](args, settings, console))
-    except SettingsError as exc:
-        errors.print(str(exc), markup=False, highlight=False)
-        return 2
-    except (UnknownRegionError, UsageError) as exc:
-        errors.print(f"khobor: {exc}", markup=False, highlight=False)
-        return 2
-    except (BotError, DigestsError) as exc:
-        errors.print(f"khobor: {exc}", markup=False, highlight=False)
-        return 1
-    except KeyboardInterrupt:
-        errors.print("khobor: interrupted")
-        return 130
+    except BaseException as exc:  # the one place where an error becomes a message and an exit status
+        message, status = failure(exc)
+        errors.print(message, markup=False, highlight=False)
+        return status
+
+
+def failure(exc: BaseException) -> tuple[str, int]:
+    """What to print and the exit status for an error that ended a command. 2: fix the settings or the
+    arguments; 1: the command could not run; 130: interrupted. Never a traceback (it goes to the debug log)."""
+    if isinstance(exc, SettingsError):
+        return str(exc), 2
+    if isinstance(exc, UnknownRegionError | UsageError):
+        return f"khobor: {exc}", 2
+    if isinstance(exc, BotError | DigestsError):
+        return f"khobor: {exc}", 1
+    if isinstance(exc, KeyboardInterrupt):
+        return "khobor: interrupted", 130
+    if isinstance(exc, SystemExit):
+        raise exc
+    if isinstance(exc, OSError):
+        where = f" {exc.filename}:" if exc.filename else ""
+        return f"khobor:{where} {exc.strerror or exc}; check the path and its permissions", 1
+    log.debug("khobor: unexpected error", exc_info=exc)
+    return (f"khobor: unexpected error ({type(exc).__name__}: {str(exc)[:300]}); this is a bug: please report it "
+            "with the output of the same command run with KHOBOR_LOG_LEVEL=DEBUG"), 1
 
 
 if __name__ == "__main__":

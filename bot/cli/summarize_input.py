@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.app import fetch_config
 from bot.errors import UsageError
 from bot.settings import Settings
+from digests.clean import looks_binary
 from digests.extract import extract_article, looks_like_html
 from digests.fetch import Fetcher
 
@@ -17,7 +18,8 @@ async def read_target(target: str, settings: Settings) -> tuple[str | None, str]
     """(title, text) of ``target``: an http(s) URL, ``-`` for standard input, or a file path."""
     if target.startswith(("http://", "https://")):
         async with Fetcher(fetch_config(settings)) as fetcher:
-            page = await fetcher.fetch(target, guarded=True)  # a user's URL: public addresses only
+            # a user's URL: public addresses only, answered within the same deadline as `summary URL`
+            page = await fetcher.fetch(target, guarded=True, deadline_s=settings.summary.url_deadline_seconds)
         return await asyncio.to_thread(text_of, page.body, url=page.final_url, name=target)
     return await asyncio.to_thread(read_local, target)
 
@@ -36,7 +38,10 @@ def read_local(target: str) -> tuple[str | None, str]:
 
 
 def text_of(body: bytes, *, url: str, name: str) -> tuple[str | None, str]:
-    """An HTML page's article (title, text), or plain text as it is."""
+    """An HTML page's article (title, text), or plain text as it is; binary files are refused."""
+    if looks_binary(body):
+        raise UsageError(f"{name}: this is a binary file (an archive, a program or an image), not text; "
+                         "give an article's URL, an HTML page or a text file")
     if looks_like_html(body):
         article = extract_article(body, url=url)
         if article is None:

@@ -21,7 +21,9 @@ from bot.core.catalogue import taxonomy
 from bot.core.subscriptions import normalise_time
 from bot.errors import UsageError
 from bot.settings import RegionSettings, Settings, check_timezone
+from digests.clean import has_lone_surrogate, scrub
 from digests.store import Subscription, Subscriptions
+from digests.store.subscriptions import SubscriptionSpec
 
 EXPORT_VERSION = 1
 PLATFORMS = ("discord", "slack", "console")
@@ -125,13 +127,15 @@ def _read_json(data: bytes, settings: Settings) -> ImportFile:
         doc = json.loads(data)
     except (ValueError, UnicodeDecodeError) as exc:
         raise TransferError(f"import: not valid JSON ({exc})") from None
+    except RecursionError:
+        raise TransferError("import: the JSON is nested too deeply to be a khobor export") from None
     if not isinstance(doc, dict) or doc.get("khobor_export") != EXPORT_VERSION:
         raise TransferError(f"import: not a khobor export (expected \"khobor_export\": {EXPORT_VERSION})")
     raw_regions, raw_subs = doc.get("regions", []), doc.get("subscriptions", [])
     if not isinstance(raw_regions, list) or not isinstance(raw_subs, list):
         raise TransferError("import: \"regions\" and \"subscriptions\" must be lists")
-    result = ImportFile(kind="json", regions=[_json_region(r) for r in raw_regions if isinstance(r, dict)],
-                        total=len(raw_subs))
+    result = ImportFile(kind="json", regions=[_json_region(r, i) for i, r in enumerate(raw_regions)
+                                              if isinstance(r, dict)], total=len(raw_subs))
     seen: dict[tuple[str, str, str, str], int] = {}
     for index, raw in enumerate(raw_subs):
         entry, reasons = _subscription_entry(raw, settings)
@@ -148,20 +152,29 @@ def _read_json(data: bytes, settings: Settings) -> ImportFile:
     return result
 
 
-def _json_region(raw: dict[str, Any]) -> RegionFeeds:
-    feeds = tuple(FeedEntry(name=str(f.get("name") or f.get("url")), url=str(f["url"]).strip())
-                  for f in raw.get("feeds", []) if isinstance(f, dict) and f.get("url"))
-    languages = raw.get("languages")
-    return RegionFeeds(title=str(raw.get("title") or raw.get("name") or "Imported feeds"), feeds=feeds,
-                       name=str(raw["name"]) if raw.get("name") else None,
-                       timezone=str(raw["timezone"]) if raw.get("timezone") else None,
-                       languages=tuple(map(str, languages)) if isinstance(languages, list) else ())
+def _json_region(raw: dict[str, Any], index: int) -> RegionFeeds:
+    raw_feeds, languages = raw.get("feeds", []), raw.get("languages")
+    if not isinstance(raw_feeds, list):
+        raise TransferError(f"import: regions[{index}].feeds must be a list of {{\"name\", \"url\"}} objects")
+    feeds = tuple(FeedEntry(name=_text(f.get("name") or f.get("url")), url=_text(f["url"]).strip())
+                  for f in raw_feeds if isinstance(f, dict) and f.get("url"))
+    return RegionFeeds(title=_text(raw.get("title") or raw.get("name") or "Imported feeds"), feeds=feeds,
+                       name=_text(raw["name"]) if raw.get("name") else None,
+                       timezone=_text(raw["timezone"]) if raw.get("timezone") else None,
+                       languages=tuple(map(_text, languages)) if isinstance(languages, list) else ())
+
+
+def _text(value: Any) -> str:
+    """A value of the file as text that can be printed and stored (lone surrogates replaced)."""
+    return scrub(str(value))
 
 
 def _subscription_entry(raw: Any, settings: Settings) -> tuple[SubscriptionEntry | None, list[str]]:
     """The entry, or None and every reason it is invalid."""
     if not isinstance(raw, dict):
         return None, ["not an object"]
+    if any(isinstance(v, str) and has_lone_surrogate(v) for v in _strings(raw)):
+        return None, ["holds text that is not valid Unicode (a lone surrogate such as \\ud800)"]
     reasons = [f"unknown key {key!r}" for key in sorted(set(raw) - _FIELDS)]
     ids = {}
     for key, limit in (("platform", 20), ("workspace_id", 64), ("channel_id", 64)):
@@ -196,6 +209,12 @@ def _subscription_entry(raw: Any, settings: Settings) -> tuple[SubscriptionEntry
     return SubscriptionEntry(platform=ids["platform"], workspace_id=ids["workspace_id"], channel_id=ids["channel_id"],
                              region=region.name, time=time, timezone=timezone, topics=topics,
                              keywords=tuple(keywords), paused=paused, pause_reason=pause_reason), reasons
+
+
+def _strings(value: Any) -> list[Any]:
+    """The keys and values of an entry, one level of lists deep (topics, keywords)."""
+    items = [*value.keys(), *value.values()] if isinstance(value, dict) else []
+    return [*items, *(x for item in items if isinstance(item, list) for x in item)]
 
 
 def _topics(raw: Any, region: RegionSettings | None, reasons: list[str]) -> tuple[str, ...] | None:
@@ -259,15 +278,12 @@ def _walk(parent: Any, group: str | None, groups: dict[str, list[FeedEntry]]) ->
 
 async def import_subscriptions(entries: Sequence[SubscriptionEntry], subscriptions: Subscriptions, *,
                                now: datetime) -> tuple[int, int]:
-    """Upsert each entry (create, or replace the same channel and region's settings and paused state);
-    returns (created, updated)."""
-    created = updated = 0
-    for entry in entries:
-        sub, new = await subscriptions.upsert(
-            platform=entry.platform, workspace_id=entry.workspace_id, channel_id=entry.channel_id,
-            region=entry.region, delivery_time=entry.time, timezone=entry.timezone, topics=entry.topics,
-            keywords=entry.keywords, user_id=IMPORT_USER, now=now)
-        if entry.paused:
-            await subscriptions.pause(subscription_id=sub.id, reason=entry.pause_reason or "paused", now=now)
-        created, updated = created + new, updated + (not new)
-    return created, updated
+    """Upsert every entry (create, or replace the same channel and region's settings and paused state) in one
+    transaction: all of them land, or none; returns (created, updated)."""
+    specs = [SubscriptionSpec(platform=e.platform, workspace_id=e.workspace_id, channel_id=e.channel_id,
+                              region=e.region, delivery_time=e.time, timezone=e.timezone, topics=e.topics,
+                              keywords=e.keywords, pause_reason=(e.pause_reason or "paused") if e.paused else None)
+             for e in entries]
+    results = await subscriptions.upsert_many(specs=specs, user_id=IMPORT_USER, now=now)
+    created = sum(1 for _, new in results if new)
+    return created, len(results) - created

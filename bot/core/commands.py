@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from bot.core.subscriptions import looks_like_time
 from bot.errors import BotError
+from digests.clean import has_lone_surrogate
 
 USAGE = """\
 `digest subscribe REGION [HH:MM] [TIMEZONE] [topics=a,b] [keywords="a phrase, word"]`: daily digest here
@@ -25,6 +26,8 @@ USAGE = """\
 `summary TARGET`: summarise a URL, or find a recent story by its words
 `digest help`: this help"""
 
+# A command longer than this is refused before it is split: shlex takes seconds on a megabyte.
+MAX_COMMAND_CHARS = 4000
 
 
 class CommandError(BotError):
@@ -79,6 +82,12 @@ MANAGING = (Subscribe, Unsubscribe, Now)
 
 def parse_command(line: str) -> Command:
     """Parse a command line (with or without a leading ``/``); raises CommandError saying what is wrong."""
+    if len(line) > MAX_COMMAND_CHARS:
+        raise CommandError(f"that command is {len(line):,} characters long; commands are at most "
+                           f"{MAX_COMMAND_CHARS:,}")
+    if has_lone_surrogate(line):
+        raise CommandError("that command holds bytes that are not valid text (check the terminal's encoding); "
+                           "type it again")
     try:
         words = shlex.split(line.strip().lstrip("/"))
     except ValueError as exc:  # an unclosed quote

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 
 from bot.app import App, summary_config
@@ -15,6 +16,7 @@ from digests.summarize import summarize
 from digests.urls import host_of
 
 SEARCH_DAYS = 3
+FETCH_SHARE = 0.75  # of a `summary URL`'s deadline, for the fetch; the rest for extraction and the summary
 
 
 async def summary_reply(app: App, target: str, *, now: datetime) -> Reply:
@@ -25,7 +27,19 @@ async def summary_reply(app: App, target: str, *, now: datetime) -> Reply:
 
 
 async def _url_summary(app: App, url: str) -> Reply:
-    page = await app.fetcher.fetch(url, guarded=True)  # a user's URL: public addresses only, every hop
+    """Any channel member can send a URL: the answer comes within the deadline, a summary or a failure."""
+    limit = app.settings.summary.url_deadline_seconds
+    try:
+        async with asyncio.timeout(limit):
+            return await _summarise_url(app, url, fetch_deadline=limit * FETCH_SHARE)
+    except TimeoutError:
+        return Reply(f"I could not summarise {url} within {limit:g} s (the site is slow); try again later.",
+                     ok=False)
+
+
+async def _summarise_url(app: App, url: str, *, fetch_deadline: float) -> Reply:
+    # a user's URL: public addresses only, every hop
+    page = await app.fetcher.fetch(url, guarded=True, deadline_s=fetch_deadline)
     article = await app.run_cpu(extract_article, page.body, url=page.final_url)
     if article is None:
         return Reply(f"I could not find article text at {url} (a paywall or a script-only page?).", ok=False)
@@ -50,11 +64,18 @@ async def _story_summary(app: App, words: str, *, now: datetime) -> Reply:
     story = await app.run_cpu(story_of, found[0], recent)
     sentences = merge_summary([d.summary for d in story if d.summary], max_sentences=config.sentences,
                               max_chars=config.max_chars)
-    sources = tuple({d.source: source_of(d) for d in story}.values())
     lead = story[0]
-    return _reply(Story(id=story_id([d.url for d in story]), title=lead.title, summary=sentences, sources=sources,
-                        topic="", language=lead.language, published=lead.published,
-                        article_ids=tuple(d.id for d in story)))
+    return _reply(Story(id=story_id([d.url for d in story]), title=lead.title, summary=sentences,
+                        sources=first_article_per_outlet(story), topic="", language=lead.language,
+                        published=lead.published, article_ids=tuple(d.id for d in story)))
+
+
+def first_article_per_outlet(story: list[ArticleDoc]) -> tuple[SourceRef, ...]:
+    """One source per outlet, its first article in the story: the one the headline and the digest show."""
+    sources: dict[str, SourceRef] = {}
+    for doc in story:
+        sources.setdefault(doc.source, source_of(doc))
+    return tuple(sources.values())
 
 
 def story_of(match: ArticleDoc, recent: list[ArticleDoc]) -> list[ArticleDoc]:

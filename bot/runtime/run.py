@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Callable, Sequence
-from contextlib import suppress
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from contextlib import AsyncExitStack, suppress
 from datetime import datetime, timedelta
+from functools import partial
+from typing import Any, TypeVar
 
 from rich.console import Console
 
@@ -15,7 +17,6 @@ from bot.adapters.console.adapter import ConsoleAdapter
 from bot.app import App, feed_sources
 from bot.core.ports import ChatAdapter
 from bot.core.service import CoreService
-from bot.errors import SettingsError
 from bot.runtime.delivery import Deliverer
 from bot.runtime.health import HealthServer, Readiness
 from bot.runtime.instance import single_instance
@@ -24,6 +25,9 @@ from bot.runtime.scheduler import Desk, Scheduler, utcnow
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+# Each shutdown step gives up after this: a stop signal ends the process within a few seconds, whatever hangs.
+STOP_STEP_S = 2.0
 
 
 def choose_adapters(service: CoreService, settings: Settings, console: Console) -> list[ChatAdapter]:
@@ -33,10 +37,7 @@ def choose_adapters(service: CoreService, settings: Settings, console: Console) 
         from bot.adapters.discord.adapter import DiscordAdapter
 
         adapters.append(DiscordAdapter(service, settings))
-    if secrets.slack_bot_token:
-        needs = "slack_app_token" if settings.slack.mode == "socket" else "slack_signing_secret"
-        if getattr(secrets, needs) is None:
-            raise SettingsError("environment", [f"slack.mode = {settings.slack.mode!r} needs KHOBOR_{needs.upper()}"])
+    if secrets.slack_bot_token:  # the settings made sure that the mode's other secret is set
         from bot.adapters.slack.adapter import SlackAdapter
 
         adapters.append(SlackAdapter(service, settings))
@@ -123,37 +124,88 @@ async def lead(app: App, lock: Leadership, desk: Desk, readiness: Readiness | No
 
 
 async def run(settings: Settings, console: Console) -> int:
-    """Run until SIGTERM or SIGINT. Adapters run on every instance; the schedule only on the leader."""
+    """Run until SIGTERM or SIGINT. Adapters run on every instance; the schedule only on the leader.
+
+    A stop signal is honoured at any moment, start-up included. Start-up failures (refused credentials,
+    a database that does not answer) raise with their message. Either way, whatever had started is stopped,
+    newest first, each step bounded so that the process ends promptly."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    with single_instance(settings.database_url):  # SQLite: one instance; a second is refused here
-        return await _run(settings, console, stop)
-
-
-async def _run(settings: Settings, console: Console, stop: asyncio.Event) -> int:
-    async with App(settings) as app:
-        adapters = choose_adapters(CoreService(app), settings, console)
-        readiness = Readiness()
-        health = await start_health(app, readiness)
-        readiness.adapters = adapters
-        await _start_all(adapters)
-        lock = leader_lock(settings.database_url, retry_seconds=settings.schedule.leader_retry_seconds)
-        leading = asyncio.create_task(lead(app, lock, make_desk(app, adapters), readiness), name="lead")
-        # `quit`, `exit` or Ctrl-D at the console's prompt stops the bot, like Ctrl-C.
-        tasks = [asyncio.create_task(a.run(on_quit=stop.set)) for a in adapters if isinstance(a, ConsoleAdapter)]
-        log.info("khobor: running with %s; stop with Ctrl-C or SIGTERM", ", ".join(a.platform for a in adapters))
-        await stop.wait()
-        log.info("khobor: stopping")
-        for task in [*tasks, leading]:
-            task.cancel()
-        with suppress(asyncio.CancelledError):
-            await leading
-        await _stop_all(adapters)
-        if health is not None:
-            await health.stop()
+    try:
+        with single_instance(settings.database_url):  # SQLite: one instance; a second is refused here
+            async with AsyncExitStack() as started:
+                adapters = await until_stopped(_start(settings, console, started, stop), stop)
+                if adapters is None:
+                    log.info("khobor: stopping during start-up")
+                    return 0
+                log.info("khobor: running with %s; stop with Ctrl-C or SIGTERM",
+                         ", ".join(a.platform for a in adapters))
+                await stop.wait()
+                log.info("khobor: stopping")
+    finally:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
     return 0
+
+
+async def until_stopped(work: Coroutine[Any, Any, T], stop: asyncio.Event) -> T | None:
+    """``work``'s result, or None when ``stop`` is set first (``work`` is then cancelled and awaited)."""
+    task = asyncio.create_task(work, name="start-up")
+    stopping = asyncio.create_task(stop.wait(), name="stop-signal")
+    try:
+        await asyncio.wait({task, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopping.cancel()
+    if task.done():
+        return task.result()
+    task.cancel()
+    with suppress(asyncio.CancelledError, Exception):  # why start-up failed no longer matters: we are stopping
+        await task
+    return None
+
+
+async def _start(settings: Settings, console: Console, started: AsyncExitStack,
+                 stop: asyncio.Event) -> list[ChatAdapter]:
+    """Start every part, registering each one's stop in ``started`` before it starts."""
+    app = App(settings)
+    started.push_async_callback(bounded, "app", app.stop)
+    await app.start()
+    adapters = choose_adapters(CoreService(app), settings, console)
+    readiness = Readiness()
+    health = await start_health(app, readiness)
+    if health is not None:
+        started.push_async_callback(bounded, "health", health.stop)
+    readiness.adapters = adapters
+    for adapter in adapters:
+        started.push_async_callback(bounded, f"the {adapter.platform} adapter", adapter.stop)
+        await adapter.start()
+    lock = leader_lock(settings.database_url, retry_seconds=settings.schedule.leader_retry_seconds)
+    tasks = [asyncio.create_task(lead(app, lock, make_desk(app, adapters), readiness), name="lead")]
+    # `quit`, `exit` or Ctrl-D at the console's prompt stops the bot, like Ctrl-C.
+    tasks += [asyncio.create_task(a.run(on_quit=stop.set), name="console") for a in adapters
+              if isinstance(a, ConsoleAdapter)]
+    for task in tasks:
+        started.push_async_callback(bounded, task.get_name(), partial(_cancel, task))
+    return adapters
+
+
+async def _cancel(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    with suppress(asyncio.CancelledError):
+        await task
+
+
+async def bounded(name: str, stop: Callable[[], Awaitable[None]], seconds: float = STOP_STEP_S) -> None:
+    """One step of the shutdown: logged, never raised, and given up after ``seconds``."""
+    try:
+        async with asyncio.timeout(seconds):
+            await stop()
+    except TimeoutError:
+        log.warning("khobor: %s did not stop within %g s; left behind", name, seconds)
+    except Exception:  # one part failing to stop must not keep the others running
+        log.exception("khobor: %s did not stop cleanly", name)
 
 
 async def start_health(app: App, readiness: Readiness) -> HealthServer | None:
@@ -169,16 +221,3 @@ async def start_health(app: App, readiness: Readiness) -> HealthServer | None:
                   server.host, server.port, exc.strerror or exc)
         return None
     return server
-
-
-async def _start_all(adapters: Sequence[ChatAdapter]) -> None:
-    for adapter in adapters:
-        await adapter.start()
-
-
-async def _stop_all(adapters: Sequence[ChatAdapter]) -> None:
-    for adapter in adapters:
-        try:
-            await adapter.stop()
-        except Exception:  # one adapter failing to stop must not keep the others running
-            log.exception("khobor: the %s adapter did not stop cleanly", adapter.platform)

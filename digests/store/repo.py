@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from digests.clean import MAX_TEXT_CHARS, MAX_TITLE_CHARS, clip, scrub
 from digests.models import ArticleDoc, Summary
 from digests.store.search import search_article_ids
 from digests.store.tables import ArticleRow, FeedRow, SummaryRow, TopicPlacementRow
@@ -140,8 +141,13 @@ class Store:
             return (await session.scalar(query)) is not None
 
     async def add_article(self, *, article: NewArticle) -> int | None:
-        """Store an article; returns its id, or None when its URL or text was stored meanwhile."""
-        row = ArticleRow(**asdict(article))
+        """Store an article; returns its id, or None when its URL or text was stored meanwhile.
+
+        Title, text and author are cut to the stored maximums (a hostile feed can send megabytes)."""
+        values = asdict(article) | {"title": clip(scrub(article.title), MAX_TITLE_CHARS),
+                                    "text": clip(scrub(article.text), MAX_TEXT_CHARS),
+                                    "author": clip(scrub(article.author), 300) if article.author else None}
+        row = ArticleRow(**values)
         try:
             async with self._session.begin() as session:
                 session.add(row)

@@ -9,7 +9,7 @@ from functools import partial
 
 from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from digests.store.tables import SubscriptionRow
 
@@ -37,6 +37,21 @@ class Subscription:
         return self.paused_at is None
 
 
+@dataclass(frozen=True, slots=True)
+class SubscriptionSpec:
+    """The values of one subscription to write (an import's entry); paused when ``pause_reason`` is set."""
+
+    platform: str
+    workspace_id: str
+    channel_id: str
+    region: str
+    delivery_time: str
+    timezone: str
+    topics: Sequence[str] | None
+    keywords: Sequence[str]
+    pause_reason: str | None = None
+
+
 class Subscriptions:
     """Async access to the subscriptions table."""
 
@@ -58,20 +73,16 @@ class Subscriptions:
     async def _upsert(self, *, platform: str, workspace_id: str, channel_id: str, region: str,
                       delivery_time: str, timezone: str, topics: Sequence[str] | None, keywords: Sequence[str],
                       user_id: str, now: datetime) -> tuple[Subscription, bool]:
-        where = (*_channel(platform, workspace_id, channel_id), SubscriptionRow.region == region)
+        spec = SubscriptionSpec(platform=platform, workspace_id=workspace_id, channel_id=channel_id, region=region,
+                                delivery_time=delivery_time, timezone=timezone, topics=topics, keywords=keywords)
         async with self._session.begin() as session:
-            row = await session.scalar(select(SubscriptionRow).where(*where).with_for_update())
-            created = row is None
-            if row is None:
-                row = SubscriptionRow(platform=platform, workspace_id=workspace_id, channel_id=channel_id,
-                                      region=region, created_by=user_id, created_at=now)
-                session.add(row)
-            row.delivery_time, row.timezone, row.updated_at = delivery_time, timezone, now
-            row.topics = list(topics) if topics is not None else None
-            row.keywords = list(keywords)
-            row.paused_at, row.pause_reason = None, None
-            await session.flush()
-            return _value(row), created
+            return await _write(session, spec, user_id=user_id, now=now)
+
+    async def upsert_many(self, *, specs: Sequence[SubscriptionSpec], user_id: str,
+                          now: datetime) -> list[tuple[Subscription, bool]]:
+        """Upsert every spec in one transaction: all are written, or (on any error) none; True when new."""
+        async with self._session.begin() as session:
+            return [await _write(session, spec, user_id=user_id, now=now) for spec in specs]
 
     async def remove(self, *, platform: str, workspace_id: str, channel_id: str,
                      region: str | None = None) -> list[str]:
@@ -125,6 +136,24 @@ class Subscriptions:
                 .values(paused_at=now, pause_reason=reason[:2000], updated_at=now)
             )
         return bool(getattr(result, "rowcount", 0))
+
+
+async def _write(session: AsyncSession, spec: SubscriptionSpec, *, user_id: str,
+                 now: datetime) -> tuple[Subscription, bool]:
+    where = (*_channel(spec.platform, spec.workspace_id, spec.channel_id), SubscriptionRow.region == spec.region)
+    row = await session.scalar(select(SubscriptionRow).where(*where).with_for_update())
+    created = row is None
+    if row is None:
+        row = SubscriptionRow(platform=spec.platform, workspace_id=spec.workspace_id, channel_id=spec.channel_id,
+                              region=spec.region, created_by=user_id, created_at=now)
+        session.add(row)
+    row.delivery_time, row.timezone, row.updated_at = spec.delivery_time, spec.timezone, now
+    row.topics = list(spec.topics) if spec.topics is not None else None
+    row.keywords = list(spec.keywords)
+    reason = spec.pause_reason[:2000] if spec.pause_reason is not None else None
+    row.paused_at, row.pause_reason = (now if reason is not None else None), reason
+    await session.flush()
+    return _value(row), created
 
 
 def _channel(platform: str, workspace_id: str, channel_id: str) -> tuple[ColumnElement[bool], ...]:

@@ -204,9 +204,9 @@ def test_secrets_are_redacted_from_messages_arguments_extras_and_tracebacks() ->
 
 
 def test_logs_never_show_a_token_and_text_lines_carry_the_ids() -> None:
-    settings = load_settings(None, {"KHOBOR_SLACK_BOT_TOKEN": TOKEN,
+    settings = load_settings(None, {"KHOBOR_SLACK_BOT_TOKEN": TOKEN, "KHOBOR_SLACK_APP_TOKEN": "xapp-1-A0-9-abc",
                                     "KHOBOR_DATABASE_URL": "postgresql://khobor:pa55word@db/khobor"})
-    assert secret_values(settings) == [TOKEN, "pa55word"]
+    assert secret_values(settings) == [TOKEN, "xapp-1-A0-9-abc", "pa55word"]
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
     try:

@@ -91,15 +91,15 @@ def test_environment_overrides_deployment_keys() -> None:
     assert settings.collect.interval_minutes == 5
 
 
-def test_bad_environment_value_names_the_key() -> None:
-    with pytest.raises(SettingsError, match=r"collect.interval_minutes"):
+def test_bad_environment_value_names_the_variable() -> None:
+    with pytest.raises(SettingsError, match=r"KHOBOR_COLLECT_INTERVAL_MINUTES \(environment variable\)"):
         load_settings(None, {"KHOBOR_COLLECT_INTERVAL_MINUTES": "often"})
 
 
 def test_secrets_come_from_environment_or_files_and_never_show(tmp_path: Path) -> None:
     secret_file = tmp_path / "slack"
     secret_file.write_text("xoxb-from-file\n")
-    settings = load_settings(None, {"KHOBOR_DISCORD_TOKEN": "discord-secret-123",
+    settings = load_settings(None, {"KHOBOR_DISCORD_TOKEN": "discord-secret-123", "KHOBOR_SLACK_APP_TOKEN": "xapp-1",
                                     "KHOBOR_SLACK_BOT_TOKEN_FILE": str(secret_file)})
     assert settings.secrets.discord_token is not None
     assert settings.secrets.discord_token.get_secret_value() == "discord-secret-123"
@@ -118,7 +118,7 @@ def test_secrets_in_toml_are_refused_without_echoing_them(tmp_path: Path) -> Non
 
 
 def test_unreadable_secret_file_is_reported(tmp_path: Path) -> None:
-    with pytest.raises(SettingsError, match="KHOBOR_SLACK_APP_TOKEN_FILE: cannot read"):
+    with pytest.raises(SettingsError, match=r"KHOBOR_SLACK_APP_TOKEN_FILE \(environment variable\): cannot read"):
         load_settings(None, {"KHOBOR_SLACK_APP_TOKEN_FILE": str(tmp_path / "missing")})
 
 

@@ -89,7 +89,16 @@ class ConsoleAdapter:
             if word in HELP_WORDS:
                 await self.show_help(stops)
             elif word and not word.startswith("#"):
-                await self.handle(line, self.user())
+                await self._handle_one(line)
+
+    async def _handle_one(self, line: str) -> None:
+        # One failing command is reported and the console reads on: it must never end the console silently.
+        try:
+            await self.handle(line, self.user())
+        except Exception as exc:
+            log.exception("console: %r failed", line[:200])
+            self.output.print(Text(f"Sorry, that failed on my side ({type(exc).__name__}); it has been logged.",
+                                   style="red"))
 
     def _leaving(self, end_of_input: bool, stops: str, on_quit: Callable[[], None] | None) -> None:
         if end_of_input and not self.interactive and on_quit is not None:
@@ -117,7 +126,12 @@ class ConsoleAdapter:
         loop, queue = asyncio.get_running_loop(), asyncio.Queue[str | None]()
 
         def reader() -> None:
-            for line in iter(self.stdin.readline, ""):
+            # Bytes that are not UTF-8 become lone surrogates, which the core refuses with a message,
+            # instead of an exception here that would end the reading silently.
+            binary = getattr(self.stdin, "buffer", None)
+            lines = (raw.decode("utf-8", "surrogateescape") for raw in iter(binary.readline, b"")) \
+                if binary is not None else iter(self.stdin.readline, "")
+            for line in lines:
                 loop.call_soon_threadsafe(queue.put_nowait, line)
             loop.call_soon_threadsafe(queue.put_nowait, None)
 

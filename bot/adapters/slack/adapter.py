@@ -11,11 +11,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
@@ -39,6 +40,9 @@ COMMANDS = ("/digest", "/summary")
 DIGEST_EVENT = "khobor_digest"  # message metadata type that marks a posted digest (and its nonce)
 ADMIN_TTL_SECONDS = 300.0
 HISTORY_PAGES = 10
+STARTUP_CALL_S = 20.0  # each start-up call to Slack; then start-up fails rather than retrying forever
+REFUSALS = frozenset({"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive",
+                      "not_allowed_token_type", "missing_scope", "no_permission", "ekm_access_denied"})
 # Errors that mean the channel is gone or closed to the bot: its subscriptions pause instead of retrying.
 GONE_ERRORS = frozenset({"channel_not_found", "not_in_channel", "is_archived", "account_inactive", "access_denied",
                          "channel_is_archived", "team_access_not_granted", "restricted_action"})
@@ -113,22 +117,57 @@ class SlackAdapter:
         return self._runner is not None
 
     async def start(self) -> None:
-        """Connect over Socket Mode, or listen for Slack's HTTP requests on ``http_host:http_port``."""
-        if self.settings.slack.mode == "socket":
-            token = self.settings.secrets.slack_app_token
-            if token is None:
-                raise SlackSetupError("slack: Socket Mode needs an app token (xapp-…); set KHOBOR_SLACK_APP_TOKEN "
-                                      "(or use mode = \"http\")")
-            self._socket = AsyncSocketModeHandler(self.bolt(), app_token=token.get_secret_value())
-            await self._socket.connect_async()  # type: ignore[no-untyped-call]
+        """Check the tokens, then connect over Socket Mode, or listen for Slack's HTTP requests on
+        ``http_host:http_port``. Refused tokens raise :class:`SlackSetupError`: start-up ends there."""
+        bolt, token = self.bolt(), self.settings.secrets.slack_app_token
+        socket = self.settings.slack.mode == "socket"
+        if socket and token is None:
+            raise SlackSetupError("slack: Socket Mode needs an app token (xapp-…); set KHOBOR_SLACK_APP_TOKEN "
+                                  "(or use mode = \"http\")")
+        await self._checked("auth.test", "KHOBOR_SLACK_BOT_TOKEN", "the app's bot token (xoxb-…)",
+                            self.client.auth_test())
+        if socket and token is not None:
+            opened = await self._checked("apps.connections.open", "KHOBOR_SLACK_APP_TOKEN", "an app-level token "
+                                         "(xapp-…) with the connections:write scope",
+                                         self.client.apps_connections_open(app_token=token.get_secret_value()))
+            self._socket = AsyncSocketModeHandler(bolt, app_token=token.get_secret_value())
+            self._socket.client.wss_uri = str(opened.get("url") or "") or None
+            await self._connect_socket()
             log.info("slack: connected over Socket Mode")
             return
         slack = self.settings.slack
-        runner = web.AppRunner(self.bolt().web_app(path=EVENTS_PATH, port=slack.http_port), shutdown_timeout=2.0)
+        runner = web.AppRunner(bolt.web_app(path=EVENTS_PATH, port=slack.http_port), shutdown_timeout=2.0)
         await runner.setup()
         await web.TCPSite(runner, slack.http_host, slack.http_port).start()
         self._runner = runner
         log.info("slack: serving slash commands at %s", self.http_url)
+
+    async def _checked(self, method: str, variable: str, needs: str, call: Awaitable[Any]) -> Any:
+        """A start-up call's answer; a refusal or a broken answer ends start-up, saying what to check.
+
+        slack-sdk retries a failed Socket Mode connection forever: credentials are checked here first."""
+        try:
+            async with asyncio.timeout(STARTUP_CALL_S):
+                return await call
+        except SlackApiError as exc:
+            error = exc.response.get("error") if isinstance(exc.response.data, dict) else None
+            said = error or f"HTTP {exc.response.status_code}, not a Slack answer"
+            hint = (f"check {variable}: {needs}" if error in REFUSALS or exc.response.status_code in (401, 403)
+                    else "Slack may be down or [slack] api_base_url is wrong; try again later")
+            raise SlackSetupError(f"slack: {method} failed ({said}); {hint}") from None
+        except (aiohttp.ClientError, OSError, TimeoutError, ValueError) as exc:
+            raise SlackSetupError(f"slack: {method} failed ({type(exc).__name__}: {exc}); check the network "
+                                  "and [slack] api_base_url") from None
+
+    async def _connect_socket(self) -> None:
+        assert self._socket is not None
+        try:
+            async with asyncio.timeout(STARTUP_CALL_S):
+                await self._socket.connect_async()  # type: ignore[no-untyped-call]
+        except TimeoutError:
+            await self.stop()
+            raise SlackSetupError(f"slack: the Socket Mode connection did not open within {STARTUP_CALL_S:g} s; "
+                                  "check the network") from None
 
     async def stop(self) -> None:
         """Disconnect Socket Mode or stop the HTTP server."""
