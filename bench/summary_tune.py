@@ -21,7 +21,7 @@ import bbc
 from digests import summarize as module
 from digests.summarize import SUMY_ALGORITHMS, SummaryConfig, summarize
 
-POSITION = (0.0, 0.15, 0.3, 0.45)
+POSITION = (0.0, 0.15, 0.2, 0.3, 0.45)
 REDUNDANCY = (0.0, 0.5, 1.0, 2.0)
 SUMY_FOR_BBC = ("reduction", "textrank", "luhn")  # sumy's best on BBC is among these (bench/summary_quality.py)
 

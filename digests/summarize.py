@@ -74,8 +74,8 @@ ELLIPSIS = "…"
 # + 0.5 ROUGE-2). BBC's references are long extracts spread through the text and reward centrality alone;
 # CNN's and Daily Mail's highlights favour the lead and distinct facts. No setting met all three goals.
 SUPPORT_BACKWARD = 1.0  # weight of what a sentence shares with earlier ones (PacSum's lambda1 / lambda2)
-SUPPORT_POSITION = 0.3  # how fast the score falls with the sentence's position: - POSITION * log(1 + index)
-SUPPORT_REDUNDANCY = 1.0  # picks are made one by one, each score less REDUNDANCY x its cosine to the picked
+SUPPORT_POSITION = 0.2  # how fast the score falls with the sentence's position: - POSITION * log(1 + index)
+SUPPORT_REDUNDANCY = 0.5  # picks are made one by one, each score less REDUNDANCY x its cosine to the picked
 
 
 def summarize(text: str, *, language: str | None, config: SummaryConfig = DEFAULT_CONFIG) -> Summary:
