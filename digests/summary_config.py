@@ -15,10 +15,10 @@ ALGORITHMS = ("support", "lead", *SUMY_NAMES)
 class SummaryConfig:
     """How to summarise: algorithm (one of :data:`ALGORITHMS`), sentence count, budget, time limit."""
 
-    # Chosen with bench/summary_quality.py (BBC News Summary, 3 sentences scored at 75 words, R-1/R-2/R-Lsum
-    # F1), tuned on the even-index articles. Held-out odd half: support 59.3/55.7/59.0; sumy's best offline
-    # set-up (Reduction, pysbd) 57.8/53.7/57.4; sumy TextRank 55.7/50.0/55.0; Lead-3 44.7/35.9/43.6.
-    # All 2,225: support 59.3/55.9/59.0, sumy Reduction 57.5/53.3/57.0, sumy TextRank 55.9/50.4/55.2.
+    # Chosen with bench/summary_tune.py on the even halves of BBC News Summary, CNN and Daily Mail together
+    # (3 sentences scored at 75 words). Held-out odd halves, ROUGE-2 (bench/summary_quality.py): BBC 53.7
+    # (sumy's best, Reduction + pysbd, 53.7; Lead-3 35.9), CNN 10.5 (Lead-3 11.7; sumy 9.0), Daily Mail 18.8
+    # (Lead-3 21.3; sumy 17.9).
     algorithm: str = "support"
     sentences: int = 3
     max_chars: int = 600

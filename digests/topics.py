@@ -83,8 +83,11 @@ def assign_topics(texts: Sequence[str], taxonomy: Sequence[TopicSpec] = DEFAULT_
 
     ``hints`` (one list per text): what the outlet says, item categories, URL sections, the feed's topic
     (see :mod:`digests.topic_hints`); they count like seed words, strongly. ``history``: (text, label) of
-    stories placed before (the region's previous days); they are labelled context, so a small window is
-    not grouped alone. Only their last :data:`MAX_HISTORY` with a label of ``taxonomy`` are used."""
+    stories placed before (the region's previous days), labelled context so a small window is not grouped
+    alone: they share today's word weights, link today's stories in the similarity graph and stand in their
+    topics' centroids when placed stories settle (:func:`_refine`), but pass no label on to today's stories
+    by likeness alone. Only their last :data:`MAX_HISTORY` with a label of ``taxonomy`` are used; on a fresh
+    database there are none and the window is placed by its own seeds and neighbours."""
     if not texts or not taxonomy:
         return [fallback] * len(texts)
     index = {spec.label.casefold(): k for k, spec in enumerate(taxonomy)}
@@ -108,7 +111,10 @@ def assign_topics(texts: Sequence[str], taxonomy: Sequence[TopicSpec] = DEFAULT_
     seeded = _confident(scores, matched)
     known = np.array([k for _, k in past], dtype=np.int64)
     unigrams = _unigrams(vectors, terms)
-    spread, closest = _spread(unigrams, np.concatenate([seeded, known]))
+    # History's labels take no part in spreading: they are Khobor's own, and one misplaced story of yesterday
+    # would hand its label to today's stories like it (precision fell, bench/topic_windows.py). Its stories
+    # still link today's in the graph, and its labels shape the topics' centroids in _refine.
+    spread, closest = _spread(unigrams, np.concatenate([seeded, np.full(len(known), -1, dtype=np.int64)]))
     today = _supported(spread[:count], seeded, matched, closest[:count])
     labels = _refine(unigrams, np.concatenate([today, known]), movable=count)[:count]
     return [taxonomy[k].label if k >= 0 else fallback for k in labels.tolist()]

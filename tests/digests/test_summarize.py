@@ -6,6 +6,7 @@ import random
 import string
 import time
 
+import numpy as np
 import pytest
 
 import digests.summarize as summarize_module
@@ -142,3 +143,32 @@ def test_config_is_checked() -> None:
 
 def test_summaries_are_deterministic() -> None:
     assert summarize(article("ur"), language="ur") == summarize(article("ur"), language="ur")
+
+
+def test_redundancy_keeps_a_repeated_fact_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A later near copy of the lead (a caption repeating it, as Daily Mail pages do) says nothing new. In a
+    # seven-sentence text the two copies are each other's strongest link, so the default weight (1.0, set on
+    # whole articles) is not enough here; the mechanism is the same.
+    fact = "The river Padma rose above the danger mark at Goalundo, flooding roads and fields near the ferry ghat."
+    copy = "The river Padma rose above the danger mark at Goalundo, flooding the roads and fields by the ferry ghat."
+    text = " ".join([
+        fact,
+        "Ferry services on the river were suspended after the roads to the ghat went under water.",
+        "Farmers near Goalundo said the fields of jute were lost to the river in a single night.",
+        "The water board said the river would keep rising for two more days at the danger mark.",
+        "Roads to the ferry ghat at Goalundo stayed closed, and the fields along the river lay under water.",
+        copy,
+        "Officials moved families from the flooded fields near the river to a school on higher ground.",
+    ])
+    monkeypatch.setattr(summarize_module, "SUPPORT_REDUNDANCY", 0.0)
+    assert copy in summarize(text, language="en").sentences
+    monkeypatch.setattr(summarize_module, "SUPPORT_REDUNDANCY", 2.0)
+    summary = summarize(text, language="en")
+    assert fact in summary.sentences and copy not in summary.sentences
+
+
+def test_diverse_order_breaks_ties_towards_the_earlier_sentence() -> None:
+    vectors = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    order = summarize_module._diverse_order(np.array([1.0, 1.0, 0.5]), vectors, 1.0)
+    assert order == [0, 2, 1]  # the copy of 0 falls behind the distinct sentence
+    assert summarize_module._diverse_order(np.array([1.0, 1.0, 0.5]), vectors, 0.0) == [0, 1, 2]

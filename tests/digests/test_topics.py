@@ -211,3 +211,13 @@ def test_labels_in_each_language_and_english_for_others() -> None:
     assert default_taxonomy("de") == DEFAULT_TAXONOMY
     assert (fallback_label("ur"), fallback_label("en"), fallback_label("de")) == ("دیگر خبریں", "Other news",
                                                                                    "Other news")
+
+
+def test_a_misplaced_story_of_yesterday_hands_its_label_to_no_one() -> None:
+    # History is Khobor's own placing: a story it put under the wrong topic must not pull today's story
+    # that merely resembles it (no seed word, no neighbour of today's) into that topic.
+    history = [("Ayesha Rahman's new quartet played three nights at the Shilpakala hall in Dhaka to packed rows "
+                "of listeners", "Economy"),
+               ("The central bank raised interest rates as inflation and the trade deficit grew", "Economy")]
+    today = ["Ayesha Rahman's quartet played another night at the Shilpakala hall in Dhaka to packed rows"]
+    assert assign_topics(today, history=history) == [FALLBACK_TOPIC]
