@@ -6,16 +6,16 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from bot.adapters.console.render import digest_text
 from digests.collect import FeedReport
-from digests.models import Digest, Story, Summary
-from digests.render import empty_text, more_text, to_json, to_markdown, window_text
+from digests.models import Digest, Summary
+from digests.render import to_json, to_markdown
 from digests.store import FeedHealth
 
 STATUS_STYLE = {"ok": "green", "not-modified": "cyan", "failed": "red", "backing-off": "yellow"}
@@ -97,49 +97,6 @@ def print_digest(console: Console, digest: Digest, fmt: str) -> None:
         console.file.write(to_markdown(digest))
     else:
         console.print(digest_text(digest))
-
-
-def digest_text(digest: Digest) -> Group:
-    """The digest for a terminal. Article text goes in as plain Text, never as markup."""
-    parts: list[RenderableType] = [
-        Text(f"{digest.title} news digest", style="bold underline"),
-        Text(window_text(digest), style="dim"),
-    ]
-    if digest.empty:
-        parts.append(Text(empty_text(digest)))
-    for group in digest.topics:
-        parts.append(Rule(Text(group.label, style="bold cyan"), align="left"))
-        for story in group.stories:
-            parts.append(_story_text(story))
-    if digest.more:
-        parts.append(Text(more_text(digest), style="dim"))
-    parts += [Text(f"Note: {note}", style="yellow") for note in digest.notes]
-    return Group(*parts)
-
-
-def _story_text(story: Story) -> Hanging:
-    body = Text()
-    body.append(story.title + "\n", style="bold")
-    if story.summary:
-        body.append(" ".join(story.summary) + "\n")
-    for i, source in enumerate(story.sources):
-        body.append(", " if i else "", style="dim")
-        body.append(source.name, style=f"dim link {source.url}")
-    return Hanging("• ", body)
-
-
-class Hanging:
-    """Text after a bullet, its wrapped lines indented under the text rather than under the bullet."""
-
-    def __init__(self, bullet: str, body: Text) -> None:
-        self.bullet = bullet
-        self.body = body
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        indent = len(self.bullet)
-        for n, line in enumerate(self.body.wrap(console, max(options.max_width - indent, 10))):
-            line.rstrip()
-            yield Text(self.bullet if n == 0 else " " * indent) + line
 
 
 def print_summary(console: Console, summary: Summary, *, title: str | None) -> None:

@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 from rich.console import Console
 
+from bot.adapters.console.render import digest_text
 from bot.adapters.discord.render import DiscordMessage
 from bot.adapters.discord.render import render_digest as discord_digest
 from bot.adapters.slack.render import render_digest as slack_digest
-from bot.cli.output import digest_text
 from digests.models import Digest, SourceRef, Story, TopicGroup
 from tests.fakes.discord_api import limit_problems
 from tests.fakes.slack_api import block_problems

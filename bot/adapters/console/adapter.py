@@ -19,9 +19,9 @@ from typing import TextIO
 from rich.console import Console
 from rich.text import Text
 
+from bot.adapters.console.render import digest_text
 from bot.adapters.console.terminal import PROMPT as PROMPT_LINE
 from bot.adapters.console.terminal import PromptLine
-from bot.cli import output as views
 from bot.core.ports import ChannelRef, Checkpoint, Limits, Posted, Reply, UserRef
 from bot.core.service import CoreService
 from bot.settings import Settings
@@ -172,7 +172,7 @@ class ConsoleAdapter:
             await checkpoint(Posted(message_ids=()))
         self.posted.append((channel, digest, nonce))
         with self.prompt.above():  # a scheduled digest arrives while the prompt waits
-            self.output.print(views.digest_text(digest))
+            self.output.print(digest_text(digest))
         return Posted(message_ids=(f"console-{next(self._ids)}",))
 
     async def find_posted(self, channel: ChannelRef, nonce: str, since: datetime) -> Posted | None:
