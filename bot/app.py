@@ -18,9 +18,11 @@ from bot.settings import Settings
 from digests.collect import CollectConfig, Collector
 from digests.compose import DigestSpec
 from digests.fetch import FetchConfig, Fetcher
+from digests.intake import Intake
 from digests.models import Digest, FeedSource
-from digests.pipeline import build_digest, summarize_pending
+from digests.pipeline import build_digest, summarize_pending, summary_key
 from digests.store import Store, Subscriptions, open_database
+from digests.story_index import StoryIndex
 from digests.summarize import SummaryConfig
 
 # A digest's labelled context: the region's stories placed over the days before its window, the latest first.
@@ -70,6 +72,7 @@ class App:
         self._subscriptions: Subscriptions | None = None
         self._fetcher: Fetcher | None = None
         self._executor: ProcessPoolExecutor | None = None
+        self._intake: Intake | None = None
 
     @property
     def store(self) -> Store:
@@ -140,7 +143,16 @@ class App:
     def collector(self) -> Collector:
         """A collector over this app's store and fetcher, extracting in worker processes."""
         return Collector(store=self.store, fetcher=self.fetcher, config=collect_config(self.settings),
-                         executor=self._workers())
+                         executor=self._workers(), intake=self.intake())
+
+    def intake(self) -> Intake:
+        """Where new articles go: summarised and given their story as they are stored (one per app, so the
+        story index is built once)."""
+        if self._intake is None:
+            summary = summary_config(self.settings)
+            self._intake = Intake(self.store, summary=summary, summary_key=summary_key(summary),
+                                  stories=StoryIndex(), executor=self._workers())
+        return self._intake
 
     def _workers(self) -> ProcessPoolExecutor | None:
         count = self.settings.collect.workers
