@@ -46,7 +46,7 @@ def collect_config(settings: Settings) -> CollectConfig:
     return CollectConfig(
         interval=timedelta(minutes=c.interval_minutes), backoff_max=timedelta(hours=c.backoff_max_hours),
         max_new_per_feed=c.max_new_per_feed, fetch_pages=c.fetch_pages, guard_links=not c.allow_private_links,
-        concurrency=c.concurrency,
+        concurrency=c.concurrency, max_age=timedelta(days=settings.storage.keep_days),
     )
 
 
@@ -114,6 +114,10 @@ class App:
                                        since=now - timedelta(days=days), now=now, executor=self._workers())
         self.metrics.summaries.inc(done)
         return done
+
+    async def prune(self, *, now: datetime) -> int:
+        """Delete the articles older than ``[storage] keep_days`` (stories and delivery records stay)."""
+        return await self.store.prune_articles(before=now - timedelta(days=self.settings.storage.keep_days))
 
     async def build_digest(self, region_name: str, *, now: datetime, hours: int | None = None,
                            topics: Collection[str] | None = None, keywords: Sequence[str] = (),

@@ -127,6 +127,7 @@ class RegionSettings(_Model):
 
 class StorageSettings(_Model):
     url: str | None = Field(default=None, description="SQLAlchemy URL; default: SQLite in data_dir")
+    keep_days: int = Field(default=30, ge=1, le=3650)  # articles older than this are pruned (stories stay)
 
 
 class CollectSettings(_Model):

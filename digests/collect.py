@@ -46,6 +46,7 @@ class CollectConfig:
     fetch_pages: bool = True
     guard_links: bool = True  # article links come from third parties: refuse private addresses
     concurrency: int = 16
+    max_age: timedelta | None = None  # entries published longer ago are not collected (retention's keep_days)
 
 
 @dataclass(slots=True)
@@ -150,7 +151,11 @@ class Collector:
             by_url.setdefault(canonical_url(entry.url), entry)
         known = await self.store.known_urls(urls=by_url)
         report.seen = len(known)
-        fresh = [(url, entry) for url, entry in by_url.items() if url not in known]
+        oldest = self.clock() - self.config.max_age if self.config.max_age else None
+        # An entry older than what is kept was stored and pruned already (or would be at once): not again.
+        fresh = [(url, entry) for url, entry in by_url.items() if url not in known
+                 and not (oldest and entry.published and entry.published < oldest)]
+        report.seen += len(by_url) - len(known) - len(fresh)
         fresh.sort(key=lambda item: item[1].published or datetime.min.replace(tzinfo=UTC), reverse=True)
         taken = fresh[:self.config.max_new_per_feed]
         read = await asyncio.gather(*(self._read_entry(feed, feed_id, url, entry) for url, entry in taken))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from digests.models import ArticleDoc, Summary
 from digests.store.batches import StoryPlacer, Stored, fresh_indices, insert_article, summary_row
 from digests.store.gate import GatedSessions
+from digests.store.retention import prune_batch
 from digests.store.search import search_article_ids
 from digests.store.tables import ArticleRow, FeedRow, SummaryRow, TopicPlacementRow
 
@@ -298,6 +300,18 @@ class Store:
         ids = await search_article_ids(self.engine, words=words, since=since, limit=limit)
         docs = {doc.id: doc for doc in await self._docs(ArticleRow.id.in_(ids), config=config)}
         return [docs[i] for i in ids if i in docs]
+
+    async def prune_articles(self, *, before: datetime, batch: int = 500, pause_s: float = 0.05) -> int:
+        """Delete the articles fetched before ``before`` with their summaries and search rows, ``batch`` per
+        transaction with a pause between, so the bot keeps working meanwhile. Returns how many went."""
+        pruned = 0
+        while True:
+            async with self._session.begin() as session:
+                count = await prune_batch(session, before=before, limit=batch)
+            pruned += count
+            if count < batch:
+                return pruned
+            await asyncio.sleep(pause_s)
 
     async def count_articles(self) -> int:
         """How many articles are stored."""
