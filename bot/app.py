@@ -155,7 +155,8 @@ class App:
         if self._intake is None:
             summary = summary_config(self.settings)
             self._intake = Intake(self.store, summary=summary, summary_key=summary_key(summary),
-                                  stories=StoryIndex(), executor=self._workers())
+                                  stories=StoryIndex(), executor=self._workers(),
+                                  on_summaries=self.metrics.summaries.inc)
         return self._intake
 
     def _workers(self) -> ProcessPoolExecutor | None:

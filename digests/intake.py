@@ -35,8 +35,10 @@ class Intake:
 
     def __init__(self, store: Store, *, summary: SummaryConfig | None = None, summary_key: str | None = None,
                  stories: StoryIndex | None = None, executor: Executor | None = None,
-                 clock: Callable[[], datetime] = utcnow) -> None:
+                 clock: Callable[[], datetime] = utcnow, on_summaries: Callable[[int], None] | None = None) -> None:
+        """``on_summaries`` is told how many summaries each batch stored (metrics)."""
         self.store = store
+        self.on_summaries = on_summaries
         self.summary = summary
         self.summary_key = summary_key
         self.stories = stories
@@ -53,9 +55,13 @@ class Intake:
         prepared = await self._cpu(prepare_texts, items, self.summary)
         if self.stories is not None:
             await self.catch_up()
-        return await self.store.add_articles(
-            articles=articles, words=[words for _, words in prepared], summaries=[s for s, _ in prepared],
+        summaries = [summary for summary, _ in prepared]
+        stored = await self.store.add_articles(
+            articles=articles, words=[words for _, words in prepared], summaries=summaries,
             summary_config=self.summary_key, stories=self.stories, now=self.clock())
+        if self.on_summaries is not None and self.summary_key is not None:
+            self.on_summaries(sum(1 for s, summary in zip(stored, summaries, strict=True) if s and summary))
+        return stored
 
     async def catch_up(self) -> int:
         """Bring the story index up to date with the database (all of the horizon at first); returns how many
