@@ -31,8 +31,11 @@ _DETECT_CHARS = 2000
 _SCRIPTS = {"bn": regex.compile(r"\p{Bengali}"), "hi": regex.compile(r"\p{Devanagari}"),
             "ur": regex.compile(r"\p{Arabic}")}
 _LETTER = regex.compile(r"\p{L}")
-_ENGLISH = frozenset("the of and to in a is that for on was with as by at from it his her said has have be are "
-                     "were its their which after an who not but this will".split())
+_ENGLISH = frozenset({
+    "the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "was", "with", "as", "by", "at", "from", "it",
+    "his", "her", "said", "has", "have", "be", "are", "were", "its", "their", "which", "after", "an", "who", "not",
+    "but", "this", "will",
+})
 _WORDS = regex.compile(r"\p{L}+")
 _CHECK_CHARS = 600
 _AGREES = 0.8  # share of letters in the script

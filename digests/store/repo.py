@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from digests.models import ArticleDoc, Summary
-from digests.store.batches import StoryPlacer, Stored, fresh_indices, insert_article, summary_row
+from digests.store.batches import Stored, StoryPlacer, fresh_indices, insert_article, summary_row
 from digests.store.gate import GatedSessions
 from digests.store.retention import prune_batch
 from digests.store.search import search_article_ids
