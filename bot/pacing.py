@@ -6,7 +6,6 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 
-
 MAX_REQUEUES = 3  # a caller late this many times in a row goes anyway
 
 
