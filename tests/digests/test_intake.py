@@ -54,9 +54,9 @@ async def test_a_batch_is_stored_once_with_summaries_and_stories(store: Store) -
     assert again[1].story_id == stored[0].story_id  # the trimmed ferry report joins the ferry story
     assert stored[2].story_id != stored[0].story_id
     docs = await store.recent_articles(feed_urls=["https://outlet.example/feed"], since=NOW - timedelta(days=1),
-                                       until=NOW, config="k", with_text=False)
+                                       until=NOW, config="k", text_chars=20)
     assert {d.id for d in docs if d.summary} == {stored[0].article_id, stored[2].article_id, again[1].article_id}
-    assert {d.text for d in docs} == {""}
+    assert {len(d.text) for d in docs} == {20}  # a digest reads only the opening
     async with async_sessionmaker(store.engine)() as session:
         story = await session.get(StoryRow, stored[0].story_id)
     assert story is not None and story.articles == 2 and story.title == batch[0].title
