@@ -20,6 +20,7 @@ _OLDEST = datetime.min.replace(tzinfo=UTC)
 # Topics are placed among at most this many stories, the most important first (of those the keywords keep):
 # label spreading compares each story with its neighbours, which grows with the square of the count.
 TOPIC_POOL = 2000
+REGROUP_UP_TO = 300  # windows of at most this many articles are grouped afresh (see story_groups)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +99,13 @@ def _topic_pool(stories: list[Story], groups: list[list[int]],
 
 def story_groups(docs: Sequence[ArticleDoc]) -> list[list[int]]:
     """The stories of ``docs`` as indices: the ones assigned when the articles were stored, and for articles
-    stored before stories were, the grouping of :func:`digests.stories.group_stories` among those."""
+    stored before stories were, the grouping of :func:`digests.stories.group_stories` among those.
+
+    A small window is grouped afresh: the story index decides with the words' rarity among the articles it
+    holds, which says little while it holds only a handful (a new installation), and comparing every pair of
+    a few hundred articles costs milliseconds."""
+    if len(docs) <= REGROUP_UP_TO:
+        return group_stories(docs)
     assigned: dict[int, list[int]] = {}
     loose: list[int] = []
     for i, doc in enumerate(docs):

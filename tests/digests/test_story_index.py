@@ -89,3 +89,15 @@ def test_a_copy_is_found_among_thousands_and_common_words_alone_are_no_match() -
         index.add(article_id=n, story_id=n, words=words, language="en", arrived=NOW)
     assert index.match([f"place{1234}", f"name{1234}", "said", "government", "thing34"] * 3, "en") == 1234
     assert index.match(["said", "government", "thing34"] * 3, "en") is None
+
+
+def test_a_digest_reads_the_stored_stories_of_a_large_window_and_regroups_a_small_one() -> None:
+    from dataclasses import replace
+
+    from digests.compose import REGROUP_UP_TO, story_groups
+
+    day = news_day()
+    stored = [replace(doc, id=n, story_id=n % 7) for n, doc in enumerate(day * (REGROUP_UP_TO // len(day) + 1))]
+    assert sorted(map(sorted, story_groups(stored))) == [list(range(k, len(stored), 7)) for k in range(7)]
+    small = [replace(doc, story_id=0) for doc in day]  # a cold index's story: the window is grouped afresh
+    assert len(story_groups(small)) > 1
