@@ -2,8 +2,9 @@
 
 The articles are the BBC News Summary texts (../shared/data/bbc-news-summary) spread over 20 feeds of one
 region and the last 24 hours, topped up to 5,000 with lightly edited copies under other outlets' names (as
-syndication looks). Setup (storing and summarising) is not timed; the figure is ``App.build_digest``:
-loading the window with its summaries, grouping stories, placing topics, ordering.
+syndication looks), stored as the collector stores them (summaries and stories assigned on arrival). Setup is
+not timed; the figure is ``App.build_digest``: loading the window with its summaries and stories, placing
+topics, ordering.
 
     .venv/bin/python bench/digest_build.py [--articles 5000]
 """
@@ -21,9 +22,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.app import App, summary_config
+from bot.app import App
 from bot.settings import load_settings
-from digests.pipeline import summarize_pending
 from digests.store import NewArticle
 from digests.urls import content_hash
 
@@ -73,18 +73,20 @@ feeds = [
 
 
 async def fill(app: App, texts: list[tuple[str, str]], now: datetime) -> None:
+    """Store the texts as the collector does: in batches, summarised and given their stories as they arrive."""
     urls = [(f"https://outlet{n}.example/feed", f"Outlet {n}") for n in range(FEEDS)]
     ids = await app.store.sync_feeds(feeds=urls, now=now)
+    articles = []
     for i, (title, text) in enumerate(texts):
         feed_url, name = urls[i % FEEDS]
         url = f"https://outlet{i % FEEDS}.example/{i}"
         when = now - timedelta(minutes=(i * 17) % (24 * 60 - 1) + 1)
-        await app.store.add_article(article=NewArticle(
+        articles.append(NewArticle(
             feed_id=ids[feed_url], url=url, link=url, title=title, text=text, source=name,
             content_hash=content_hash(f"{i}\n{text}"), text_origin="page", fetched_at=now, published_at=when,
             language="en"))
-    await summarize_pending(app.store, config=summary_config(app.settings), since=now - timedelta(days=2), now=now,
-                            batch=1000)
+    for start in range(0, len(articles), 100):
+        await app.intake().add(articles[start:start + 100])
 
 
 async def main(count: int) -> None:

@@ -19,9 +19,11 @@ from bot.settings import Settings
 from digests.collect import CollectConfig, Collector
 from digests.compose import DigestSpec
 from digests.fetch import FetchConfig, Fetcher
+from digests.intake import Intake
 from digests.models import Digest, FeedSource
-from digests.pipeline import build_digest, summarize_pending
+from digests.pipeline import build_digest, summarize_pending, summary_key
 from digests.store import Store, Subscriptions, open_database
+from digests.story_index import StoryIndex
 from digests.summarize import SummaryConfig
 from digests.workers import init_worker
 
@@ -47,6 +49,7 @@ def collect_config(settings: Settings) -> CollectConfig:
         interval=timedelta(minutes=c.interval_minutes), backoff_max=timedelta(hours=c.backoff_max_hours),
         max_new_per_feed=c.max_new_per_feed, fetch_pages=c.fetch_pages, guard_links=not c.allow_private_links,
         concurrency=c.concurrency, per_host_concurrency=c.per_host_concurrency,
+        max_age=timedelta(days=settings.storage.keep_days),
     )
 
 
@@ -72,6 +75,7 @@ class App:
         self._subscriptions: Subscriptions | None = None
         self._fetcher: Fetcher | None = None
         self._executor: ProcessPoolExecutor | None = None
+        self._intake: Intake | None = None
 
     @property
     def store(self) -> Store:
@@ -115,6 +119,10 @@ class App:
         self.metrics.summaries.inc(done)
         return done
 
+    async def prune(self, *, now: datetime) -> int:
+        """Delete the articles older than ``[storage] keep_days`` (stories and delivery records stay)."""
+        return await self.store.prune_articles(before=now - timedelta(days=self.settings.storage.keep_days))
+
     async def build_digest(self, region_name: str, *, now: datetime, hours: int | None = None,
                            topics: Collection[str] | None = None, keywords: Sequence[str] = (),
                            timezone: str | None = None) -> Digest:
@@ -143,7 +151,17 @@ class App:
     def collector(self) -> Collector:
         """A collector over this app's store and fetcher, extracting in worker processes."""
         return Collector(store=self.store, fetcher=self.fetcher, config=collect_config(self.settings),
-                         executor=self._workers())
+                         executor=self._workers(), intake=self.intake())
+
+    def intake(self) -> Intake:
+        """Where new articles go: summarised and given their story as they are stored (one per app, so the
+        story index is built once)."""
+        if self._intake is None:
+            summary = summary_config(self.settings)
+            self._intake = Intake(self.store, summary=summary, summary_key=summary_key(summary),
+                                  stories=StoryIndex(), executor=self._workers(),
+                                  on_summaries=self.metrics.summaries.inc)
+        return self._intake
 
     def _workers(self) -> ProcessPoolExecutor | None:
         count = self.settings.collect.workers

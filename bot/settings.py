@@ -133,6 +133,7 @@ class RegionSettings(_Model):
 class StorageSettings(_Model):
     url: str | None = Field(default=None, description="SQLAlchemy URL; default: SQLite in data_dir")
     connect_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    keep_days: int = Field(default=30, ge=1, le=3650)  # articles older than this are pruned (stories stay)
 
     @field_validator("url")
     @classmethod
@@ -173,7 +174,7 @@ class ScheduleSettings(_Model):
     resync_seconds: int = Field(default=60, ge=5, le=3600)
     collect_tick_seconds: int = Field(default=60, ge=5, le=3600)
     collect_jitter_seconds: int = Field(default=5, ge=0, le=300)
-    deliver_concurrency: int = Field(default=4, ge=1, le=64)
+    deliver_concurrency: int = Field(default=256, ge=1, le=4096)
     leader_retry_seconds: float = Field(default=10.0, ge=1, le=300)
 
 

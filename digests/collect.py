@@ -20,6 +20,7 @@ from digests.errors import FetchError
 from digests.extract import extract_article
 from digests.feeds import parse_feed
 from digests.fetch import Fetcher
+from digests.intake import Intake
 from digests.models import ExtractedArticle, FeedEntry, FeedSource, FetchResult
 from digests.store import FeedHealth, NewArticle, Store
 from digests.urls import canonical_url, content_hash
@@ -48,6 +49,7 @@ class CollectConfig:
     guard_links: bool = True  # article links come from third parties: refuse private addresses
     concurrency: int = 16
     per_host_concurrency: int = 2  # feeds, and pages, of one host read at once
+    max_age: timedelta | None = None  # entries published longer ago are not collected (retention's keep_days)
 
 
 @dataclass(slots=True)
@@ -81,10 +83,13 @@ class Collector:
     """Runs collection passes. Create once; ``collect`` may be called many times."""
 
     def __init__(self, *, store: Store, fetcher: Fetcher, config: CollectConfig,
-                 clock: Callable[[], datetime] = utcnow, executor: Executor | None = None) -> None:
+                 clock: Callable[[], datetime] = utcnow, executor: Executor | None = None,
+                 intake: Intake | None = None) -> None:
         """``executor`` runs parsing and extraction (CPU-bound); a process pool uses every core.
-        None: a thread, which keeps the event loop responsive but shares one core."""
+        None: a thread, which keeps the event loop responsive but shares one core. ``intake`` stores each
+        feed's new articles in one batch (default: plain storage, no summaries or stories)."""
         self.store = store
+        self.intake = intake or Intake(store, executor=executor, clock=clock)
         self.fetcher = fetcher
         self.config = config
         self.clock = clock
@@ -160,27 +165,31 @@ class Collector:
             by_url.setdefault(canonical_url(entry.url), entry)
         known = await self.store.known_urls(urls=by_url)
         report.seen = len(known)
-        fresh = [(url, entry) for url, entry in by_url.items() if url not in known]
+        oldest = self.clock() - self.config.max_age if self.config.max_age else None
+        # An entry older than what is kept was stored and pruned already (or would be at once): not again.
+        fresh = [(url, entry) for url, entry in by_url.items() if url not in known
+                 and not (oldest and entry.published and entry.published < oldest)]
+        report.seen += len(by_url) - len(known) - len(fresh)
         fresh.sort(key=lambda item: item[1].published or datetime.min.replace(tzinfo=UTC), reverse=True)
-        results = await asyncio.gather(*(self._store_entry(feed, feed_id, url, entry, report)
-                                         for url, entry in fresh[:self.config.max_new_per_feed]))
-        report.new = sum(results)
-        report.seen += len(results) - report.new
+        taken = fresh[:self.config.max_new_per_feed]
+        read = await asyncio.gather(*(self._read_entry(feed, feed_id, url, entry) for url, entry in taken))
+        stored = await self.intake.add([article for article, _ in read])
+        for (_, page_error), result in zip(read, stored, strict=True):
+            if result is not None and page_error:  # a duplicate's fallback is not this feed's problem
+                report.fallback += 1
+                report.page_errors.append(page_error)
+        report.new = sum(result is not None for result in stored)
+        report.seen += len(stored) - report.new
 
-    async def _store_entry(self, feed: FeedSource, feed_id: int, url: str, entry: FeedEntry,
-                           report: FeedReport) -> bool:
-        """Fetch, extract and store one new entry; False when it turned out to be a duplicate."""
+    async def _read_entry(self, feed: FeedSource, feed_id: int, url: str,
+                          entry: FeedEntry) -> tuple[NewArticle, str | None]:
+        """Fetch and extract one new entry: the article to store, and why its page could not be used."""
         article, page_error = await self._read_page(entry)
         text = article.text if article else entry.summary
         # Only a page's own text identifies an article; feed summaries are often one boilerplate line.
         by_text = article is not None and len(text) >= MIN_HASHED_TEXT
         digest = content_hash(text) if by_text else content_hash(f"{url}\n{entry.title}")
-        if by_text and await self.store.has_content_hash(content_hash=digest):
-            return False
-        if page_error:
-            report.fallback += 1
-            report.page_errors.append(page_error)
-        stored = await self.store.add_article(article=NewArticle(
+        return NewArticle(
             feed_id=feed_id, url=url, link=entry.url, source=feed.name, content_hash=digest, text=text,
             title=entry.title or (article.title if article and article.title else url),
             text_origin="page" if article else "feed", fetched_at=self.clock(),
@@ -188,8 +197,7 @@ class Collector:
             language=article.language if article else None,
             published_at=entry.published or (article.published if article else None),
             extraction_error=page_error, categories=list(entry.categories) or None,
-        ))
-        return stored is not None
+        ), page_error
 
     async def _read_page(self, entry: FeedEntry) -> tuple[ExtractedArticle | None, str | None]:
         if not self.config.fetch_pages:

@@ -17,6 +17,10 @@ from digests.urls import clean_link
 TOPIC_LEAD_WORDS = 150
 
 _OLDEST = datetime.min.replace(tzinfo=UTC)
+# Topics are placed among at most this many stories, the most important first (of those the keywords keep):
+# label spreading compares each story with its neighbours, which grows with the square of the count.
+TOPIC_POOL = 2000
+REGROUP_UP_TO = 300  # windows of at most this many articles are grouped afresh (see story_groups)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,8 +47,8 @@ def compose_digest(docs: Sequence[ArticleDoc], spec: DigestSpec, *, now: datetim
 
     ``history``: articles of the region's earlier digests with the topic each was placed under, labelled
     context for placing these (see :func:`digests.topics.assign_topics`)."""
-    groups = group_stories(docs)
-    stories = [_story(docs, group, spec) for group in groups]
+    groups = story_groups(docs)
+    stories, groups = _topic_pool([_story(docs, group, spec) for group in groups], groups, spec)
     labels = assign_topics(
         [topic_text(docs[group[0]].title, story.summary, docs[group[0]].text) for story, group in
          zip(stories, groups, strict=True)], spec.taxonomy, fallback=spec.fallback_topic,
@@ -80,6 +84,39 @@ def fair_cut(stories: Sequence[Story], limit: int | None) -> tuple[list[Story], 
     tier = [0 if rank == 0 else 1 if rank < FAIR_SHARE else 2 for rank in ranks]
     chosen = set(sorted(range(len(stories)), key=lambda i: (tier[i], i))[:limit])
     return ([s for i, s in enumerate(stories) if i in chosen], [s for i, s in enumerate(stories) if i not in chosen])
+
+
+def _topic_pool(stories: list[Story], groups: list[list[int]],
+                spec: DigestSpec) -> tuple[list[Story], list[list[int]]]:
+    """All the stories, or in a window of more than TOPIC_POOL, the most important of those the keywords keep."""
+    if len(stories) <= TOPIC_POOL:
+        return stories, groups
+    pairs = [(story, group) for story, group in zip(stories, groups, strict=True)
+             if matches_filters(_topic_text(story), topics=None, story_topic="", keywords=spec.keywords)]
+    pairs.sort(key=lambda pair: importance(pair[0]), reverse=True)
+    return [story for story, _ in pairs[:TOPIC_POOL]], [group for _, group in pairs[:TOPIC_POOL]]
+
+
+def story_groups(docs: Sequence[ArticleDoc]) -> list[list[int]]:
+    """The stories of ``docs`` as indices: the ones assigned when the articles were stored, and for articles
+    stored before stories were, the grouping of :func:`digests.stories.group_stories` among those.
+
+    A small window is grouped afresh: the story index decides with the words' rarity among the articles it
+    holds, which says little while it holds only a handful (a new installation), and comparing every pair of
+    a few hundred articles costs milliseconds."""
+    if len(docs) <= REGROUP_UP_TO:
+        return group_stories(docs)
+    assigned: dict[int, list[int]] = {}
+    loose: list[int] = []
+    for i, doc in enumerate(docs):
+        if doc.story_id is None:
+            loose.append(i)
+        else:
+            assigned.setdefault(doc.story_id, []).append(i)
+    groups = list(assigned.values())
+    if loose:
+        groups += [[loose[j] for j in group] for group in group_stories([docs[i] for i in loose])]
+    return groups
 
 
 def importance(story: Story) -> tuple[int, datetime]:

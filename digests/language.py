@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 
+import regex
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 # Languages with a sentence splitter (sentencex), a maintained stop-word list (stopwordsiso) and, where one
@@ -24,8 +25,41 @@ _OVERRIDE_CONFIDENCE = 0.95
 _DETECT_CHARS = 2000
 
 
+# A declared language is taken without running the detector when the text plainly agrees: its letters are in
+# the language's own script (Bengali, Devanagari, Arabic for Urdu), or, for English, its common words make up
+# a good share of the opening. Detection costs more than extracting a light page; this check, a few µs.
+_SCRIPTS = {"bn": regex.compile(r"\p{Bengali}"), "hi": regex.compile(r"\p{Devanagari}"),
+            "ur": regex.compile(r"\p{Arabic}")}
+_LETTER = regex.compile(r"\p{L}")
+_ENGLISH = frozenset({
+    "the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "was", "with", "as", "by", "at", "from", "it",
+    "his", "her", "said", "has", "have", "be", "are", "were", "its", "their", "which", "after", "an", "who", "not",
+    "but", "this", "will",
+})
+_WORDS = regex.compile(r"\p{L}+")
+_CHECK_CHARS = 600
+_AGREES = 0.8  # share of letters in the script
+_ENGLISH_SHARE = 0.2  # share of words that are English function words (German or French text: under 0.05)
+
+
+def plainly(declared: str, text: str) -> bool:
+    """Whether ``text`` plainly is in the ``declared`` language, without the detector (False: not sure)."""
+    head = text[:_CHECK_CHARS]
+    script = _SCRIPTS.get(declared)
+    if script is not None:
+        letters = len(_LETTER.findall(head))
+        return letters > 0 and len(script.findall(head)) >= _AGREES * letters
+    if declared == "en":
+        words = _WORDS.findall(head.casefold())
+        return len(words) >= 20 and sum(w in _ENGLISH for w in words) >= _ENGLISH_SHARE * len(words)
+    return False
+
+
 def choose_language(declared: str | None, text: str) -> str | None:
-    """ISO 639-1 language of ``text``: the declared one unless detection confidently disagrees."""
+    """ISO 639-1 language of ``text``: the declared one unless detection confidently disagrees (detection is
+    skipped when the text plainly agrees with the declared language)."""
+    if declared is not None and plainly(declared, text):
+        return declared
     detected, confidence = detect_language(text)
     if declared is None:
         return detected if confidence >= _MIN_CONFIDENCE else None

@@ -97,6 +97,7 @@ class ArticleDoc:
     language: str | None = None
     categories: tuple[str, ...] = ()  # the feed item's own categories
     feed_url: str = ""
+    story_id: int | None = None  # assigned when it was stored (None: stored before stories were)
 
 
 @dataclass(frozen=True, slots=True)

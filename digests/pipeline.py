@@ -20,6 +20,8 @@ CHUNK = 16
 # The region's stories placed in the days before a digest's window are its topics' labelled context.
 HISTORY_DAYS = 3
 HISTORY_STORIES = 600
+# Stories come assigned from the database: of a text, a digest reads only the lead's opening (topics).
+LEAD_CHARS = 2000
 
 
 def summary_key(config: SummaryConfig) -> str:
@@ -67,7 +69,8 @@ async def build_digest(store: Store, spec: DigestSpec, *, feed_urls: Sequence[st
     the region's stories placed in the days before as the topics' context, and notes on feeds that failed
     all day. Its topic placements are saved for the next digests."""
     key = summary_key(summary)
-    docs = await store.recent_articles(feed_urls=list(feed_urls), since=spec.start, until=spec.end, config=key)
+    docs = await store.recent_articles(feed_urls=list(feed_urls), since=spec.start, until=spec.end, config=key,
+                                       text_chars=LEAD_CHARS)
     notes = failing_feed_notes(await store.feed_health(urls=list(feed_urls)), now=now)
     history = await store.placed_articles(region=spec.region, since=spec.start - timedelta(days=HISTORY_DAYS),
                                           before=spec.start, config=key, limit=HISTORY_STORIES)

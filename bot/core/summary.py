@@ -79,7 +79,10 @@ def first_article_per_outlet(story: list[ArticleDoc]) -> tuple[SourceRef, ...]:
 
 
 def story_of(match: ArticleDoc, recent: list[ArticleDoc]) -> list[ArticleDoc]:
-    """The articles of ``match``'s story among ``recent``, ``match`` first."""
+    """The articles of ``match``'s story among ``recent``, ``match`` first: the story it was given when stored,
+    or (stored before stories were) the grouping of everything recent."""
+    if match.story_id is not None:
+        return [match, *(d for d in recent if d.story_id == match.story_id and d.id != match.id)]
     docs = [match, *(d for d in recent if d.id != match.id)]
     group = next(g for g in group_stories(docs) if 0 in g)
     return [docs[i] for i in sorted(group)]

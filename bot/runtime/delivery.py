@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import os
 import secrets
 import socket
@@ -47,11 +48,19 @@ class DeliveryPolicy:
     lease: timedelta = timedelta(seconds=90)
     backoff_base_s: float = 5.0
     backoff_max_s: float = 600.0
-    concurrency: int = 16
+    concurrency: int = 16  # deliveries in flight per platform, at least (more where its rate allows)
     # Requests a second per platform, a little under the global limits (Discord: 50/s per bot).
     rates: Mapping[str, float] | None = None  # per platform; None: each adapter's own ``rate``
+    # Roughly how long one delivery keeps its slot (a head message, thread replies a second apart per channel,
+    # the records): a platform gets rate x this many deliveries in flight, so its rate, not the slots, is
+    # what limits a busy minute, while a delivery waits in the pacer's queue for seconds, well within its lease.
+    slot_seconds: float = 4.0
     find_margin: timedelta = timedelta(minutes=10)  # clock skew allowed when reading the platform back
     cache_entries: int = 256
+
+    def slots(self, rate: float | None) -> int:
+        """Deliveries in flight at once on a platform paced at ``rate`` requests a second (None: unpaced)."""
+        return max(self.concurrency, math.ceil((rate or 0.0) * self.slot_seconds))
 
     def backoff(self, attempts: int) -> float:
         """Seconds to wait after the ``attempts``-th failed attempt: doubling, capped."""
@@ -129,7 +138,7 @@ class Deliverer:
         rates = self.policy.rates if self.policy.rates is not None else \
             {a.platform: a.rate for a in self.adapters.values() if a.rate}
         self._pacers = {name: Pacer(rate) for name, rate in rates.items()}
-        self._slots: asyncio.Semaphore | None = None
+        self._slots: dict[str, asyncio.Semaphore] = {}
 
     @property
     def deliveries(self) -> Deliveries:
@@ -137,11 +146,12 @@ class Deliverer:
             self._deliveries = Deliveries(self.app.store.engine)
         return self._deliveries
 
-    @property
-    def slots(self) -> asyncio.Semaphore:
-        if self._slots is None:
-            self._slots = asyncio.Semaphore(self.policy.concurrency)
-        return self._slots
+    def slots(self, platform: str) -> asyncio.Semaphore:
+        """The platform's delivery slots (see :meth:`DeliveryPolicy.slots`)."""
+        if platform not in self._slots:
+            pacer = self._pacers.get(platform)
+            self._slots[platform] = asyncio.Semaphore(self.policy.slots(1.0 / pacer.interval if pacer else None))
+        return self._slots[platform]
 
     async def deliver_many(self, subs: Iterable[Subscription], *, digest_date: date,
                            late: bool = False) -> dict[int, str]:
@@ -181,7 +191,7 @@ class Deliverer:
                                            lease=self.policy.lease)
         if taken is None:
             return BUSY
-        async with self.slots:
+        async with self.slots(sub.platform):
             settled = await self._give_up(sub, replace(taken, error=reason))
         self._count(sub, settled.status)
         return settled.status
@@ -219,7 +229,7 @@ class Deliverer:
         None: another process holds the record."""
         builds = 0
         while True:
-            async with self.slots:  # one slot per attempt: a waiting retry holds none
+            async with self.slots(sub.platform):  # one slot per attempt: a waiting retry holds none
                 outcome = await self._attempt(sub, record, late)
             if outcome is None:
                 return None
@@ -228,7 +238,7 @@ class Deliverer:
             if record.final:
                 return record
             if record.attempts >= self.policy.max_attempts:
-                async with self.slots:
+                async with self.slots(sub.platform):
                     return await self._give_up(sub, record)
             if builds >= self.policy.max_attempts:  # left open: the schedule's sweep tries again later
                 log.error("delivery: the digest for %s could not be built %d times (%s); trying again later",
@@ -280,9 +290,8 @@ class Deliverer:
             if before is not None:
                 log.info("delivery: %s already has %d message(s) of its digest (%s); posting only the rest",
                          channel, len(before.message_ids), record.nonce, extra=log_ids(sub))
-            await self._pace(sub.platform)
             posted = await adapter.post_digest(channel, digest, nonce=record.nonce, resume=before,
-                                               checkpoint=self._checkpoint(record))
+                                               checkpoint=self._checkpoint(record, sub.platform))
         except LeaseLost:
             raise
         except ChannelGoneError as exc:
@@ -291,9 +300,11 @@ class Deliverer:
             return await self._failed(sub, record, exc), True
         return await self._posted(record, posted), True
 
-    def _checkpoint(self, record: Delivery) -> Checkpoint:
-        """Called by the adapter before each message: renew the lease, recording what is posted so far."""
+    def _checkpoint(self, record: Delivery, platform: str) -> Checkpoint:
+        """Called by the adapter before each message: wait for the platform's pace (each message is one request
+        to its limit), then renew the lease, recording what is posted so far, right before the message goes."""
         async def checkpoint(posted: Posted) -> None:
+            await self._pace(platform)
             await self.deliveries.renew(delivery_id=record.id, owner=self.owner, now=self._clock(),
                                         lease=self.policy.lease, message_ids=posted.message_ids,
                                         thread_id=posted.thread_id)

@@ -6,6 +6,8 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 
+MAX_REQUEUES = 3  # a caller late this many times in a row goes anyway
+
 
 class Pacer:
     """Hands out evenly spaced start times at ``rate`` per second, first come first served.
@@ -24,13 +26,20 @@ class Pacer:
         self._next = 0.0
 
     async def wait(self, cost: int = 1) -> float:
-        """Wait for this caller's turn; ``cost`` requests are charged to it. Returns the seconds waited."""
-        now = self._clock()
-        start = max(now, self._next)
-        self._next = start + self.interval * cost
-        if start > now:
-            await self._sleep(start - now)
-        return start - now
+        """Wait for this caller's turn; ``cost`` requests are charged to it. Returns the seconds waited.
+
+        A caller that wakes more than a turn late (the event loop was busy elsewhere) takes a new turn instead:
+        the turns that fell due during the stall would otherwise all go at once, a burst over the limit."""
+        began = now = self._clock()
+        for _ in range(MAX_REQUEUES + 1):
+            start = max(now, self._next)
+            self._next = start + self.interval * cost
+            if start > now:
+                await self._sleep(start - now)
+            now = self._clock()
+            if now - start <= self.interval:
+                break
+        return now - began
 
     def hold(self, seconds: float) -> None:
         """Send nothing for ``seconds`` (the platform said Retry-After): everyone queued moves back."""

@@ -61,6 +61,17 @@ async def collect_due(app: App, *, now: datetime) -> None:
         log.exception("collect: the pass failed; the next tick retries the feeds that are due")
 
 
+async def prune_old(app: App) -> None:
+    """The hourly retention pass. Failures are logged, never raised: the next hour tries again."""
+    try:
+        pruned = await app.prune(now=utcnow())
+    except Exception:
+        log.exception("storage: pruning old articles failed; the next hourly pass tries again")
+        return
+    if pruned:
+        log.info("storage: pruned %d article(s) older than %d days", pruned, app.settings.storage.keep_days)
+
+
 class Collection:
     """At most one collection pass at a time, started by the schedule's tick and cancelled cleanly at stop."""
 
@@ -96,6 +107,8 @@ def build_scheduler(app: App, desk: Desk) -> tuple[Scheduler, Collection]:
     scheduler.add_job(collection.start_pass, "interval", seconds=s.collect_tick_seconds, id="collect",
                       jitter=s.collect_jitter_seconds or None, next_run_time=utcnow(), coalesce=True,
                       max_instances=1)
+    scheduler.add_job(prune_old, "interval", args=[app], hours=1, id="retention", coalesce=True, max_instances=1,
+                      next_run_time=utcnow() + timedelta(minutes=5))
     return scheduler, collection
 
 

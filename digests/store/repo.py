@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy import ColumnElement, delete, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from digests.clean import MAX_TEXT_CHARS, MAX_TITLE_CHARS, clip, scrub
 from digests.models import ArticleDoc, Summary
+from digests.store.batches import Stored, StoryPlacer, fresh_indices, insert_article, summary_row
+from digests.store.gate import GatedSessions
+from digests.store.retention import prune_batch
 from digests.store.search import search_article_ids
 from digests.store.tables import ArticleRow, FeedRow, SummaryRow, TopicPlacementRow
 
@@ -46,6 +50,18 @@ class PendingText:
 
 
 @dataclass(frozen=True, slots=True)
+class StorySource:
+    """What the story index reads back of a stored article: its headline and the opening of its text."""
+
+    id: int
+    story_id: int
+    title: str
+    text: str
+    language: str | None
+    fetched_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class NewArticle:
     """An article ready to be stored."""
 
@@ -65,12 +81,16 @@ class NewArticle:
     categories: list[str] | None = None
 
 
+# Enough text for the story words (the headline and the lead's first LEAD_WORDS content words).
+STORY_TEXT_CHARS = 3000
+
+
 class Store:
     """Async access to the database. No I/O happens until a method is awaited."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
-        self._session = async_sessionmaker(engine, expire_on_commit=False)
+        self._session = GatedSessions(engine)
 
     async def close(self) -> None:
         """Release the connection pool."""
@@ -155,11 +175,55 @@ class Store:
             return None
         return row.id
 
+    async def add_articles(self, *, articles: Sequence[NewArticle], words: Sequence[Sequence[str]] = (),
+                           summaries: Sequence[Summary | None] = (), summary_config: str | None = None,
+                           stories: StoryPlacer | None = None, now: datetime) -> list[Stored | None]:
+        """Store a batch in one transaction: the articles not stored yet (by URL or text), each with its story
+        (found or started by ``stories`` from its ``words``) and its summary under ``summary_config``. Returns,
+        per article, what was stored, or None for one already there."""
+        for attempt in (1, 2):
+            added: list[int] = []
+            try:
+                return await self._add_batch(articles, words, summaries, summary_config, stories, now, added)
+            except BaseException as exc:  # nothing was stored: the index forgets what it was told
+                for article_id in added if stories is not None else ():
+                    stories.discard(article_id)  # type: ignore[union-attr]
+                if attempt == 2 or not isinstance(exc, IntegrityError):  # else another process stored one
+                    raise
+        raise AssertionError("unreachable")
+
+    async def _add_batch(self, articles: Sequence[NewArticle], words: Sequence[Sequence[str]],
+                         summaries: Sequence[Summary | None], config: str | None, stories: StoryPlacer | None,
+                         now: datetime, added: list[int]) -> list[Stored | None]:
+        results: list[Stored | None] = [None] * len(articles)
+        async with self._session.begin() as session:
+            fresh = await fresh_indices(session, [a.url for a in articles], [a.content_hash for a in articles])
+            for i in fresh:
+                stored = await insert_article(session, ArticleRow(**asdict(articles[i])),
+                                              words[i] if words else (), stories)
+                added.append(stored.article_id)
+                results[i] = stored
+                summary = summaries[i] if summaries else None
+                if summary is not None and config is not None:
+                    session.add(summary_row(stored.article_id, config, summary, now))
+        return results
+
+    async def story_sources(self, *, after_id: int, since: datetime, limit: int) -> list[StorySource]:
+        """Articles with a story, fetched since ``since``, with ids above ``after_id``, in id order."""
+        opening = func.substr(ArticleRow.text, 1, STORY_TEXT_CHARS).label("opening")
+        query = (select(ArticleRow.id, ArticleRow.story_id, ArticleRow.title, opening, ArticleRow.language,
+                        ArticleRow.fetched_at)
+                 .where(ArticleRow.id > after_id, ArticleRow.fetched_at >= since, ArticleRow.story_id.is_not(None))
+                 .order_by(ArticleRow.id).limit(limit))
+        async with self._session() as session:
+            rows = (await session.execute(query)).all()
+        return [StorySource(r.id, r.story_id, r.title, r.opening, r.language, r.fetched_at) for r in rows]
+
     async def articles_needing_summary(self, *, config: str, since: datetime, limit: int) -> list[PendingText]:
         """Articles fetched since ``since`` that have no summary under ``config`` yet, newest first."""
-        done = select(SummaryRow.article_id).where(SummaryRow.config == config)
+        done = exists().where(SummaryRow.article_id == ArticleRow.id, SummaryRow.config == config)
         query = (select(ArticleRow.id, ArticleRow.text, ArticleRow.title, ArticleRow.language)
-                 .where(ArticleRow.fetched_at >= since, ArticleRow.id.not_in(done))
+                 .where(ArticleRow.fetched_at >= since, ~done)
                  .order_by(ArticleRow.fetched_at.desc()).limit(limit))
         async with self._session() as session:
             rows = (await session.execute(query)).all()
@@ -167,26 +231,37 @@ class Store:
 
     async def save_summaries(self, *, config: str, summaries: Mapping[int, Summary], now: datetime) -> None:
         """Store summaries (article id -> summary) under ``config``; ones stored meanwhile are kept."""
-        for article_id, summary in summaries.items():
-            row = SummaryRow(article_id=article_id, config=config, sentences=list(summary.sentences),
-                             algorithm=summary.algorithm, language=summary.language, created_at=now)
-            try:
-                async with self._session.begin() as session:
-                    session.add(row)
-            except IntegrityError:
-                continue
+        try:
+            async with self._session.begin() as session:
+                done = set((await session.scalars(select(SummaryRow.article_id).where(
+                    SummaryRow.config == config, SummaryRow.article_id.in_(list(summaries))))).all())
+                session.add_all(summary_row(article_id, config, summary, now)
+                                for article_id, summary in summaries.items() if article_id not in done)
+        except IntegrityError:  # another process stored some meanwhile: one at a time, keeping theirs
+            for article_id, summary in summaries.items():
+                try:
+                    async with self._session.begin() as session:
+                        session.add(summary_row(article_id, config, summary, now))
+                except IntegrityError:
+                    continue
 
     async def recent_articles(self, *, feed_urls: Sequence[str], since: datetime, until: datetime,
-                              config: str) -> list[ArticleDoc]:
-        """Articles of these feeds published (or, undated, fetched) in [since, until), with summaries."""
+                              config: str, text_chars: int | None = None) -> list[ArticleDoc]:
+        """Articles of these feeds published (or, undated, fetched) in [since, until), with summaries and
+        stories. ``text_chars``: only the opening of each text (a digest reads headlines, summaries and leads)."""
         when = func.coalesce(ArticleRow.published_at, ArticleRow.fetched_at)
         in_window = (FeedRow.url.in_(feed_urls), when >= since, when < until)
-        return await self._docs(*in_window, config=config, order=(when.desc(), ArticleRow.id.asc()))
+        return await self._docs(*in_window, config=config, order=(when.desc(), ArticleRow.id.asc()),
+                                text_chars=text_chars)
 
-    async def _docs(self, *where: ColumnElement[bool], config: str,
-                    order: Sequence[ColumnElement[Any]] = ()) -> list[ArticleDoc]:
+    async def _docs(self, *where: ColumnElement[bool], config: str, order: Sequence[ColumnElement[Any]] = (),
+                    text_chars: int | None = None) -> list[ArticleDoc]:
+        text = ArticleRow.text if text_chars is None else func.substr(ArticleRow.text, 1, text_chars)
         query = (
-            select(ArticleRow, SummaryRow.sentences, SummaryRow.language, FeedRow.url)
+            select(ArticleRow.id, ArticleRow.title, text.label("text"), ArticleRow.source, ArticleRow.link,
+                   ArticleRow.published_at, ArticleRow.fetched_at, ArticleRow.language, ArticleRow.story_id,
+                   ArticleRow.categories, SummaryRow.sentences, SummaryRow.language.label("summary_language"),
+                   FeedRow.url.label("feed_url"))
             .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
             .outerjoin(SummaryRow, (SummaryRow.article_id == ArticleRow.id) & (SummaryRow.config == config))
             .where(*where).order_by(*order)
@@ -194,10 +269,11 @@ class Store:
         async with self._session() as session:
             rows = (await session.execute(query)).all()
         return [
-            ArticleDoc(id=a.id, title=a.title, text=a.text, summary=tuple(sentences or ()), source=a.source,
-                       url=a.link, published=a.published_at or a.fetched_at, language=a.language or language,
-                       categories=tuple(a.categories or ()), feed_url=feed_url)
-            for a, sentences, language, feed_url in rows
+            ArticleDoc(id=r.id, title=r.title, text=r.text, summary=tuple(r.sentences or ()), source=r.source,
+                       url=r.link, published=r.published_at or r.fetched_at,
+                       language=r.language or r.summary_language, categories=tuple(r.categories or ()),
+                       feed_url=r.feed_url, story_id=r.story_id)
+            for r in rows
         ]
 
     async def save_placements(self, *, region: str, topics: Mapping[int, str], now: datetime) -> None:
@@ -230,6 +306,18 @@ class Store:
         ids = await search_article_ids(self.engine, words=words, since=since, limit=limit)
         docs = {doc.id: doc for doc in await self._docs(ArticleRow.id.in_(ids), config=config)}
         return [docs[i] for i in ids if i in docs]
+
+    async def prune_articles(self, *, before: datetime, batch: int = 500, pause_s: float = 0.05) -> int:
+        """Delete the articles fetched before ``before`` with their summaries and search rows, ``batch`` per
+        transaction with a pause between, so the bot keeps working meanwhile. Returns how many went."""
+        pruned = 0
+        while True:
+            async with self._session.begin() as session:
+                count = await prune_batch(session, before=before, limit=batch)
+            pruned += count
+            if count < batch:
+                return pruned
+            await asyncio.sleep(pause_s)
 
     async def count_articles(self) -> int:
         """How many articles are stored."""

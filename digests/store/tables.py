@@ -68,6 +68,7 @@ class ArticleRow(Base):
         Index("ix_articles_content_hash", "content_hash", unique=True),  # same text under two URLs: stored once
         Index("ix_articles_feed_published", "feed_id", "published_at"),
         Index("ix_articles_fetched_at", "fetched_at"),
+        Index("ix_articles_story", "story_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -86,6 +87,21 @@ class ArticleRow(Base):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime())
     categories: Mapped[list[str] | None] = mapped_column(JSON)  # the feed item's own (migration 0006_i11)
+    story_id: Mapped[int | None] = mapped_column(Integer)  # stories.id, set when it is stored
+
+
+class StoryRow(Base):
+    """One event, as first assigned when its first article was stored. Outlives its articles (retention)."""
+
+    __tablename__ = "stories"
+    __table_args__ = (Index("ix_stories_last_seen", "last_seen"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    language: Mapped[str | None] = mapped_column(String(8))
+    title: Mapped[str] = mapped_column(Text)  # the first article's headline
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime())
+    articles: Mapped[int] = mapped_column(Integer)
 
 
 class SummaryRow(Base):

@@ -36,3 +36,17 @@ async def test_a_hold_moves_everyone_back() -> None:
     pacer.hold(2.0)
     await pacer.wait()
     assert time.slept == [2.0]
+
+
+async def test_turns_missed_while_the_loop_was_busy_are_spread_again_not_sent_in_a_burst() -> None:
+    time = FakeTime()
+    pacer = Pacer(10.0, clock=time.clock, sleep=time.sleep)
+    await pacer.wait()  # the first goes at once and books the next turn, at +0.1 s
+
+    async def stalled(seconds: float) -> None:  # the loop was blocked: this waiter wakes a second late
+        time.slept.append(round(seconds, 6))
+        time.now += seconds + 1.0
+
+    pacer._sleep = stalled
+    await pacer.wait()
+    assert round(pacer._next - time.now, 6) == 0.1  # it took a fresh turn; the next caller waits a full interval

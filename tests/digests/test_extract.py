@@ -184,3 +184,20 @@ def test_word_count() -> None:
 )
 def test_looks_like_html(body: bytes, expected: bool) -> None:
     assert looks_like_html(body) is expected
+
+
+def test_a_declared_language_the_text_plainly_agrees_with_skips_the_detector(monkeypatch: pytest.MonkeyPatch) -> None:
+    import digests.language as language
+
+    def refuse(text: str) -> tuple[str | None, float]:
+        raise AssertionError("the detector ran")
+
+    english = " ".join(BODY_PARAGRAPHS)
+    monkeypatch.setattr(language, "detect_language", refuse)
+    assert choose_language("en", english) == "en"
+    assert choose_language("bn", " ".join(BENGALI_PARAGRAPHS)) == "bn"
+    with pytest.raises(AssertionError, match="detector ran"):  # a template's lang="en" on Bengali text is checked
+        choose_language("en", " ".join(BENGALI_PARAGRAPHS))
+    with pytest.raises(AssertionError, match="detector ran"):  # and so is a German page marked English
+        choose_language("en", "Die Regierung hat am Dienstag neue Regeln für den Hafen beschlossen, "
+                              "nachdem das Schiff im Sturm gesunken war und viele Menschen vermisst werden. " * 3)

@@ -1,0 +1,103 @@
+"""Stories assigned one article at a time (the story index) make the decisions the window-wide grouping makes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from digests.models import ArticleDoc
+from digests.story_index import StoryIndex, story_words
+from tests.digests.news_fixtures import news_day
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+def assign(docs: Sequence[ArticleDoc], index: StoryIndex | None = None) -> list[set[int]]:
+    """Feed ``docs`` to an index in order, as the collector stores them; the stories as sets of doc ids."""
+    index = index or StoryIndex()
+    stories: dict[int, set[int]] = {}
+    for doc in docs:
+        words = story_words(doc.title, doc.text)
+        story = index.match(words, doc.language)
+        if story is None:
+            story = 1000 + doc.id
+        index.add(article_id=doc.id, story_id=story, words=words, language=doc.language, arrived=NOW)
+        stories.setdefault(story, set()).add(doc.id)
+    return list(stories.values())
+
+
+@pytest.fixture(scope="module")
+def day() -> list[set[int]]:
+    docs = sorted(news_day(), key=lambda d: (d.published or NOW, d.id))  # in the order they were published
+    return assign(docs)
+
+
+def together(groups: list[set[int]], *ids: int) -> bool:
+    return any(set(ids) <= group for group in groups)
+
+
+def test_copies_and_edited_copies_join_the_first_report(day: list[set[int]]) -> None:
+    assert together(day, 0, 1, 2)
+    assert {17, 18, 19} in day  # one wire report reworded by three outlets
+
+
+def test_look_alike_events_stay_apart(day: list[set[int]]) -> None:
+    assert not together(day, 6, 7)  # two cricket matches
+    assert not together(day, 8, 9)  # two floods
+    assert {10} in day
+
+
+def test_different_events_never_share_a_story(day: list[set[int]]) -> None:
+    events = [{0, 1, 2}, {3, 4, 5, 16}, {17, 18, 19}, {6}, {7}, {8}, {9}, {10}, {11, 12}, {13}, {14}, {15}]
+    for group in day:
+        assert sum(bool(group & event) for event in events) == 1, group
+
+
+def test_languages_never_share_a_story(day: list[set[int]]) -> None:
+    assert {11, 12} in day
+    assert not together(day, 8, 11)  # the same Sylhet flood in English and in Bengali
+    assert not together(day, 7, 14)
+
+
+def test_an_article_finds_its_story_only_within_the_horizon() -> None:
+    ferry, copy = news_day()[0], news_day()[1]
+    index = StoryIndex(horizon=timedelta(hours=48))
+    index.add(article_id=ferry.id, story_id=7, words=story_words(ferry.title, ferry.text), language="en",
+              arrived=NOW - timedelta(hours=50))
+    assert index.match(story_words(copy.title, copy.text), "en") == 7
+    assert index.expire(now=NOW) == 1
+    assert len(index) == 0
+    assert index.match(story_words(copy.title, copy.text), "en") is None
+
+
+def test_a_discarded_article_is_forgotten() -> None:
+    ferry, copy = news_day()[0], news_day()[1]
+    index = StoryIndex()
+    index.add(article_id=ferry.id, story_id=7, words=story_words(ferry.title, ferry.text), language="en", arrived=NOW)
+    index.discard(ferry.id)  # its transaction was rolled back
+    assert ferry.id not in index
+    assert index.match(story_words(copy.title, copy.text), "en") is None
+
+
+def test_a_copy_is_found_among_thousands_and_common_words_alone_are_no_match() -> None:
+    # 2,000 unrelated articles sharing common words; the rare words find the one a new article repeats.
+    index = StoryIndex()
+    for n in range(2000):
+        words = [f"place{n}", f"name{n}", "said", "government", f"thing{n % 50}"] * 3
+        index.add(article_id=n, story_id=n, words=words, language="en", arrived=NOW)
+    assert index.match([f"place{1234}", f"name{1234}", "said", "government", "thing34"] * 3, "en") == 1234
+    assert index.match(["said", "government", "thing34"] * 3, "en") is None
+
+
+def test_a_digest_reads_the_stored_stories_of_a_large_window_and_regroups_a_small_one() -> None:
+    from dataclasses import replace
+
+    from digests.compose import REGROUP_UP_TO, story_groups
+
+    day = news_day()
+    stored = [replace(doc, id=n, story_id=n % 7) for n, doc in enumerate(day * (REGROUP_UP_TO // len(day) + 1))]
+    assert sorted(map(sorted, story_groups(stored))) == [list(range(k, len(stored), 7)) for k in range(7)]
+    small = [replace(doc, story_id=0) for doc in day]  # a cold index's story: the window is grouped afresh
+    assert len(story_groups(small)) > 1
