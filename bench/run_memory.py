@@ -107,7 +107,6 @@ async def child(settings_path: str) -> None:
     from rich.console import Console
 
     from bot.adapters.console.adapter import ConsoleAdapter
-    from bot.core.service import CoreService
     from bot.runtime.run import build_scheduler
 
     async def deliver(sub: Subscription, *, digest_date: date, late: bool = False) -> str:
@@ -115,7 +114,7 @@ async def child(settings_path: str) -> None:
 
     settings = load_settings(settings_path, environ={})
     async with App(settings) as app:
-        adapter = ConsoleAdapter(CoreService(app), settings, output=Console(file=io.StringIO()))
+        adapter = ConsoleAdapter(app.core_service(), settings, output=Console(file=io.StringIO()))
         await adapter.start()
         scheduler, collection = build_scheduler(app, deliver)
         await scheduler.start()

@@ -29,7 +29,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.adapters.slack.adapter import SlackAdapter
 from bot.app import App
-from bot.core.service import CoreService
 from bot.runtime.delivery import Deliverer, DeliveryPolicy
 from digests.store import NewArticle
 from tests.fakes.deliver_child import child_settings
@@ -81,7 +80,7 @@ async def main(args: argparse.Namespace) -> None:
                         keywords=keywords, user_id="UADMIN", now=DUE - timedelta(days=1))
                     subs.append(sub)
                 policy = DeliveryPolicy(rates={"slack": args.limit * args.headroom})
-                deliverer = Deliverer(app, {"slack": SlackAdapter(CoreService(app), settings)}, policy=policy)
+                deliverer = Deliverer(app, {"slack": SlackAdapter(app.core_service(), settings)}, policy=policy)
                 await asyncio.sleep(1.0)  # the bucket fills, as on a quiet morning
                 api.limited, posts = 0, []
                 api.on_post = lambda channel, _: posts.append(time.perf_counter())

@@ -7,22 +7,24 @@ import multiprocessing
 import os
 from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from types import TracebackType
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.core.catalogue import Catalogue, taxonomy
+from bot.core.service import CoreService
 from bot.runtime.metrics import Metrics
 from bot.settings import Settings
 from digests.collect import CollectConfig, Collector
 from digests.compose import DigestSpec
 from digests.fetch import FetchConfig, Fetcher
 from digests.intake import Intake
-from digests.models import Digest, FeedSource
+from digests.models import Digest, FeedSource, Story
+from digests.ondemand import find_story, summarize_page
 from digests.pipeline import build_digest, summarize_pending, summary_key
-from digests.store import Store, Subscriptions, open_database
+from digests.store import Store, Subscription, Subscriptions, open_database
 from digests.story_index import StoryIndex
 from digests.summarize import SummaryConfig
 from digests.workers import init_worker
@@ -30,6 +32,10 @@ from digests.workers import init_worker
 # A digest's labelled context: the region's stories placed over the days before its window, the latest first.
 
 T = TypeVar("T")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
 
 
 def fetch_config(settings: Settings) -> FetchConfig:
@@ -142,6 +148,33 @@ class App:
                                     now=now, executor=self._workers())
         self.metrics.digests_built.labels(region=region.name).inc()
         return digest
+
+    async def upsert(self, **values: Any) -> tuple[Subscription, bool]:
+        """The core's subscription store is this app's (opened by ``start``)."""
+        return await self.subscriptions.upsert(**values)
+
+    async def remove(self, **where: Any) -> list[str]:
+        return await self.subscriptions.remove(**where)
+
+    async def for_channel(self, **where: Any) -> list[Subscription]:
+        return await self.subscriptions.for_channel(**where)
+
+    async def summarize_url(self, url: str, *, deadline_s: float) -> Story | None:
+        """A page someone sent, summarised (through the fetch guard); None when it holds no article text."""
+        return await summarize_page(self.fetcher, url, config=summary_config(self.settings), deadline_s=deadline_s,
+                                    executor=self._workers())
+
+    async def find_story(self, words: str, *, now: datetime, days: int) -> Story | None:
+        """The story of the last ``days`` that best matches ``words`` (what is new summarised first)."""
+        await self.summarize_pending(now=now, days=days)
+        return await find_story(self.store, words, feed_urls=[f.url for f in feed_sources(self.settings)],
+                                since=now - timedelta(days=days), now=now + timedelta(minutes=1),
+                                config=summary_config(self.settings), executor=self._workers())
+
+    def core_service(self, *, clock: Callable[[], datetime] | None = None) -> CoreService:
+        """The core over this app's parts: subscriptions, this newsroom, the regions' catalogue."""
+        return CoreService(self, self, Catalogue(self.settings.regions),
+                           url_deadline_s=self.settings.summary.url_deadline_seconds, clock=clock or utcnow)
 
     async def run_cpu(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run CPU-heavy work (extraction, summaries) in the worker pool, off the event loop."""

@@ -229,10 +229,9 @@ async def cmd_summarize(args: argparse.Namespace, settings: Settings, console: C
 async def cmd_console(args: argparse.Namespace, settings: Settings, console: Console) -> int:
     from bot.adapters.console.adapter import ConsoleAdapter
     from bot.app import App
-    from bot.core.service import CoreService
 
     async with App(settings) as app:
-        await ConsoleAdapter(CoreService(app), settings, output=console).run()
+        await ConsoleAdapter(app.core_service(), settings, output=console).run()
     return 0
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from digests.models import Digest, Story
+from digests.store import Subscription
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,3 +119,32 @@ class ChatAdapter(Protocol):
         """A digest posted with ``nonce`` since ``since``, read back from the platform, or None: its head
         message, then the thread replies already posted, in order. Lets a delivery interrupted between posting
         and recording find out what it did post."""
+
+
+class SubscriptionStore(Protocol):
+    """Where the core keeps channels' subscriptions (``digests.store.Subscriptions``)."""
+
+    async def upsert(self, *, platform: str, workspace_id: str, channel_id: str, region: str, delivery_time: str,
+                     timezone: str, topics: Sequence[str] | None, keywords: Sequence[str], user_id: str,
+                     now: datetime) -> tuple[Subscription, bool]: ...
+
+    async def remove(self, *, platform: str, workspace_id: str, channel_id: str,
+                     region: str | None = None) -> list[str]: ...
+
+    async def for_channel(self, *, platform: str, workspace_id: str, channel_id: str) -> list[Subscription]: ...
+
+
+class Newsroom(Protocol):
+    """What the core asks of the news pipeline (``bot.app.App`` wires it): digests, and stories on request."""
+
+    async def build_digest(self, region_name: str, *, now: datetime, hours: int | None = None,
+                           topics: Collection[str] | None = None, keywords: Sequence[str] = (),
+                           timezone: str | None = None) -> Digest:
+        """The region's digest for the ``hours`` before ``now``, filtered, its times in ``timezone``."""
+
+    async def summarize_url(self, url: str, *, deadline_s: float) -> Story | None:
+        """A page someone sent, summarised (public addresses only); None when it holds no article text."""
+
+    async def find_story(self, words: str, *, now: datetime, days: int) -> Story | None:
+        """The story of the last ``days`` that best matches ``words``, or None."""
+

@@ -6,15 +6,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from bot.app import App
 from bot.core import commands as cmd
 from bot.core.catalogue import Catalogue, closest
-from bot.core.ports import ChannelRef, Reply, UserRef
+from bot.core.ports import ChannelRef, Newsroom, Reply, SubscriptionStore, UserRef
 from bot.core.schedule import next_due
 from bot.core.subscriptions import InvalidSubscription, Wanted, normalise
 from bot.core.summary import summary_reply
 from bot.errors import BotError, UnknownRegionError
-from bot.settings import RegionSettings, Settings
+from bot.settings import RegionSettings
 from digests.errors import DigestsError
 from digests.store import Subscription
 
@@ -30,10 +29,12 @@ def next_delivery(subscription: Subscription, now: datetime) -> datetime:
 class CoreService:
     """Executes commands for every adapter. Adapters translate; this decides."""
 
-    def __init__(self, app: App, *, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
-        self.app = app
-        self.settings: Settings = app.settings
-        self.catalogue = Catalogue(app.settings.regions)
+    def __init__(self, subscriptions: SubscriptionStore, news: Newsroom, catalogue: Catalogue, *,
+                 url_deadline_s: float = 20.0, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self.subscriptions = subscriptions
+        self.news = news
+        self.catalogue = catalogue
+        self.url_deadline_s = url_deadline_s
         self.clock = clock
 
     async def handle_text(self, line: str, *, channel: ChannelRef, user: UserRef) -> Reply:
@@ -66,7 +67,7 @@ class CoreService:
             case cmd.Now(region):
                 return await self.now(region, channel)
             case cmd.Summary(target):
-                return await summary_reply(self.app, target, now=self.clock())
+                return await summary_reply(self.news, target, now=self.clock(), url_deadline_s=self.url_deadline_s)
             case _:
                 return Reply(cmd.USAGE, private=True)
 
@@ -84,7 +85,7 @@ class CoreService:
             values = normalise(wanted, self.catalogue)
         except InvalidSubscription as exc:
             return Reply(" ".join(exc.problems), ok=False, private=True)
-        sub, created = await self.app.subscriptions.upsert(
+        sub, created = await self.subscriptions.upsert(
             platform=channel.platform, workspace_id=channel.workspace_id, channel_id=channel.channel_id,
             region=values.region.name, delivery_time=values.time, timezone=values.timezone, topics=values.topics,
             keywords=values.keywords, user_id=user.user_id, now=self.clock())
@@ -102,7 +103,7 @@ class CoreService:
         return f"Delivered {when}; {topics}{keywords}.{paused}"
 
     async def unsubscribe(self, region: str | None, channel: ChannelRef) -> Reply:
-        removed = await self.app.subscriptions.remove(platform=channel.platform, workspace_id=channel.workspace_id,
+        removed = await self.subscriptions.remove(platform=channel.platform, workspace_id=channel.workspace_id,
                                                       channel_id=channel.channel_id, region=region)
         if not removed:
             what = f"to {region!r}" if region else "to any region"
@@ -110,7 +111,7 @@ class CoreService:
         return Reply(f"Unsubscribed this channel from: {', '.join(removed)}.")
 
     async def list_subscriptions(self, channel: ChannelRef) -> Reply:
-        subs = await self.app.subscriptions.for_channel(platform=channel.platform,
+        subs = await self.subscriptions.for_channel(platform=channel.platform,
                                                         workspace_id=channel.workspace_id,
                                                         channel_id=channel.channel_id)
         if not subs:
@@ -124,15 +125,15 @@ class CoreService:
         return self.catalogue.describe()
 
     async def now(self, region_name: str | None, channel: ChannelRef) -> Reply:
-        subs = await self.app.subscriptions.for_channel(platform=channel.platform,
+        subs = await self.subscriptions.for_channel(platform=channel.platform,
                                                         workspace_id=channel.workspace_id,
                                                         channel_id=channel.channel_id)
-        name = region_name or (subs[0].region if subs else self.settings.regions[0].name)
+        name = region_name or (subs[0].region if subs else self.catalogue.names[0])
         region = self.region(name)
         if isinstance(region, str):
             return Reply(region, ok=False, private=True)
         sub = next((s for s in subs if s.region == region.name), None)
-        digest = await self.app.build_digest(region.name, now=self.clock(), topics=sub.topics if sub else None,
+        digest = await self.news.build_digest(region.name, now=self.clock(), topics=sub.topics if sub else None,
                                              keywords=sub.keywords if sub else (),
                                              timezone=sub.timezone if sub else None)
         return Reply(f"Here is the {region.title} digest (on request; not counted as the daily one).",

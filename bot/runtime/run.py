@@ -185,7 +185,7 @@ async def _start(settings: Settings, console: Console, started: AsyncExitStack,
     app = App(settings)
     started.push_async_callback(bounded, "app", app.stop)
     await app.start()
-    adapters = choose_adapters(CoreService(app), settings, console)
+    adapters = choose_adapters(app.core_service(), settings, console)
     readiness = Readiness()
     health = await start_health(app, readiness)
     if health is not None:

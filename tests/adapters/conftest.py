@@ -65,20 +65,20 @@ async def fake_discord(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDis
 async def service(tmp_path: Path, fake_discord: FakeDiscord, outlets: WebServer) -> AsyncIterator[CoreService]:
     """The real core on a temporary SQLite database (region "test" reads the loopback outlets)."""
     async with App(discord_settings(tmp_path, fake_discord, outlets)) as app:
-        yield CoreService(app)
+        yield app.core_service()
 
 
 @pytest.fixture
 async def news(service: CoreService) -> CoreService:
     """The core with the outlets' stories collected and stored."""
-    await service.app.collector().collect(feed_sources(service.settings, "test"))
+    await service.news.collector().collect(feed_sources(service.news.settings, "test"))
     return service
 
 
 @pytest.fixture
 async def adapter(service: CoreService) -> AsyncIterator[DiscordAdapter]:
     """The adapter, started: logged in, commands synced, connected to the fake gateway and ready."""
-    discord_adapter = DiscordAdapter(service, service.settings, guild_ready_timeout=0.05)
+    discord_adapter = DiscordAdapter(service, service.news.settings, guild_ready_timeout=0.05)
     await discord_adapter.start()
     yield discord_adapter
     await discord_adapter.stop()

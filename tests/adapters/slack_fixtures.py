@@ -71,13 +71,13 @@ async def slack_api() -> AsyncIterator[FakeSlackApi]:
 async def service(tmp_path: Path, slack_api: FakeSlackApi) -> AsyncIterator[CoreService]:
     """The real core on a temporary SQLite database."""
     async with App(slack_settings(tmp_path, slack_api)) as app:
-        yield CoreService(app, clock=lambda: NOW)
+        yield app.core_service(clock=lambda: NOW)
 
 
 @pytest.fixture
 async def slack_adapter(service: CoreService) -> AsyncIterator[SlackAdapter]:
     """The adapter serving HTTP on loopback, posting to the fake API without pacing."""
-    adapter = SlackAdapter(service, service.settings, pace=0)
+    adapter = SlackAdapter(service, service.news.settings, pace=0)
     await adapter.start()
     yield adapter
     await adapter.stop()

@@ -132,7 +132,7 @@ async def test_a_manager_subscribes(adapter: DiscordAdapter, fake_discord: FakeD
     (answer,) = followups(calls)
     assert answer["content"].startswith("Subscribed this channel to the Test Region digest.")
     assert "07:30 Asia/Dhaka" in answer["content"] and answer["allowed_mentions"] == NO_PINGS
-    (sub,) = await service.app.subscriptions.for_channel(platform="discord", workspace_id=str(GUILD),
+    (sub,) = await service.news.subscriptions.for_channel(platform="discord", workspace_id=str(GUILD),
                                                          channel_id=str(CHANNEL))
     assert sub.topics == ("Sport", "Politics") and sub.keywords == ("cancer ward", "floods")
     calls = await slash(fake_discord, command_data("digest", "subscribe", region="test"), user=MANAGER)
@@ -146,7 +146,7 @@ async def test_a_non_manager_is_refused_privately(adapter: DiscordAdapter, fake_
     assert [c.method for c in calls] == ["POST", "DELETE", "POST"]  # the public "thinking…" is removed
     (answer,) = followups(calls)
     assert answer["flags"] == 64 and answer["content"].startswith("Only people who can manage this channel")
-    assert await service.app.subscriptions.for_channel(platform="discord", workspace_id=str(GUILD),
+    assert await service.news.subscriptions.for_channel(platform="discord", workspace_id=str(GUILD),
                                                        channel_id=str(CHANNEL)) == []
 
 
@@ -231,11 +231,11 @@ async def test_send_notice_is_plain_and_pings_no_one(adapter: DiscordAdapter, fa
 
 async def test_a_refused_token_and_a_missing_one_say_what_to_do(service: CoreService,
                                                                 fake_discord: FakeDiscord) -> None:
-    bad = service.settings.model_copy(update={"secrets": service.settings.secrets.model_copy(
+    bad = service.news.settings.model_copy(update={"secrets": service.news.settings.secrets.model_copy(
         update={"discord_token": SecretStr("wrong")})})
     with pytest.raises(DiscordError, match="token was refused"):
         await DiscordAdapter(service, bad).start()
-    none = service.settings.model_copy(update={"secrets": service.settings.secrets.model_copy(
+    none = service.news.settings.model_copy(update={"secrets": service.news.settings.secrets.model_copy(
         update={"discord_token": None})})
     with pytest.raises(DiscordError, match="KHOBOR_DISCORD_TOKEN"):
         await DiscordAdapter(service, none).start()
@@ -252,7 +252,7 @@ async def test_options_and_chat_store_the_same_subscription(service: CoreService
     other = ChannelRef("discord", HERE.workspace_id, "42")
     line = "digest subscribe test 08:05 Asia/Dhaka topics=sport,Politics keywords='\"a phrase\" word'"
     assert (await service.handle_text(line, channel=other, user=admin)).ok
-    subs = await service.app.subscriptions.all()
+    subs = await service.news.subscriptions.all()
     values = {(s.region, s.delivery_time, s.timezone, s.topics, s.keywords) for s in subs}
     assert values == {("test", "08:05", "Asia/Dhaka", ("Sport", "Politics"), ("a phrase", "word"))}
     bad = await service.execute(subscribe_command("test", "8 pm", None, None, None), channel=HERE, user=admin)
@@ -263,9 +263,9 @@ def test_choice_helpers(service: CoreService) -> None:
     zones = [c.value for c in timezone_choices("kolk")]
     assert zones == ["Asia/Kolkata"] and len(timezone_choices("")) == 25
     assert timezone_choices("Asia/Dh")[0].value == "Asia/Dhaka"
-    labels = [c.value for c in topic_choices(service.settings, "nowhere", "")]
+    labels = [c.value for c in topic_choices(service.news.settings, "nowhere", "")]
     assert "Sport" in labels and len(labels) <= 25
-    assert topic_choices(service.settings, "test", "Sport, sport") == []  # already chosen
+    assert topic_choices(service.news.settings, "test", "Sport, sport") == []  # already chosen
 
 
 def test_nonces_fit_discords_limit_and_differ_per_message() -> None:
@@ -276,17 +276,17 @@ def test_nonces_fit_discords_limit_and_differ_per_message() -> None:
 
 
 def test_the_adapter_does_no_io_when_made(service: CoreService, fake_discord: FakeDiscord) -> None:
-    adapter: ChatAdapter = DiscordAdapter(service, service.settings)
+    adapter: ChatAdapter = DiscordAdapter(service, service.news.settings)
     assert adapter.platform == "discord" and adapter.limits == DISCORD_LIMITS
     with pytest.raises(DiscordError, match="not started"):
-        _ = DiscordAdapter(service, service.settings).client
+        _ = DiscordAdapter(service, service.news.settings).client
     assert fake_discord.calls == []
 
 
 async def test_global_commands_and_no_token_in_the_logs(service: CoreService, fake_discord: FakeDiscord,
                                                         caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
-    settings = service.settings.model_copy(update={"discord": service.settings.discord.model_copy(
+    settings = service.news.settings.model_copy(update={"discord": service.news.settings.discord.model_copy(
         update={"guild_ids": []})})
     adapter = DiscordAdapter(service, settings, guild_ready_timeout=0.05)
     await adapter.start()

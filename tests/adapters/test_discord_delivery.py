@@ -60,14 +60,14 @@ async def fake_discord(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDis
 
 
 async def subscribe(adapter: DiscordAdapter, channel: int) -> Subscription:
-    sub, _ = await adapter.service.app.subscriptions.upsert(
+    sub, _ = await adapter.service.news.subscriptions.upsert(
         platform="discord", workspace_id=str(GUILD), channel_id=str(channel), region="test", delivery_time="08:00",
         timezone="Asia/Dhaka", topics=None, keywords=(), user_id="1000000000000000900", now=NOW)
     return sub
 
 
 def deliverer(adapter: DiscordAdapter) -> tuple[Deliverer, Deliveries]:
-    app = adapter.service.app
+    app = adapter.service.news
     deliveries = Deliveries(app.store.engine)
     return Deliverer(app, {"discord": adapter}, clock=lambda: NOW, policy=DeliveryPolicy(rates={}),
                      deliveries=deliveries), deliveries
@@ -91,7 +91,7 @@ async def test_a_crash_after_posting_is_read_back_from_the_channel(adapter: Disc
     deliver, deliveries = deliverer(adapter)
     record = await crashed_posting(deliveries, subscription_id=sub.id, digest_date=DAY, nonce="k1-240101-crash",
                                    now=NOW)
-    digest = await adapter.service.app.build_digest("test", now=NOW)
+    digest = await adapter.service.news.build_digest("test", now=NOW)
     posted = await adapter.post_digest(channel_of(sub), digest, nonce=record.nonce)  # then the crash
     fake_discord.calls.clear()
     assert await deliver.deliver(sub, digest_date=DAY) == "posted"
@@ -103,7 +103,7 @@ async def test_a_crash_after_posting_is_read_back_from_the_channel(adapter: Disc
 
 async def test_find_posted_ignores_other_nonces(adapter: DiscordAdapter) -> None:
     sub = await subscribe(adapter, CHANNEL)
-    digest = await adapter.service.app.build_digest("test", now=NOW)
+    digest = await adapter.service.news.build_digest("test", now=NOW)
     await adapter.post_digest(channel_of(sub), digest, nonce="k1-240101-aaaa")
     channel = ChannelRef("discord", str(GUILD), str(CHANNEL))
     assert await adapter.find_posted(channel, "k1-240101-bbbb", since=NOW.replace(year=2023)) is None
@@ -114,7 +114,7 @@ async def test_a_channel_that_forbids_the_bot_is_paused(adapter: DiscordAdapter,
     sub = await subscribe(adapter, LOCKED_CHANNEL)
     deliver, _ = deliverer(adapter)
     assert await deliver.deliver(sub, digest_date=DAY) == "paused"
-    current = await adapter.service.app.subscriptions.get(subscription_id=sub.id)
+    current = await adapter.service.news.subscriptions.get(subscription_id=sub.id)
     assert current is not None and not current.active and "403" in (current.pause_reason or "")
     assert len(fake_discord.calls_to("POST", f"/channels/{LOCKED_CHANNEL}/messages")) == 2  # the digest, a notice
 
@@ -128,7 +128,7 @@ async def test_a_crash_mid_thread_posts_only_the_missing_replies(adapter: Discor
     async def built(*args: Any, **kwargs: Any) -> Digest:
         return digest
 
-    monkeypatch.setattr(adapter.service.app, "build_digest", built)
+    monkeypatch.setattr(adapter.service.news, "build_digest", built)
     whole = len(render_digest(digest))
     assert whole >= 3
     sub = await subscribe(adapter, CHANNEL)
@@ -163,7 +163,7 @@ async def test_crashes_at_random_points_leave_every_channel_one_complete_digest(
     async def built(*args: Any, **kwargs: Any) -> Digest:
         return digest
 
-    monkeypatch.setattr(adapter.service.app, "build_digest", built)
+    monkeypatch.setattr(adapter.service.news, "build_digest", built)
     whole, rng = len(render_digest(digest)), random.Random(10)
     fake_discord.guilds[GUILD].extend(range(CHANNEL + 100, CHANNEL + 124))
     channels = list(range(CHANNEL + 100, CHANNEL + 124))

@@ -63,7 +63,7 @@ async def test_unsigned_forged_and_stale_requests_are_refused(slack_api: FakeSla
         status, _ = await post_command(slack_adapter.http_url, fields, headers=headers)
         assert status == 401
     assert slack_api.responses["forged"] == [] and slack_api.calls_to("users.info") == []
-    assert await slack_adapter.service.app.subscriptions.for_channel(
+    assert await slack_adapter.service.news.subscriptions.for_channel(
         platform="slack", workspace_id=TEAM_ID, channel_id="C0NEWS") == []
 
 
@@ -73,7 +73,7 @@ async def test_admin_subscribes_and_permission_is_cached(slack_api: FakeSlackApi
                                name="sub")
     assert "Subscribed this channel to the Test Region digest" in rendered(answer)
     assert answer["response_type"] == "in_channel"
-    [sub] = await service.app.subscriptions.for_channel(platform="slack", workspace_id=TEAM_ID,
+    [sub] = await service.news.subscriptions.for_channel(platform="slack", workspace_id=TEAM_ID,
                                                         channel_id="C0NEWS")
     assert (sub.region, sub.delivery_time, sub.timezone) == ("test", "07:30", "Asia/Dhaka")
     listed = await run_command(slack_api, slack_adapter, "/digest", "list", user="UADMIN", name="list")
@@ -88,7 +88,7 @@ async def test_members_are_refused_but_listed_managers_are_not(slack_api: FakeSl
     refused = await run_command(slack_api, slack_adapter, "/digest", "subscribe test", user="UMEMBER", name="no")
     assert "Only people who can manage this channel" in rendered(refused)
     assert refused["response_type"] == "ephemeral"
-    assert await service.app.subscriptions.for_channel(platform="slack", workspace_id=TEAM_ID,
+    assert await service.news.subscriptions.for_channel(platform="slack", workspace_id=TEAM_ID,
                                                        channel_id="C0NEWS") == []
     allowed = await run_command(slack_api, slack_adapter, "/digest", "subscribe test", user="UMANAGER", name="ok")
     assert "Subscribed" in rendered(allowed)
@@ -105,7 +105,7 @@ async def test_digest_now_posts_blocks_and_overflows_into_the_thread(
     async def build_digest(region: str, **_: object) -> Digest:
         return digest
 
-    monkeypatch.setattr(service.app, "build_digest", build_digest)  # the day's news, without collecting it
+    monkeypatch.setattr(service.news, "build_digest", build_digest)  # the day's news, without collecting it
     answer = await run_command(slack_api, slack_adapter, "/digest", "now test", user="UADMIN", name="now")
     assert "Here is the Test Region digest" in rendered(answer)
     await slack_api.wait_for(lambda: len(slack_api.calls_to("chat.postMessage")) == 6)
@@ -167,7 +167,7 @@ async def test_post_digest_marks_its_nonce_and_find_posted_reads_it_back(slack_a
 async def test_socket_mode_acknowledges_the_envelope_and_answers(slack_api: FakeSlackApi, tmp_path: Path) -> None:
     settings = slack_settings(tmp_path, slack_api, mode="socket")
     async with App(settings) as app:
-        adapter = SlackAdapter(CoreService(app, clock=lambda: NOW), settings, pace=0)
+        adapter = SlackAdapter(app.core_service(clock=lambda: NOW), settings, pace=0)
         await adapter.start()
         try:
             assert slack_api.calls_to("apps.connections.open")
@@ -193,11 +193,11 @@ async def test_tokens_and_secrets_never_reach_the_logs(slack_api: FakeSlackApi, 
 
 async def test_nothing_happens_until_start_and_missing_secrets_are_named(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path / "never-created", secrets=Secrets(slack_bot_token=SecretStr("xoxb-x")))
-    adapter = SlackAdapter(CoreService(App(settings)), settings)
+    adapter = SlackAdapter(App(settings).core_service(), settings)
     assert adapter.platform == "slack" and adapter.limits.blocks_per_message == 50 and adapter.http_url is None
     with pytest.raises(SlackSetupError, match="KHOBOR_SLACK_APP_TOKEN"):
         await adapter.start()
     http = settings.model_copy(update={"slack": SlackSettings(mode="http")})
     with pytest.raises(SlackSetupError, match="KHOBOR_SLACK_SIGNING_SECRET"):
-        await SlackAdapter(CoreService(App(http)), http).start()
+        await SlackAdapter(App(http).core_service(), http).start()
     assert not (tmp_path / "never-created").exists()

@@ -12,7 +12,6 @@ from rich.console import Console
 
 from bot.adapters.console.adapter import ConsoleAdapter
 from bot.app import App
-from bot.core.service import CoreService
 from bot.settings import load_settings
 from tests.fakes.settings import Region, write_settings
 from tests.fakes.stories import day_of_news
@@ -37,13 +36,13 @@ async def harness(outlets: WebServer, tmp_path: Path) -> AsyncIterator[ConsoleAd
     settings = load_settings(path, {})
     async with App(settings) as app:
         await app.collector().collect([])  # nothing yet; feeds are read by the tests that need them
-        yield ConsoleAdapter(CoreService(app, clock=lambda: NOW), settings, output=Console(file=io.StringIO()))
+        yield ConsoleAdapter(app.core_service(clock=lambda: NOW), settings, output=Console(file=io.StringIO()))
 
 
 async def collect(harness: ConsoleAdapter) -> None:
     from bot.app import feed_sources
 
-    app = harness.service.app
+    app = harness.service.news
     await app.collector().collect(feed_sources(app.settings, "south-asia"))
 
 

@@ -60,12 +60,12 @@ def test_library_lines_follow_library_level(terminal: io.StringIO) -> None:
 async def service(tmp_path: Path) -> AsyncIterator[CoreService]:
     region = Region("south-asia", "South Asia", [("Nowhere", "http://127.0.0.1:9/feed")])
     async with App(load_settings(write_settings(tmp_path, region), {})) as app:
-        yield CoreService(app)
+        yield app.core_service()
 
 
 def console_on(service: CoreService, typed: str, *, interactive: bool = True) -> tuple[ConsoleAdapter, io.StringIO]:
     screen = io.StringIO()
-    adapter = ConsoleAdapter(service, service.app.settings, output=Console(file=screen, width=200, no_color=True),
+    adapter = ConsoleAdapter(service, service.news.settings, output=Console(file=screen, width=200, no_color=True),
                              stdin=io.StringIO(typed), interactive=interactive)
     return adapter, screen
 

@@ -18,7 +18,6 @@ from bot.adapters.slack.adapter import SlackAdapter
 from bot.adapters.slack.render import render_digest
 from bot.app import App
 from bot.core.ports import ChannelRef, Checkpoint, Posted
-from bot.core.service import CoreService
 from bot.runtime.delivery import Deliverer, DeliveryPolicy, channel_of
 from bot.settings import StorageSettings
 from digests.models import Digest
@@ -70,7 +69,7 @@ async def world(tmp_path: Path, database_url: str) -> AsyncIterator[World]:
     async with FlakySlackApi(ts_start=int(NOW.timestamp())) as api:
         settings = slack_settings(tmp_path, api).model_copy(update={"storage": StorageSettings(url=database_url)})
         async with App(settings) as app:
-            adapter = SlackAdapter(CoreService(app), settings, pace=0)
+            adapter = SlackAdapter(app.core_service(), settings, pace=0)
             clock = Clock()
             deliveries = Deliveries(app.store.engine)
             deliverer = Deliverer(app, {"slack": adapter}, clock=clock, sleep=clock.sleep,

@@ -29,15 +29,14 @@ from bot.app import App, fetch_config
 from bot.cli.main import failure, main
 from bot.cli.transfer import SubscriptionEntry, import_subscriptions
 from bot.core.commands import CommandError, parse_command
-from bot.core.service import CoreService
 from bot.core.subscriptions import normalise_time
-from bot.core.summary import first_article_per_outlet
 from bot.settings import load_settings
 from digests.errors import StoreError
 from digests.feeds import parse_feed
 from digests.fetch import FetchConfig, Fetcher
 from digests.guard import AddressPolicy
 from digests.models import ArticleDoc
+from digests.ondemand import first_article_per_outlet
 from digests.store import NewArticle, Store, Subscriptions, open_database
 from tests.fakes.settings import Region, write_settings
 from tests.fakes.slack_api import FakeSlackApi
@@ -235,7 +234,7 @@ async def test_summary_of_a_url_answers_within_its_deadline(tmp_path: Path, host
         await app.fetcher.close()
         app._fetcher = Fetcher(fetch_config(settings), policy=LOOPBACK)  # the loopback stands in for a site
         await app.fetcher.start()
-        harness = ConsoleAdapter(CoreService(app), settings, output=Console(file=io.StringIO()))
+        harness = ConsoleAdapter(app.core_service(), settings, output=Console(file=io.StringIO()))
         async with asyncio.timeout(5 + 3):
             said = await harness.command(f"summary {hostile.url(path)}")
     assert ("asks to wait 100 s" if path == "/busy" else "within") in said, said
@@ -418,7 +417,7 @@ def test_commands_are_capped_before_splitting_and_bad_bytes_refused() -> None:
 async def console_harness(tmp_path: Path) -> AsyncIterator[ConsoleAdapter]:
     settings = load_settings(write_settings(tmp_path, NOWHERE, collect={"workers": 0}), {})
     async with App(settings) as app:
-        yield ConsoleAdapter(CoreService(app), settings, output=Console(file=io.StringIO()))
+        yield ConsoleAdapter(app.core_service(), settings, output=Console(file=io.StringIO()))
 
 
 async def test_localtime_is_refused_and_digits_are_stored_in_ascii(console_harness: ConsoleAdapter) -> None:
@@ -430,7 +429,7 @@ async def test_localtime_is_refused_and_digits_are_stored_in_ascii(console_harne
 async def test_the_console_reads_on_after_bytes_that_are_not_utf8(console_harness: ConsoleAdapter) -> None:
     output = io.StringIO()
     stdin = io.TextIOWrapper(io.BytesIO(b"digest \xff\xfe regions\ndigest regions\n"), encoding="utf-8")
-    adapter = ConsoleAdapter(console_harness.service, console_harness.service.settings,
+    adapter = ConsoleAdapter(console_harness.service, console_harness.service.news.settings,
                              output=Console(file=output, width=200), stdin=stdin)
     await asyncio.wait_for(adapter.run(), timeout=10)
     assert "not valid text" in output.getvalue() and "test: Test Region" in output.getvalue()

@@ -24,7 +24,6 @@ from pydantic import SecretStr
 from bot.adapters.slack.adapter import SlackAdapter
 from bot.app import App
 from bot.core.ports import ChannelRef, Checkpoint, Posted
-from bot.core.service import CoreService
 from bot.runtime.delivery import Deliverer, DeliveryPolicy
 from bot.settings import (
     CollectSettings,
@@ -79,7 +78,7 @@ class ExitingSlack(SlackAdapter):
 async def main(database_url: str, api_base_url: str, day: date, data_dir: Path) -> int:
     settings = child_settings(database_url, api_base_url, data_dir)
     async with App(settings) as app:
-        adapter = ExitingSlack(CoreService(app), settings, pace=0)
+        adapter = ExitingSlack(app.core_service(), settings, pace=0)
         adapter.exit_after = int(os.environ.get("KHOBOR_EXIT_AFTER_POSTS", "0"))
         # A short lease: a killed run's records are free again soon (the real one outlasts any request).
         policy = DeliveryPolicy(rates={}, max_attempts=30, backoff_base_s=0.05, backoff_max_s=0.5,

@@ -1,6 +1,6 @@
 """The Discord adapter: slash commands in, core replies and digests out. It translates; the core decides.
 
-    adapter = DiscordAdapter(CoreService(app), settings)
+    adapter = DiscordAdapter(app.core_service(), settings)
     await adapter.start()          # logs in, registers the slash commands, connects to the gateway
     await adapter.post_digest(ChannelRef("discord", guild_id, channel_id), digest, nonce="sub-7-2024-11-25")
     await adapter.stop()
