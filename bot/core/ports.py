@@ -95,6 +95,7 @@ class ChatAdapter(Protocol):
     platform: str
     limits: Limits
     rate: float | None  # requests a second the platform allows this bot in all (None: no limit)
+    access_hint: str  # what the bot needs in a channel to post there, said when it cannot
 
     @property
     def connected(self) -> bool:

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from bot.core import commands as cmd
 from bot.core.catalogue import Catalogue, closest
-from bot.core.ports import ChannelRef, Newsroom, Reply, SubscriptionStore, UserRef
+from bot.core.ports import ChannelRef, ChatAdapter, Newsroom, Reply, SubscriptionStore, UserRef
 from bot.core.schedule import next_due
 from bot.core.subscriptions import InvalidSubscription, Wanted, normalise
 from bot.core.summary import summary_reply
-from bot.errors import BotError, UnknownRegionError
+from bot.errors import BotError, ChannelGoneError, UnknownRegionError
 from bot.settings import RegionSettings
 from digests.errors import DigestsError
 from digests.store import Subscription
 
+log = logging.getLogger(__name__)
 REFUSAL = ("Only people who can manage this channel can change its digests (Discord: Manage Channels or "
            "Manage Server; Slack: workspace admins and owners, or the users listed in the settings).")
 
@@ -36,6 +38,24 @@ class CoreService:
         self.catalogue = catalogue
         self.url_deadline_s = url_deadline_s
         self.clock = clock
+
+    async def post_reply_digest(self, adapter: ChatAdapter, channel: ChannelRef, reply: Reply) -> Reply | None:
+        """Post a reply's digest (``digest now``) in ``channel`` through ``adapter``; None when it was posted,
+        else what to tell the person who asked (privately). The one place every adapter does this."""
+        if reply.digest is None:
+            return None
+        try:
+            await adapter.post_digest(channel, reply.digest)
+        except ChannelGoneError as exc:
+            log.warning("core: cannot post a digest in %s: %s", channel, exc.reason)
+            reason = exc.reason
+        except Exception:  # a platform failure: logged with its details, the asker told in plain words
+            log.exception("core: posting a digest in %s failed", channel)
+            reason = "the platform refused it; it has been logged"
+        else:
+            return None
+        return Reply(f"I could not post the digest here ({reason}). {adapter.access_hint}".strip(), ok=False,
+                     private=True)
 
     async def handle_text(self, line: str, *, channel: ChannelRef, user: UserRef) -> Reply:
         """Parse and execute a command line (Slack, the console, text fallbacks)."""

@@ -30,8 +30,10 @@ T = TypeVar("T")
 STOP_STEP_S = 2.0
 
 
-def choose_adapters(service: CoreService, settings: Settings, console: Console) -> list[ChatAdapter]:
-    """Discord and/or Slack when their credentials are set; the console when neither is."""
+def choose_adapters(service: CoreService, settings: Settings, console: Console, *,
+                    on_quit: Callable[[], None] | None = None) -> list[ChatAdapter]:
+    """Discord and/or Slack when their credentials are set; the console when neither is, reading commands
+    from the terminal (``quit``, ``exit`` or Ctrl-D there calls ``on_quit``: it stops the bot, like Ctrl-C)."""
     secrets, adapters = settings.secrets, list[ChatAdapter]()
     if secrets.discord_token:
         from bot.adapters.discord.adapter import DiscordAdapter
@@ -41,7 +43,7 @@ def choose_adapters(service: CoreService, settings: Settings, console: Console) 
         from bot.adapters.slack.adapter import SlackAdapter
 
         adapters.append(SlackAdapter(service, settings))
-    return adapters or [ConsoleAdapter(service, settings, output=console)]
+    return adapters or [ConsoleAdapter(service, settings, output=console, listen=True, on_quit=on_quit)]
 
 
 async def collect_due(app: App, *, now: datetime) -> None:
@@ -185,7 +187,7 @@ async def _start(settings: Settings, console: Console, started: AsyncExitStack,
     app = App(settings)
     started.push_async_callback(bounded, "app", app.stop)
     await app.start()
-    adapters = choose_adapters(app.core_service(), settings, console)
+    adapters = choose_adapters(app.core_service(), settings, console, on_quit=stop.set)
     readiness = Readiness()
     health = await start_health(app, readiness)
     if health is not None:
@@ -196,9 +198,6 @@ async def _start(settings: Settings, console: Console, started: AsyncExitStack,
         await adapter.start()
     lock = leader_lock(settings.database_url, retry_seconds=settings.schedule.leader_retry_seconds)
     tasks = [asyncio.create_task(lead(app, lock, make_desk(app, adapters), readiness), name="lead")]
-    # `quit`, `exit` or Ctrl-D at the console's prompt stops the bot, like Ctrl-C.
-    tasks += [asyncio.create_task(a.run(on_quit=stop.set), name="console") for a in adapters
-              if isinstance(a, ConsoleAdapter)]
     for task in tasks:
         started.push_async_callback(bounded, task.get_name(), partial(_cancel, task))
     return adapters

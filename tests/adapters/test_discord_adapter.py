@@ -187,7 +187,8 @@ async def test_digest_now_where_the_bot_may_not_post_tells_the_asker(adapter: Di
                         answers=2)
     reply, notice = followups(calls)
     assert reply["content"].startswith("Here is the Quiet Region digest")
-    assert notice["flags"] == 64 and "(403)" in notice["content"] and "Send Messages" in notice["content"]
+    assert notice["flags"] == 64 and "(403 Missing Permissions)" in notice["content"]
+    assert "Send Messages" in notice["content"]
     assert fake_discord.calls_to("POST", f"/channels/{LOCKED_CHANNEL}/messages")  # it did try
 
 

@@ -13,6 +13,7 @@ import logging
 import sys
 import threading
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import datetime
 from typing import TextIO
 
@@ -41,11 +42,16 @@ class ConsoleAdapter:
     platform = "console"
     limits = CONSOLE_LIMITS
     rate: float | None = None
+    access_hint = ""
 
     def __init__(self, service: CoreService, settings: Settings, *, output: Console | None = None,
                  stdin: TextIO | None = None, interactive: bool | None = None,
-                 prompt: PromptLine = PROMPT_LINE) -> None:
+                 prompt: PromptLine = PROMPT_LINE, listen: bool = False,
+                 on_quit: Callable[[], None] | None = None) -> None:
         self.service = service
+        self.listen = listen  # read commands from the terminal between start and stop (khobor run)
+        self.on_quit = on_quit
+        self._reading: asyncio.Task[None] | None = None
         self.output = output or Console()
         self.stdin = stdin or sys.stdin
         self.interactive = self.stdin.isatty() if interactive is None else interactive
@@ -60,12 +66,19 @@ class ConsoleAdapter:
         return UserRef("console", "local", "console user", can_manage=can_manage)
 
     async def start(self) -> None:
-        """Nothing to connect to."""
+        """Nothing to connect to; with ``listen``, begin reading commands from the terminal."""
         self.connected = True
+        if self.listen and self._reading is None:
+            self._reading = asyncio.create_task(self.run(on_quit=self.on_quit), name="console")
 
     async def stop(self) -> None:
-        """Nothing to disconnect."""
+        """Stop reading commands."""
         self.connected = False
+        reading, self._reading = self._reading, None
+        if reading is not None and not reading.done():
+            reading.cancel()
+            with suppress(asyncio.CancelledError):
+                await reading
 
     async def run(self, *, on_quit: Callable[[], None] | None = None) -> None:
         """Read commands until ``quit``, ``exit`` or end of input (Ctrl-D), and answer each one.
@@ -142,8 +155,9 @@ class ConsoleAdapter:
         """Run one command line as ``user`` and print the reply (and any digest)."""
         reply = await self.service.handle_text(line, channel=self.channel, user=user)
         self.print_reply(reply)
-        if reply.digest is not None:
-            await self.post_digest(self.channel, reply.digest)
+        failed = await self.service.post_reply_digest(self, self.channel, reply)
+        if failed is not None:
+            self.print_reply(failed)
         return reply
 
     async def command(self, line: str, *, can_manage: bool = True) -> str:

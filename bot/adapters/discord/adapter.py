@@ -101,6 +101,7 @@ class DiscordAdapter:
     platform = "discord"
     limits: Limits = DISCORD_LIMITS
     rate: float | None = 45.0  # a little under Discord's global 50 requests a second per bot
+    access_hint = "I need View Channel, Send Messages, Embed Links and Create Public Threads in this channel."
 
     def __init__(self, service: CoreService, settings: Settings, *, guild_ready_timeout: float = 2.0) -> None:
         self.service = service
@@ -199,8 +200,7 @@ class DiscordAdapter:
             log.exception("discord: command failed in %s", channel)
             reply = Reply(FAILED, ok=False, private=True)
         await self._answer(interaction, render_reply(reply), deferred_private=private)
-        if reply.digest is not None:
-            await self._post_for(interaction, channel, reply.digest)
+        await self._post_for(interaction, channel, reply)
 
     async def _answer(self, interaction: Interaction, message: DiscordMessage, *, deferred_private: bool) -> None:
         try:
@@ -212,21 +212,11 @@ class DiscordAdapter:
         except discord.HTTPException as exc:
             log.error("discord: could not answer a command in %s: %s", channel_ref(interaction), exc)
 
-    async def _post_for(self, interaction: Interaction, channel: ChannelRef, digest: Digest) -> None:
-        try:
-            await self.post_digest(channel, digest)
-        except ChannelGoneError as exc:
-            log.error("discord: could not post a digest in %s: %s", channel, exc)
-            cause = exc.__cause__
-            status = cause.status if isinstance(cause, discord.HTTPException) else exc.reason
-            await interaction.followup.send(
-                f"I could not post the digest here ({status}): I need View Channel, Send Messages, Embed Links "
-                "and Create Public Threads in this channel.", ephemeral=True, allowed_mentions=NO_MENTIONS)
-        except discord.HTTPException as exc:
-            log.error("discord: could not post a digest in %s: %s", channel, exc)
-            await interaction.followup.send(
-                f"I could not post the digest here ({exc.status}): I need View Channel, Send Messages, Embed Links "
-                "and Create Public Threads in this channel.", ephemeral=True, allowed_mentions=NO_MENTIONS)
+    async def _post_for(self, interaction: Interaction, channel: ChannelRef, reply: Reply) -> None:
+        failed = await self.service.post_reply_digest(self, channel, reply)
+        if failed is not None:
+            await interaction.followup.send(render_reply(failed).content, ephemeral=True,
+                                            allowed_mentions=NO_MENTIONS)
 
     async def post_digest(self, channel: ChannelRef, digest: Digest, *, nonce: str | None = None,
                           resume: Posted | None = None, checkpoint: Checkpoint | None = None) -> Posted:

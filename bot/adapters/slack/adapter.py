@@ -58,6 +58,7 @@ class SlackAdapter:
     platform = "slack"
     limits: Limits = SLACK_LIMITS
     rate: float | None = 20.0  # a little under chat.postMessage's workspace-wide allowance
+    access_hint = "Invite me to this channel with `/invite` and try again."
 
     def __init__(self, service: CoreService, settings: Settings, *, pace: float | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
@@ -197,15 +198,9 @@ class SlackAdapter:
         message = render_reply(reply)
         kind = "ephemeral" if reply.private else "in_channel"
         await respond(text=message.text, blocks=message.blocks, response_type=kind)
-        if reply.digest is None:
-            return
-        try:
-            await self.post_digest(channel, reply.digest)
-        except (SlackApiError, ChannelGoneError) as exc:
-            error = exc.reason if isinstance(exc, ChannelGoneError) else exc.response.get("error", "unknown error")
-            log.warning("slack: cannot post a digest in %s: %s", channel, error)
-            await respond(text=f"I could not post the digest here (Slack said `{error}`). Invite me to this "
-                               "channel with `/invite` and try again.", response_type="ephemeral")
+        failed = await self.service.post_reply_digest(self, channel, reply)
+        if failed is not None:
+            await respond(text=render_reply(failed).text, response_type="ephemeral")
 
     async def user(self, team_id: str, user_id: str, name: str) -> UserRef:
         """Who ran a command; ``can_manage`` for workspace admins and owners and the settings' managers."""
