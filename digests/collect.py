@@ -188,9 +188,9 @@ class Collector:
         text = article.text if article else entry.summary
         # Only a page's own text identifies an article; feed summaries are often one boilerplate line.
         by_text = article is not None and len(text) >= MIN_HASHED_TEXT
-        digest = content_hash(text) if by_text else content_hash(f"{url}\n{entry.title}")
+        text_hash = content_hash(text) if by_text else content_hash(f"{url}\n{entry.title}")
         return NewArticle(
-            feed_id=feed_id, url=url, link=entry.url, source=feed.name, content_hash=digest, text=text,
+            feed_id=feed_id, url=url, link=entry.url, source=feed.name, content_hash=text_hash, text=text,
             title=entry.title or (article.title if article and article.title else url),
             text_origin="page" if article else "feed", fetched_at=self.clock(),
             author=entry.author or (article.author if article else None),

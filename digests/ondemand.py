@@ -16,8 +16,8 @@ from digests.extract import extract_article
 from digests.fetch import Fetcher
 from digests.models import ArticleDoc, SourceRef, Story
 from digests.pipeline import summary_key
-from digests.stories import group_stories, merge_summary, story_id
 from digests.store import Store
+from digests.stories import group_stories, merge_summary, story_id
 from digests.summarize import SummaryConfig, summarize
 from digests.urls import host_of
 

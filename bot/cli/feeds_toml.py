@@ -10,7 +10,7 @@ from bot.settings import FeedSettings, Settings, check_timezone
 
 
 @dataclass(frozen=True, slots=True)
-class FeedEntry:
+class ImportedFeed:
     name: str
     url: str
 
@@ -20,7 +20,7 @@ class RegionFeeds:
     """Feeds grouped as in the file: a JSON export's region, or an OPML category (``name`` None)."""
 
     title: str
-    feeds: tuple[FeedEntry, ...]
+    feeds: tuple[ImportedFeed, ...]
     name: str | None = None
     timezone: str | None = None
     languages: tuple[str, ...] = ()
@@ -72,7 +72,7 @@ def _region_name(group: RegionFeeds, taken: set[str]) -> str:
     return name
 
 
-def _region_toml(group: RegionFeeds, name: str, feeds: Sequence[FeedEntry]) -> str:
+def _region_toml(group: RegionFeeds, name: str, feeds: Sequence[ImportedFeed]) -> str:
     try:
         timezone, tz_note = check_timezone(group.timezone or ""), ""
     except ValueError:
@@ -86,7 +86,7 @@ def _region_toml(group: RegionFeeds, name: str, feeds: Sequence[FeedEntry]) -> s
             f"feeds = [\n{feed_lines}\n]")
 
 
-def _feed_toml(feed: FeedEntry) -> str:
+def _feed_toml(feed: ImportedFeed) -> str:
     return f"{{ name = {_toml_str(feed.name)}, url = {_toml_str(feed.url)} }}"
 
 

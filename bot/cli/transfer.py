@@ -16,7 +16,7 @@ from xml.etree import ElementTree as ET
 
 from lxml import etree
 
-from bot.cli.feeds_toml import FeedEntry, RegionFeeds
+from bot.cli.feeds_toml import ImportedFeed, RegionFeeds
 from bot.core.catalogue import taxonomy
 from bot.core.subscriptions import normalise_time
 from bot.errors import UsageError
@@ -156,7 +156,7 @@ def _json_region(raw: dict[str, Any], index: int) -> RegionFeeds:
     raw_feeds, languages = raw.get("feeds", []), raw.get("languages")
     if not isinstance(raw_feeds, list):
         raise TransferError(f"import: regions[{index}].feeds must be a list of {{\"name\", \"url\"}} objects")
-    feeds = tuple(FeedEntry(name=_text(f.get("name") or f.get("url")), url=_text(f["url"]).strip())
+    feeds = tuple(ImportedFeed(name=_text(f.get("name") or f.get("url")), url=_text(f["url"]).strip())
                   for f in raw_feeds if isinstance(f, dict) and f.get("url"))
     return RegionFeeds(title=_text(raw.get("title") or raw.get("name") or "Imported feeds"), feeds=feeds,
                        name=_text(raw["name"]) if raw.get("name") else None,
@@ -248,7 +248,7 @@ def parse_opml(data: bytes) -> list[RegionFeeds]:
         raise TransferError("import: OPML with a DOCTYPE (entities, external references) is refused")
     if root.tag != "opml" or root.find("body") is None:
         raise TransferError("import: not an OPML file (no <opml><body>)")
-    groups: dict[str, list[FeedEntry]] = {}
+    groups: dict[str, list[ImportedFeed]] = {}
     _walk(root.find("body"), None, groups)
     return [RegionFeeds(title=title, feeds=tuple(feeds)) for title, feeds in groups.items() if feeds]
 
@@ -265,12 +265,12 @@ def _declares_dtd(data: bytes) -> bool:
     return b"<!DOCTYPE" in text or b"<!ENTITY" in text
 
 
-def _walk(parent: Any, group: str | None, groups: dict[str, list[FeedEntry]]) -> None:
+def _walk(parent: Any, group: str | None, groups: dict[str, list[ImportedFeed]]) -> None:
     for outline in parent.iterchildren("outline"):
         label = (outline.get("text") or outline.get("title") or "").strip()
         url = (outline.get("xmlUrl") or "").strip()
         if url:
-            groups.setdefault(group or "Imported feeds", []).append(FeedEntry(name=label or url, url=url))
+            groups.setdefault(group or "Imported feeds", []).append(ImportedFeed(name=label or url, url=url))
         _walk(outline, label or group, groups)
 
 

@@ -74,7 +74,7 @@ async def prune_old(app: App) -> None:
         log.info("storage: pruned %d article(s) older than %d days", pruned, app.settings.storage.keep_days)
 
 
-class Collection:
+class CollectPasses:
     """At most one collection pass at a time, started by the schedule's tick and cancelled cleanly at stop."""
 
     def __init__(self, app: App, *, clock: Callable[[], datetime] = utcnow) -> None:
@@ -100,12 +100,12 @@ def make_desk(app: App, adapters: Sequence[ChatAdapter]) -> Desk:
     return Deliverer(app, {a.platform: a for a in adapters})
 
 
-def build_scheduler(app: App, desk: Desk) -> tuple[Scheduler, Collection]:
+def build_scheduler(app: App, desk: Desk) -> tuple[Scheduler, CollectPasses]:
     """The digest jobs plus the collection tick, on one scheduler."""
     s = app.settings.schedule
     scheduler = Scheduler(app.subscriptions, desk, grace=timedelta(minutes=s.grace_minutes),
                           resync_seconds=s.resync_seconds, concurrency=s.deliver_concurrency)
-    collection = Collection(app)
+    collection = CollectPasses(app)
     scheduler.add_job(collection.start_pass, "interval", seconds=s.collect_tick_seconds, id="collect",
                       jitter=s.collect_jitter_seconds or None, next_run_time=utcnow(), coalesce=True,
                       max_instances=1)

@@ -116,18 +116,6 @@ class Subscriptions:
             row = await session.get(SubscriptionRow, subscription_id)
         return _value(row) if row else None
 
-    async def pause_channel(self, *, platform: str, workspace_id: str, channel_id: str, reason: str,
-                            now: datetime) -> int:
-        """Pause every subscription of a channel that is gone or forbids the bot; returns how many."""
-        async with self._session.begin() as session:
-            result = await session.execute(
-                update(SubscriptionRow)
-                .where(*_channel(platform, workspace_id, channel_id), SubscriptionRow.paused_at.is_(None))
-                .values(paused_at=now, pause_reason=reason[:2000], updated_at=now)
-            )
-        return int(getattr(result, "rowcount", 0) or 0)
-
-
     async def pause(self, *, subscription_id: int, reason: str, now: datetime) -> bool:
         """Pause one subscription (an import restoring a paused one); True when it exists."""
         async with self._session.begin() as session:

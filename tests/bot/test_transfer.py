@@ -67,10 +67,10 @@ async def seed(subs: Subscriptions) -> None:
     await subs.upsert(platform="discord", workspace_id="g1", channel_id="c1", region="south-asia",
                       delivery_time="07:30", timezone="Asia/Kolkata", topics=["Politics"], keywords=["flood", "a b"],
                       user_id="u1", now=NOW)
-    await subs.upsert(platform="slack", workspace_id="T1", channel_id="C9", region="europe", delivery_time="18:00",
-                      timezone="Europe/London", topics=None, keywords=[], user_id="u2", now=NOW)
-    await subs.pause_channel(platform="slack", workspace_id="T1", channel_id="C9", reason="channel_not_found",
-                             now=NOW)
+    gone, _ = await subs.upsert(platform="slack", workspace_id="T1", channel_id="C9", region="europe",
+                                delivery_time="18:00", timezone="Europe/London", topics=None, keywords=[],
+                                user_id="u2", now=NOW)
+    await subs.pause(subscription_id=gone.id, reason="channel_not_found", now=NOW)
 
 
 def snapshot(url: str) -> list[tuple[object, ...]]:

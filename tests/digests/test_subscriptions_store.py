@@ -54,7 +54,8 @@ async def test_unsubscribe_one_region_or_all(subs: Subscriptions) -> None:
 
 async def test_pausing_a_gone_channel_and_resuming_by_subscribing(subs: Subscriptions) -> None:
     await subscribe(subs)
-    assert await subs.pause_channel(**CHANNEL, reason="404 Unknown Channel", now=NOW) == 1
+    (sub,) = await subs.for_channel(**CHANNEL)
+    assert await subs.pause(subscription_id=sub.id, reason="404 Unknown Channel", now=NOW)
     assert await subs.all() == []
     (paused,) = await subs.all(active_only=False)
     assert not paused.active and paused.pause_reason == "404 Unknown Channel"
