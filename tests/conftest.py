@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from digests.store import Store, open_database
+from tests.fakes.stories import day_of_news
+from tests.fakes.webserver import WebServer
 
 POSTGRES_URL = os.environ.get("KHOBOR_TEST_POSTGRES_URL")
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -50,3 +53,18 @@ async def store(database_url: str) -> AsyncIterator[Store]:
     repo = Store(await open_database(database_url))
     yield repo
     await repo.close()
+
+
+@pytest.fixture
+def outlets_now() -> datetime | None:
+    """When the ``outlets`` fixture's day of news happens (None: the stories' own day); override it per module."""
+    return None
+
+
+@pytest.fixture
+async def outlets(outlets_now: datetime | None) -> AsyncIterator[WebServer]:
+    """News outlets on loopback with a day of stories (tests/fakes/stories.py)."""
+    async with WebServer() as server:
+        day_of_news(server, now=outlets_now)
+        yield server
+

@@ -19,7 +19,6 @@ from bot.app import App, feed_sources
 from bot.core.service import CoreService
 from bot.settings import CollectSettings, DiscordSettings, FeedSettings, RegionSettings, Secrets, Settings
 from tests.fakes.discord_api import TOKEN, FakeDiscord
-from tests.fakes.stories import day_of_news
 from tests.fakes.webserver import WebServer
 
 GUILD = 1_000_000_000_000_000_001
@@ -43,12 +42,6 @@ def discord_settings(tmp_path: Path, fake: FakeDiscord, outlets: WebServer | Non
                     regions=regions, secrets=Secrets(discord_token=SecretStr(TOKEN)))
 
 
-@pytest.fixture
-async def outlets() -> AsyncIterator[WebServer]:
-    """Two news outlets on loopback with a day of stories."""
-    async with WebServer() as server:
-        day_of_news(server)
-        yield server
 
 
 @pytest.fixture

@@ -14,17 +14,14 @@ from bot.adapters.console.adapter import ConsoleAdapter
 from bot.app import App
 from bot.settings import load_settings
 from tests.fakes.settings import Region, write_settings
-from tests.fakes.stories import day_of_news
 from tests.fakes.webserver import WebServer
 
 NOW = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)  # 07:00 in Dhaka
 
 
 @pytest.fixture
-async def outlets() -> AsyncIterator[WebServer]:
-    async with WebServer() as server:
-        day_of_news(server, now=NOW)
-        yield server
+def outlets_now() -> datetime:
+    return NOW
 
 
 @pytest.fixture

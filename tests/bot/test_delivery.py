@@ -7,7 +7,7 @@ import asyncio
 import json
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,25 +24,12 @@ from digests.models import Digest
 from digests.store.deliveries import Deliveries
 from digests.store.subscriptions import Subscription
 from tests.adapters.slack_fixtures import NOW, make_digest, slack_settings
+from tests.fakes.clock import Clock
 from tests.fakes.deliver_child import crashed_posting
 from tests.fakes.flaky_slack import FlakySlackApi
 from tests.fakes.slack_api import TEAM_ID
 
 DAY = date(2025, 3, 4)  # 08:00 in Dhaka is NOW (02:00 UTC)
-
-
-@dataclass
-class Clock:
-    """A settable clock and a sleep that only records (backoff must not slow the tests)."""
-
-    now: datetime = NOW
-    slept: list[float] = field(default_factory=list)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
 
 
 @dataclass
@@ -70,7 +57,7 @@ async def world(tmp_path: Path, database_url: str) -> AsyncIterator[World]:
         settings = slack_settings(tmp_path, api).model_copy(update={"storage": StorageSettings(url=database_url)})
         async with App(settings) as app:
             adapter = SlackAdapter(app.core_service(), settings, pace=0)
-            clock = Clock()
+            clock = Clock(NOW)
             deliveries = Deliveries(app.store.engine)
             deliverer = Deliverer(app, {"slack": adapter}, clock=clock, sleep=clock.sleep,
                                   policy=DeliveryPolicy(rates={}), deliveries=deliveries)

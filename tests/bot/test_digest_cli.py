@@ -5,14 +5,13 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from bot.cli.main import main
 from tests.fakes.settings import Region, write_settings
-from tests.fakes.stories import CRICKET, FLOOD, FLOOD_EDITED, day_of_news
+from tests.fakes.stories import CRICKET, FLOOD, FLOOD_EDITED
 from tests.fakes.webserver import WebServer
 
 
@@ -21,11 +20,6 @@ def wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "200")
 
 
-@pytest.fixture
-async def outlets() -> AsyncIterator[WebServer]:
-    async with WebServer() as server:
-        day_of_news(server)
-        yield server
 
 
 def settings_file(tmp_path: Path, server: WebServer) -> str:

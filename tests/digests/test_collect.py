@@ -14,18 +14,11 @@ from digests.collect import CollectConfig, Collector, FeedReport
 from digests.fetch import FetchConfig, Fetcher
 from digests.models import FeedSource
 from digests.store import Store
+from tests.fakes.clock import Clock
 from tests.fakes.news import article_page, make_article, rss, serve_site
 from tests.fakes.webserver import WebServer
 
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture
@@ -91,7 +84,7 @@ async def test_every_fault_is_recorded_and_the_good_feed_still_lands(
     good = serve_site(server, "good", 3)
     faults = add_faults(server)
     feeds = [source(server, "/good/feed"), *(source(server, path) for path in faults)]
-    reports = {r.url: r for r in await collector(store, fetcher, Clock()).collect(feeds)}
+    reports = {r.url: r for r in await collector(store, fetcher, Clock(NOW)).collect(feeds)}
 
     assert reports[server.url("/good/feed")].new == len(good)
     for path, words in faults.items():
@@ -109,7 +102,7 @@ async def test_failing_feed_backs_off_exponentially_capped_and_recovers(
     server: WebServer, fetcher: Fetcher, store: Store
 ) -> None:
     server.add_bytes("/flaky", b"down", status=503)
-    clock = Clock()
+    clock = Clock(NOW)
     run = collector(store, fetcher, clock, interval=timedelta(minutes=30), backoff_max=timedelta(hours=2))
     feed = [source(server, "/flaky")]
     delays = []
@@ -136,7 +129,7 @@ async def test_failing_feed_backs_off_exponentially_capped_and_recovers(
 
 async def test_force_tries_a_feed_that_is_backing_off(server: WebServer, fetcher: Fetcher, store: Store) -> None:
     server.add_bytes("/down", b"", status=500)
-    run = collector(store, fetcher, Clock())
+    run = collector(store, fetcher, Clock(NOW))
     await run.collect([source(server, "/down")])
     (report,) = await run.collect([source(server, "/down")], force=True)
     assert report.status == "failed"
@@ -150,7 +143,7 @@ async def test_unreadable_pages_keep_the_feed_summary(server: WebServer, fetcher
     server.add_text(articles[0].path, "<html><body><script>render()</script></body></html>")
     server.add_bytes(articles[1].path, b"gone", status=404)
     # articles[2] has no route at all: also a 404
-    (report,) = await collector(store, fetcher, Clock()).collect([source(server, "/paywall/feed")])
+    (report,) = await collector(store, fetcher, Clock(NOW)).collect([source(server, "/paywall/feed")])
     assert (report.status, report.new, report.fallback) == ("ok", 3, 3)
     assert any("no article text" in e for e in report.page_errors)
     assert any("404" in e for e in report.page_errors)
@@ -164,7 +157,7 @@ async def test_same_article_under_two_urls_is_stored_once(server: WebServer, fet
     server.add_text("/mirror/story-1", article_page(original[0], author="Syndicated"))
     mirror_feed = rss("mirror", base, [copy]).replace(original[0].path, "/mirror/story-1")
     server.add_text("/mirror/feed", mirror_feed, content_type="application/rss+xml")
-    run = collector(store, fetcher, Clock())
+    run = collector(store, fetcher, Clock(NOW))
     reports = await run.collect([source(server, "/wire/feed"), source(server, "/mirror/feed")])
     assert sum(r.new for r in reports) == 2
     assert await store.count_articles() == 2
@@ -174,7 +167,7 @@ async def test_tracking_and_amp_variants_of_one_link_are_one_article(
     server: WebServer, fetcher: Fetcher, store: Store
 ) -> None:
     serve_site(server, "dhaka", 2)
-    run = collector(store, fetcher, Clock())
+    run = collector(store, fetcher, Clock(NOW))
     await run.collect([source(server, "/dhaka/feed")])
     base = server.url("").rstrip("/")
     variant = [make_article("dhaka", 0)]
@@ -189,6 +182,6 @@ async def test_progress_hook_sees_every_feed(server: WebServer, fetcher: Fetcher
     serve_site(server, "a", 1)
     server.add_bytes("/b", b"", status=500)
     seen: list[FeedReport] = []
-    await collector(store, fetcher, Clock()).collect([source(server, "/a/feed"), source(server, "/b")],
+    await collector(store, fetcher, Clock(NOW)).collect([source(server, "/a/feed"), source(server, "/b")],
                                                       progress=seen.append)
     assert sorted(r.status for r in seen) == ["failed", "ok"]
