@@ -1,7 +1,9 @@
-"""The package boundary: digests and the core never need discord, slack_bolt, slack_sdk (or, for digests, bot)."""
+"""The package boundaries: digests and the core never need discord, slack_bolt, slack_sdk (or, for digests, bot);
+the core imports no runtime, command line, wiring or adapter; adapters import no runtime and not each other."""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -39,7 +41,43 @@ def test_digests_imports_without_the_bot_or_any_chat_library() -> None:
 
 
 def test_the_core_and_console_import_without_chat_libraries() -> None:
-    extra = "import bot.core.service, bot.core.commands, bot.core.summary, bot.adapters.console, bot.cli"
+    extra = "import bot.core.service, bot.core.commands, bot.core.summary, bot.adapters.console.adapter, bot.cli.main"
     result = run_blocked({"discord", "slack_bolt", "slack_sdk"}, extra)
     assert result.returncode == 0, result.stderr
     assert "loaded: []" in result.stdout
+
+
+def imported_by(package: Path) -> dict[str, set[str]]:
+    """Every bot/digests module each module under ``package`` imports (at any depth in the file)."""
+    found: dict[str, set[str]] = {}
+    for path in package.rglob("*.py"):
+        module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        names: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names.add(node.module)
+                names.update(f"{node.module}.{alias.name}" for alias in node.names)
+            elif isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+        found[module] = {n for n in names if n.split(".")[0] in ("bot", "digests")}
+    return found
+
+
+def offenders(package: Path, forbidden: tuple[str, ...]) -> list[str]:
+    return sorted(f"{module} imports {name}" for module, names in imported_by(package).items() for name in names
+                  if any(name == f or name.startswith(f + ".") for f in forbidden))
+
+
+def test_the_core_imports_no_runtime_cli_app_or_adapter() -> None:
+    """Issue 12: the core knows ports, not the runtime, the command line, the wiring or a platform."""
+    assert offenders(ROOT / "bot" / "core", ("bot.runtime", "bot.cli", "bot.app", "bot.adapters")) == []
+
+
+def test_adapters_import_no_runtime_cli_app_and_not_each_other() -> None:
+    for adapter in ("console", "discord", "slack"):
+        others = tuple(f"bot.adapters.{a}" for a in ("console", "discord", "slack") if a != adapter)
+        assert offenders(ROOT / "bot" / "adapters" / adapter, ("bot.runtime", "bot.cli", "bot.app", *others)) == []
+
+
+def test_digests_imports_nothing_of_the_bot_at_all() -> None:
+    assert offenders(ROOT / "digests", ("bot",)) == []
