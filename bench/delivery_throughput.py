@@ -27,6 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.adapters.slack.adapter import SlackAdapter
+from bot.adapters.slack.config import SlackConfig
 from bot.app import App
 from bot.runtime.delivery import Deliverer, DeliveryPolicy
 from tests.fakes.deliver_child import child_settings
@@ -65,7 +66,8 @@ async def run(name: str, *, channels: int, limit: float, rate: float | None, con
                 timezone="Asia/Dhaka", topics=None, keywords=(), user_id="UADMIN", now=datetime.now(UTC)))[0]
                 for i in range(channels)]
             policy = DeliveryPolicy(rates={"slack": rate} if rate else {}, concurrency=concurrency)
-            deliverer = Deliverer(app, {"slack": SlackAdapter(app.core_service(), settings, pace=0)}, policy=policy)
+            slack = SlackAdapter(app.core_service(), SlackConfig.of(settings), pace=0)
+            deliverer = Deliverer(app, {"slack": slack}, policy=policy)
             await asyncio.sleep(1.0)  # let the bucket fill, as on a quiet morning
             api.limited, posts = 0, []
             api.on_post = lambda channel, args: posts.append(time.perf_counter())

@@ -133,7 +133,7 @@ async def main(settings_path, url):
         await app.fetcher.close()
         app._fetcher = Fetcher(fetch_config(settings), policy=AddressPolicy(allow=(ip_network("127.0.0.0/8"),)))
         await app.fetcher.start()
-        harness = ConsoleAdapter(app.core_service(), settings, output=Console(file=io.StringIO()))
+        harness = ConsoleAdapter(app.core_service(), settings.console, output=Console(file=io.StringIO()))
         began = time.monotonic()
         said = await harness.command("summary " + url)
         print(f"{time.monotonic() - began:.1f}", said.splitlines()[0][:150], flush=True)

@@ -114,7 +114,7 @@ async def child(settings_path: str) -> None:
 
     settings = load_settings(settings_path, environ={})
     async with App(settings) as app:
-        adapter = ConsoleAdapter(app.core_service(), settings, output=Console(file=io.StringIO()))
+        adapter = ConsoleAdapter(app.core_service(), settings.console, output=Console(file=io.StringIO()))
         await adapter.start()
         scheduler, collection = build_scheduler(app, deliver)
         await scheduler.start()

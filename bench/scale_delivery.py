@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.adapters.slack.adapter import SlackAdapter
+from bot.adapters.slack.config import SlackConfig
 from bot.app import App
 from bot.runtime.delivery import Deliverer, DeliveryPolicy
 from digests.store import NewArticle
@@ -80,7 +81,8 @@ async def main(args: argparse.Namespace) -> None:
                         keywords=keywords, user_id="UADMIN", now=DUE - timedelta(days=1))
                     subs.append(sub)
                 policy = DeliveryPolicy(rates={"slack": args.limit * args.headroom})
-                deliverer = Deliverer(app, {"slack": SlackAdapter(app.core_service(), settings)}, policy=policy)
+                slack = SlackAdapter(app.core_service(), SlackConfig.of(settings))
+                deliverer = Deliverer(app, {"slack": slack}, policy=policy)
                 await asyncio.sleep(1.0)  # the bucket fills, as on a quiet morning
                 api.limited, posts = 0, []
                 api.on_post = lambda channel, _: posts.append(time.perf_counter())

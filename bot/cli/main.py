@@ -231,7 +231,7 @@ async def cmd_console(args: argparse.Namespace, settings: Settings, console: Con
     from bot.app import App
 
     async with App(settings) as app:
-        await ConsoleAdapter(app.core_service(), settings, output=console).run()
+        await ConsoleAdapter(app.core_service(), settings.console, output=console).run()
     return 0
 
 

@@ -37,13 +37,15 @@ def choose_adapters(service: CoreService, settings: Settings, console: Console, 
     secrets, adapters = settings.secrets, list[ChatAdapter]()
     if secrets.discord_token:
         from bot.adapters.discord.adapter import DiscordAdapter
+        from bot.adapters.discord.config import DiscordConfig
 
-        adapters.append(DiscordAdapter(service, settings))
+        adapters.append(DiscordAdapter(service, DiscordConfig.of(settings)))
     if secrets.slack_bot_token:  # the settings made sure that the mode's other secret is set
         from bot.adapters.slack.adapter import SlackAdapter
+        from bot.adapters.slack.config import SlackConfig
 
-        adapters.append(SlackAdapter(service, settings))
-    return adapters or [ConsoleAdapter(service, settings, output=console, listen=True, on_quit=on_quit)]
+        adapters.append(SlackAdapter(service, SlackConfig.of(settings)))
+    return adapters or [ConsoleAdapter(service, settings.console, output=console, listen=True, on_quit=on_quit)]
 
 
 async def collect_due(app: App, *, now: datetime) -> None:

@@ -15,6 +15,7 @@ import yarl
 from pydantic import SecretStr
 
 from bot.adapters.discord.adapter import DiscordAdapter
+from bot.adapters.discord.config import DiscordConfig
 from bot.app import App, feed_sources
 from bot.core.service import CoreService
 from bot.settings import CollectSettings, DiscordSettings, FeedSettings, RegionSettings, Secrets, Settings
@@ -71,7 +72,7 @@ async def news(service: CoreService) -> CoreService:
 @pytest.fixture
 async def adapter(service: CoreService) -> AsyncIterator[DiscordAdapter]:
     """The adapter, started: logged in, commands synced, connected to the fake gateway and ready."""
-    discord_adapter = DiscordAdapter(service, service.news.settings, guild_ready_timeout=0.05)
+    discord_adapter = DiscordAdapter(service, DiscordConfig.of(service.news.settings), guild_ready_timeout=0.05)
     await discord_adapter.start()
     yield discord_adapter
     await discord_adapter.stop()

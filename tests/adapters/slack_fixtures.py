@@ -19,6 +19,7 @@ import pytest
 from pydantic import SecretStr
 
 from bot.adapters.slack.adapter import SlackAdapter
+from bot.adapters.slack.config import SlackConfig
 from bot.app import App
 from bot.core.service import CoreService
 from bot.settings import CollectSettings, FeedSettings, RegionSettings, Secrets, Settings, SlackSettings
@@ -77,7 +78,7 @@ async def service(tmp_path: Path, slack_api: FakeSlackApi) -> AsyncIterator[Core
 @pytest.fixture
 async def slack_adapter(service: CoreService) -> AsyncIterator[SlackAdapter]:
     """The adapter serving HTTP on loopback, posting to the fake API without pacing."""
-    adapter = SlackAdapter(service, service.news.settings, pace=0)
+    adapter = SlackAdapter(service, SlackConfig.of(service.news.settings), pace=0)
     await adapter.start()
     yield adapter
     await adapter.stop()

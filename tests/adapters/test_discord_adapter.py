@@ -16,6 +16,7 @@ from pydantic import SecretStr
 
 from bot.adapters.discord.adapter import DiscordAdapter, DiscordError, message_nonce
 from bot.adapters.discord.commands import subscribe_command, timezone_choices, topic_choices
+from bot.adapters.discord.config import DiscordConfig
 from bot.core.ports import DISCORD_LIMITS, ChannelRef, ChatAdapter, UserRef
 from bot.core.service import CoreService
 from digests.models import Digest, SourceRef, Story, TopicGroup
@@ -235,13 +236,13 @@ async def test_a_refused_token_and_a_missing_one_say_what_to_do(service: CoreSer
     bad = service.news.settings.model_copy(update={"secrets": service.news.settings.secrets.model_copy(
         update={"discord_token": SecretStr("wrong")})})
     with pytest.raises(DiscordError, match="token was refused"):
-        await DiscordAdapter(service, bad).start()
+        await DiscordAdapter(service, DiscordConfig.of(bad)).start()
     none = service.news.settings.model_copy(update={"secrets": service.news.settings.secrets.model_copy(
         update={"discord_token": None})})
     with pytest.raises(DiscordError, match="KHOBOR_DISCORD_TOKEN"):
-        await DiscordAdapter(service, none).start()
+        await DiscordAdapter(service, DiscordConfig.of(none)).start()
     with pytest.raises(DiscordError, match="not started"):
-        await DiscordAdapter(service, none).post_digest(HERE, digest_of(1))
+        await DiscordAdapter(service, DiscordConfig.of(none)).post_digest(HERE, digest_of(1))
 
 
 async def test_options_and_chat_store_the_same_subscription(service: CoreService) -> None:
@@ -264,9 +265,9 @@ def test_choice_helpers(service: CoreService) -> None:
     zones = [c.value for c in timezone_choices("kolk")]
     assert zones == ["Asia/Kolkata"] and len(timezone_choices("")) == 25
     assert timezone_choices("Asia/Dh")[0].value == "Asia/Dhaka"
-    labels = [c.value for c in topic_choices(service.news.settings, "nowhere", "")]
+    labels = [c.value for c in topic_choices(service.catalogue, "nowhere", "")]
     assert "Sport" in labels and len(labels) <= 25
-    assert topic_choices(service.news.settings, "test", "Sport, sport") == []  # already chosen
+    assert topic_choices(service.catalogue, "test", "Sport, sport") == []  # already chosen
 
 
 def test_nonces_fit_discords_limit_and_differ_per_message() -> None:
@@ -277,10 +278,10 @@ def test_nonces_fit_discords_limit_and_differ_per_message() -> None:
 
 
 def test_the_adapter_does_no_io_when_made(service: CoreService, fake_discord: FakeDiscord) -> None:
-    adapter: ChatAdapter = DiscordAdapter(service, service.news.settings)
+    adapter: ChatAdapter = DiscordAdapter(service, DiscordConfig.of(service.news.settings))
     assert adapter.platform == "discord" and adapter.limits == DISCORD_LIMITS
     with pytest.raises(DiscordError, match="not started"):
-        _ = DiscordAdapter(service, service.news.settings).client
+        _ = DiscordAdapter(service, DiscordConfig.of(service.news.settings)).client
     assert fake_discord.calls == []
 
 
@@ -289,7 +290,7 @@ async def test_global_commands_and_no_token_in_the_logs(service: CoreService, fa
     caplog.set_level(logging.DEBUG)
     settings = service.news.settings.model_copy(update={"discord": service.news.settings.discord.model_copy(
         update={"guild_ids": []})})
-    adapter = DiscordAdapter(service, settings, guild_ready_timeout=0.05)
+    adapter = DiscordAdapter(service, DiscordConfig.of(settings), guild_ready_timeout=0.05)
     await adapter.start()
     try:
         await slash(fake_discord, command_data("digest", "help"))

@@ -14,6 +14,7 @@ import pytest
 from pydantic import SecretStr
 
 from bot.adapters.slack.adapter import DIGEST_EVENT, SlackAdapter, SlackSetupError
+from bot.adapters.slack.config import SlackConfig
 from bot.app import App
 from bot.core.ports import ChannelRef
 from bot.core.service import CoreService
@@ -167,7 +168,7 @@ async def test_post_digest_marks_its_nonce_and_find_posted_reads_it_back(slack_a
 async def test_socket_mode_acknowledges_the_envelope_and_answers(slack_api: FakeSlackApi, tmp_path: Path) -> None:
     settings = slack_settings(tmp_path, slack_api, mode="socket")
     async with App(settings) as app:
-        adapter = SlackAdapter(app.core_service(clock=lambda: NOW), settings, pace=0)
+        adapter = SlackAdapter(app.core_service(clock=lambda: NOW), SlackConfig.of(settings), pace=0)
         await adapter.start()
         try:
             assert slack_api.calls_to("apps.connections.open")
@@ -193,11 +194,11 @@ async def test_tokens_and_secrets_never_reach_the_logs(slack_api: FakeSlackApi, 
 
 async def test_nothing_happens_until_start_and_missing_secrets_are_named(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path / "never-created", secrets=Secrets(slack_bot_token=SecretStr("xoxb-x")))
-    adapter = SlackAdapter(App(settings).core_service(), settings)
+    adapter = SlackAdapter(App(settings).core_service(), SlackConfig.of(settings))
     assert adapter.platform == "slack" and adapter.limits.blocks_per_message == 50 and adapter.http_url is None
     with pytest.raises(SlackSetupError, match="KHOBOR_SLACK_APP_TOKEN"):
         await adapter.start()
     http = settings.model_copy(update={"slack": SlackSettings(mode="http")})
     with pytest.raises(SlackSetupError, match="KHOBOR_SLACK_SIGNING_SECRET"):
-        await SlackAdapter(App(http).core_service(), http).start()
+        await SlackAdapter(App(http).core_service(), SlackConfig.of(http)).start()
     assert not (tmp_path / "never-created").exists()

@@ -33,7 +33,7 @@ async def harness(outlets: WebServer, tmp_path: Path) -> AsyncIterator[ConsoleAd
     settings = load_settings(path, {})
     async with App(settings) as app:
         await app.collector().collect([])  # nothing yet; feeds are read by the tests that need them
-        yield ConsoleAdapter(app.core_service(clock=lambda: NOW), settings, output=Console(file=io.StringIO()))
+        yield ConsoleAdapter(app.core_service(clock=lambda: NOW), settings.console, output=Console(file=io.StringIO()))
 
 
 async def collect(harness: ConsoleAdapter) -> None:

@@ -65,8 +65,9 @@ async def service(tmp_path: Path) -> AsyncIterator[CoreService]:
 
 def console_on(service: CoreService, typed: str, *, interactive: bool = True) -> tuple[ConsoleAdapter, io.StringIO]:
     screen = io.StringIO()
-    adapter = ConsoleAdapter(service, service.news.settings, output=Console(file=screen, width=200, no_color=True),
-                             stdin=io.StringIO(typed), interactive=interactive)
+    adapter = ConsoleAdapter(service, service.news.settings.console,
+                             output=Console(file=screen, width=200, no_color=True), stdin=io.StringIO(typed),
+                             interactive=interactive)
     return adapter, screen
 
 

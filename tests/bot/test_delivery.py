@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from bot.adapters.slack.adapter import SlackAdapter
+from bot.adapters.slack.config import SlackConfig
 from bot.adapters.slack.render import render_digest
 from bot.app import App
 from bot.core.ports import ChannelRef, Checkpoint, Posted
@@ -56,7 +57,7 @@ async def world(tmp_path: Path, database_url: str) -> AsyncIterator[World]:
     async with FlakySlackApi(ts_start=int(NOW.timestamp())) as api:
         settings = slack_settings(tmp_path, api).model_copy(update={"storage": StorageSettings(url=database_url)})
         async with App(settings) as app:
-            adapter = SlackAdapter(app.core_service(), settings, pace=0)
+            adapter = SlackAdapter(app.core_service(), SlackConfig.of(settings), pace=0)
             clock = Clock(NOW)
             deliveries = Deliveries(app.store.engine)
             deliverer = Deliverer(app, {"slack": adapter}, clock=clock, sleep=clock.sleep,

@@ -234,7 +234,7 @@ async def test_summary_of_a_url_answers_within_its_deadline(tmp_path: Path, host
         await app.fetcher.close()
         app._fetcher = Fetcher(fetch_config(settings), policy=LOOPBACK)  # the loopback stands in for a site
         await app.fetcher.start()
-        harness = ConsoleAdapter(app.core_service(), settings, output=Console(file=io.StringIO()))
+        harness = ConsoleAdapter(app.core_service(), settings.console, output=Console(file=io.StringIO()))
         async with asyncio.timeout(5 + 3):
             said = await harness.command(f"summary {hostile.url(path)}")
     assert ("asks to wait 100 s" if path == "/busy" else "within") in said, said
@@ -417,7 +417,7 @@ def test_commands_are_capped_before_splitting_and_bad_bytes_refused() -> None:
 async def console_harness(tmp_path: Path) -> AsyncIterator[ConsoleAdapter]:
     settings = load_settings(write_settings(tmp_path, NOWHERE, collect={"workers": 0}), {})
     async with App(settings) as app:
-        yield ConsoleAdapter(app.core_service(), settings, output=Console(file=io.StringIO()))
+        yield ConsoleAdapter(app.core_service(), settings.console, output=Console(file=io.StringIO()))
 
 
 async def test_localtime_is_refused_and_digits_are_stored_in_ascii(console_harness: ConsoleAdapter) -> None:
@@ -429,7 +429,7 @@ async def test_localtime_is_refused_and_digits_are_stored_in_ascii(console_harne
 async def test_the_console_reads_on_after_bytes_that_are_not_utf8(console_harness: ConsoleAdapter) -> None:
     output = io.StringIO()
     stdin = io.TextIOWrapper(io.BytesIO(b"digest \xff\xfe regions\ndigest regions\n"), encoding="utf-8")
-    adapter = ConsoleAdapter(console_harness.service, console_harness.service.news.settings,
+    adapter = ConsoleAdapter(console_harness.service, console_harness.service.news.settings.console,
                              output=Console(file=output, width=200), stdin=stdin)
     await asyncio.wait_for(adapter.run(), timeout=10)
     assert "not valid text" in output.getvalue() and "test: Test Region" in output.getvalue()

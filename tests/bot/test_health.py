@@ -131,7 +131,7 @@ async def test_healthz_is_ok_with_the_database_and_503_without(world: World, mon
 async def test_readyz_waits_for_the_adapters_and_the_leaders_scheduler(world: World) -> None:
     status, body = await world.json("/readyz")
     assert status == 503 and body["problems"] == ["adapters: none started yet"]
-    console = ConsoleAdapter(world.app.core_service(), world.app.settings, output=Console(file=io.StringIO()))
+    console = ConsoleAdapter(world.app.core_service(), world.app.settings.console, output=Console(file=io.StringIO()))
     world.readiness.adapters = [console]
     status, body = await world.json("/readyz")
     assert status == 503 and body["problems"] == ["console: not connected"]
@@ -170,7 +170,7 @@ async def test_metrics_reflect_a_collection_pass_and_deliveries(world: World, lo
     failure = next(line for line in json_lines(log_output) if "failed" in line["message"])
     assert failure["feed"] == gone and failure["region"] == "test" and failure["level"] == "warning"
 
-    console = ConsoleAdapter(world.app.core_service(), world.app.settings, output=Console(file=io.StringIO()))
+    console = ConsoleAdapter(world.app.core_service(), world.app.settings.console, output=Console(file=io.StringIO()))
     deliverer = Deliverer(world.app, {"console": console}, policy=DeliveryPolicy(rates={"console": 10.0}))
     first, day = await subscribe(world.app, "console", "console")
     second, _ = await subscribe(world.app, "console", "news")

@@ -22,6 +22,7 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from bot.adapters.slack.adapter import SlackAdapter
+from bot.adapters.slack.config import SlackConfig
 from bot.app import App
 from bot.core.ports import ChannelRef, Checkpoint, Posted
 from bot.runtime.delivery import Deliverer, DeliveryPolicy
@@ -78,7 +79,7 @@ class ExitingSlack(SlackAdapter):
 async def main(database_url: str, api_base_url: str, day: date, data_dir: Path) -> int:
     settings = child_settings(database_url, api_base_url, data_dir)
     async with App(settings) as app:
-        adapter = ExitingSlack(app.core_service(), settings, pace=0)
+        adapter = ExitingSlack(app.core_service(), SlackConfig.of(settings), pace=0)
         adapter.exit_after = int(os.environ.get("KHOBOR_EXIT_AFTER_POSTS", "0"))
         # A short lease: a killed run's records are free again soon (the real one outlasts any request).
         policy = DeliveryPolicy(rates={}, max_attempts=30, backoff_base_s=0.05, backoff_max_s=0.5,

@@ -25,7 +25,7 @@ from bot.adapters.console.terminal import PROMPT as PROMPT_LINE
 from bot.adapters.console.terminal import PromptLine
 from bot.core.ports import ChannelRef, Checkpoint, Limits, Posted, Reply, UserRef
 from bot.core.service import CoreService
-from bot.settings import Settings
+from bot.settings import ConsoleSettings
 from digests.models import Digest, Story
 
 CONSOLE_LIMITS = Limits(message_chars=1_000_000, blocks_per_message=1000, block_chars=1_000_000,
@@ -44,7 +44,7 @@ class ConsoleAdapter:
     rate: float | None = None
     access_hint = ""
 
-    def __init__(self, service: CoreService, settings: Settings, *, output: Console | None = None,
+    def __init__(self, service: CoreService, settings: ConsoleSettings, *, output: Console | None = None,
                  stdin: TextIO | None = None, interactive: bool | None = None,
                  prompt: PromptLine = PROMPT_LINE, listen: bool = False,
                  on_quit: Callable[[], None] | None = None) -> None:
@@ -56,7 +56,7 @@ class ConsoleAdapter:
         self.stdin = stdin or sys.stdin
         self.interactive = self.stdin.isatty() if interactive is None else interactive
         self.prompt = prompt
-        self.channel = ChannelRef("console", "local", settings.console.channel)
+        self.channel = ChannelRef("console", "local", settings.channel)
         self._ids = itertools.count(1)
         self.posted: list[tuple[ChannelRef, Digest, str | None]] = []
         self.connected = False  # between start and stop (what /readyz asks)

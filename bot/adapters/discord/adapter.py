@@ -23,12 +23,13 @@ import discord
 from discord import app_commands
 
 from bot.adapters.discord.commands import DigestGroup, Interaction, summary_command
+from bot.adapters.discord.config import DiscordConfig
 from bot.adapters.discord.render import CONTENT_CHARS, DiscordMessage, defuse, render_digest, render_reply, thread_name
 from bot.core import commands as cmd
+from bot.core.catalogue import Catalogue
 from bot.core.ports import DISCORD_LIMITS, ChannelRef, Checkpoint, Limits, Posted, RateLimited, Reply, UserRef
 from bot.core.service import CoreService
 from bot.errors import BotError, ChannelGoneError
-from bot.settings import Settings
 from digests.models import Digest
 
 log = logging.getLogger(__name__)
@@ -103,12 +104,17 @@ class DiscordAdapter:
     rate: float | None = 45.0  # a little under Discord's global 50 requests a second per bot
     access_hint = "I need View Channel, Send Messages, Embed Links and Create Public Threads in this channel."
 
-    def __init__(self, service: CoreService, settings: Settings, *, guild_ready_timeout: float = 2.0) -> None:
+    def __init__(self, service: CoreService, settings: DiscordConfig, *, guild_ready_timeout: float = 2.0) -> None:
         self.service = service
         self.settings = settings
         self.guild_ready_timeout = guild_ready_timeout  # discord.py's wait for the servers' details at connect
         self._client: KhoborClient | None = None
         self._gateway: asyncio.Task[None] | None = None
+
+    @property
+    def catalogue(self) -> Catalogue:
+        """The regions and topics the slash commands offer (the core's)."""
+        return self.service.catalogue
 
     @property
     def client(self) -> KhoborClient:

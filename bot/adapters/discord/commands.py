@@ -15,8 +15,7 @@ import discord
 from discord import app_commands
 
 from bot.core import commands as cmd
-from bot.core.catalogue import taxonomy
-from bot.settings import Settings
+from bot.core.catalogue import Catalogue
 
 Interaction = discord.Interaction[discord.Client]
 Choices = list[app_commands.Choice[str]]
@@ -25,9 +24,10 @@ CHOICE_CHARS = 100  # Discord's limit on a choice's name and value
 
 
 class Runner(Protocol):
-    """What the commands need from the adapter: the settings, and a way to run a core command."""
+    """What the commands need from the adapter: the regions' catalogue, and a way to run a core command."""
 
-    settings: Settings
+    @property
+    def catalogue(self) -> Catalogue: ...
 
     async def run(self, interaction: Interaction, build: Callable[[], cmd.Command], *, private: bool) -> None:
         """Acknowledge, build the command, execute it in the core, answer."""
@@ -50,11 +50,11 @@ def _region(value: str | None) -> str | None:
     return value.strip().lower() or None if value else None
 
 
-def region_choices(settings: Settings, current: str) -> Choices:
+def region_choices(catalogue: Catalogue, current: str) -> Choices:
     """Regions whose name or title contains what was typed."""
     typed = current.strip().lower()
     return [app_commands.Choice(name=f"{r.title} ({r.name})"[:CHOICE_CHARS], value=r.name)
-            for r in settings.regions if typed in r.name or typed in r.title.lower()][:MAX_CHOICES]
+            for r in catalogue.regions if typed in r.name or typed in r.title.lower()][:MAX_CHOICES]
 
 
 @cache
@@ -71,11 +71,10 @@ def timezone_choices(current: str) -> Choices:
     return [app_commands.Choice(name=n, value=n) for n in names[:MAX_CHOICES]]
 
 
-def topic_choices(settings: Settings, region: str | None, current: str) -> Choices:
+def topic_choices(catalogue: Catalogue, region: str | None, current: str) -> Choices:
     """Topics for a comma-separated entry: what is already typed, plus each topic that matches the last part."""
-    regions = [r for r in settings.regions if r.name == _region(region)] or settings.regions
-    labels = list(dict.fromkeys(label for r in regions
-                                for label in [*(t.label for t in taxonomy(r)), r.other_topic]))
+    regions = [r for r in catalogue.regions if r.name == _region(region)] or catalogue.regions
+    labels = list(dict.fromkeys(label for r in regions for label in catalogue.topic_labels(r)))
     *done, last = [part.strip() for part in current.split(",")]
     done = [part for part in done if part]
     taken = {part.lower() for part in done}
@@ -132,7 +131,7 @@ class DigestGroup(app_commands.Group):
     @unsubscribe.autocomplete("region")
     @subscribe.autocomplete("region")
     async def _regions(self, interaction: Interaction, current: str) -> Choices:
-        return region_choices(self.runner.settings, current)
+        return region_choices(self.runner.catalogue, current)
 
     @subscribe.autocomplete("timezone")
     async def _timezones(self, interaction: Interaction, current: str) -> Choices:
@@ -140,7 +139,7 @@ class DigestGroup(app_commands.Group):
 
     @subscribe.autocomplete("topics")
     async def _topics(self, interaction: Interaction, current: str) -> Choices:
-        return topic_choices(self.runner.settings, getattr(interaction.namespace, "region", None), current)
+        return topic_choices(self.runner.catalogue, getattr(interaction.namespace, "region", None), current)
 
 
 def summary_command(runner: Runner) -> app_commands.Command[Any, ..., None]:

@@ -26,11 +26,11 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack.config import SlackConfig
 from bot.adapters.slack.render import SlackMessage, render_digest, render_reply
 from bot.core.ports import SLACK_LIMITS, ChannelRef, Checkpoint, Limits, Posted, RateLimited, Reply, UserRef
 from bot.core.service import CoreService
 from bot.errors import BotError, ChannelGoneError
-from bot.settings import Settings
 from digests.models import Digest
 
 log = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ class SlackAdapter:
     rate: float | None = 20.0  # a little under chat.postMessage's workspace-wide allowance
     access_hint = "Invite me to this channel with `/invite` and try again."
 
-    def __init__(self, service: CoreService, settings: Settings, *, pace: float | None = None,
+    def __init__(self, service: CoreService, settings: SlackConfig, *, pace: float | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.service = service
         self.settings = settings
