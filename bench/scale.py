@@ -10,10 +10,10 @@ build's) over windows of about 5,000, 20,000 and all articles, and a retention p
 ``--previous DIR`` runs the same through another checkout (the previous version: ``git archive main | tar -x
 -C DIR``) in the same run, each on its own database, for collection and the 5,000-article digest.
 
-``--inflate K`` also builds a digest over the largest size's database with every article repeated K times (each
+``--inflate K ...`` also builds digests over the largest size's database with every article repeated K times (each
 copy its own story), for a window too big to collect on the machine at hand.
 
-    .venv/bin/python bench/scale.py [--feeds 100 1000 5000] [--previous DIR] [--sweep] [--inflate 5]
+    .venv/bin/python bench/scale.py [--feeds 100 1000 5000] [--previous DIR] [--sweep] [--inflate 3 10 50]
 """
 
 from __future__ import annotations
@@ -227,9 +227,9 @@ def size(feeds: int, args: argparse.Namespace, work: Path) -> None:
         digest("ours", OURS, work / f"ours{feeds}", hours)
         if args.previous and feeds <= args.previous_max and hours * total // 24 <= 6000:
             digest("previous", args.previous, work / f"prev{feeds}", hours)
-    if args.inflate and feeds == max(args.feeds):
-        big = inflate(work / f"ours{feeds}", args.inflate)
-        print(f"  the {feeds}-feed database repeated {args.inflate} times ({count(big / 'khobor.db')} articles):")
+    for times in args.inflate if feeds == max(args.feeds) else ():
+        big = inflate(work / f"ours{feeds}", times)
+        print(f"  the {feeds}-feed database repeated {times} times ({count(big / 'khobor.db')} articles):")
         digest("ours", OURS, big, 24)
     retention(work / f"ours{feeds}")
 
@@ -240,8 +240,8 @@ def main() -> None:
     parser.add_argument("--previous", type=Path, help="a checkout of the previous version to run alongside")
     parser.add_argument("--previous-max", type=int, default=1000, help="largest size the previous version runs")
     parser.add_argument("--sweep", action="store_true", help="concurrency 16, 64, 256 at the smallest size")
-    parser.add_argument("--inflate", type=int, default=0,
-                        help="also build a digest over the largest size's articles repeated this many times")
+    parser.add_argument("--inflate", type=int, nargs="*", default=[],
+                        help="also build digests over the largest size's articles repeated these many times")
     args = parser.parse_args()
     if not DATA.exists():
         sys.exit(f"{DATA} is absent: this benchmark needs ../shared/data beside the checkout")
