@@ -92,8 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
     digest = commands.add_parser("digest", help="collect (unless --no-collect), then print a region's digest")
     digest.add_argument("--region", help="the region (default: the first in the settings)")
     digest.add_argument("--hours", type=positive_int, help="how far back to look (default: [digest] hours)")
-    digest.add_argument("--topics", type=comma_list, help="only these topics, comma-separated")
-    digest.add_argument("--keywords", type=keyword_list, default=[],
+    digest.add_argument("--topics", help="only these topics, comma-separated")
+    digest.add_argument("--keywords",
                         help='only stories with one of these words or "quoted phrases"')
     digest.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     digest.add_argument("--no-collect", action="store_true", help="use what is stored; read no feed")
@@ -123,18 +123,6 @@ def positive_int(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least 1")
     return int(value)
-
-
-def comma_list(value: str) -> list[str]:
-    """An argparse type: "a, b" -> ["a", "b"]."""
-    return [part.strip() for part in value.split(",") if part.strip()]
-
-
-def keyword_list(value: str) -> list[str]:
-    """An argparse type: words and "quoted phrases" (digests.topics, imported only when used)."""
-    from digests.topics import parse_keywords
-
-    return parse_keywords(value)
 
 
 async def cmd_collect(args: argparse.Namespace, settings: Settings, console: Console) -> int:
@@ -189,16 +177,15 @@ def settings_origin(cli_path: str | None, environ: Mapping[str, str]) -> str:
 async def cmd_digest(args: argparse.Namespace, settings: Settings, console: Console) -> int:
     from bot.app import App, feed_sources
     from bot.cli import output as views
-    from bot.core.catalogue import taxonomy
+    from bot.core.catalogue import Catalogue
+    from bot.core.subscriptions import InvalidSubscription, Wanted, normalise
 
-    region = settings.region(args.region) if args.region else settings.regions[0]
-    if args.topics:
-        known = [t.label for t in taxonomy(region)] + [region.other_topic]
-        lowered = {k.lower(): k for k in known}
-        unknown = [t for t in args.topics if t.lower() not in lowered]
-        if unknown:
-            raise UsageError(f"unknown topic(s) {', '.join(map(repr, unknown))}; topics: {', '.join(known)}")
-        args.topics = [lowered[t.lower()] for t in args.topics]
+    wanted = Wanted(region=args.region or settings.regions[0].name, topics=args.topics, keywords=args.keywords)
+    try:  # the same rules as a subscription's, from the core's one normaliser
+        values = normalise(wanted, Catalogue(settings.regions))
+    except InvalidSubscription as exc:
+        raise UsageError(" ".join(exc.problems)) from None
+    region = values.region
     async with App(settings) as app:
         if not args.no_collect:
             progress_console = Console(stderr=True)
@@ -207,7 +194,7 @@ async def cmd_digest(args: argparse.Namespace, settings: Settings, console: Cons
                 reports = await app.collector().collect(sources, progress=advance)
             progress_console.print(views.collect_totals(reports), highlight=False)
         digest = await app.build_digest(region.name, now=datetime.now(UTC), hours=args.hours,
-                                        topics=args.topics, keywords=args.keywords)
+                                        topics=values.topics, keywords=values.keywords)
     views.print_digest(console, digest, args.format)
     return 0
 

@@ -17,10 +17,10 @@ from xml.etree import ElementTree as ET
 from lxml import etree
 
 from bot.cli.feeds_toml import ImportedFeed, RegionFeeds
-from bot.core.catalogue import taxonomy
-from bot.core.subscriptions import normalise_time
+from bot.core.catalogue import Catalogue
+from bot.core.subscriptions import InvalidSubscription, Values, Wanted, normalise
 from bot.errors import UsageError
-from bot.settings import RegionSettings, Settings, check_timezone
+from bot.settings import Settings
 from digests.clean import has_lone_surrogate, scrub
 from digests.store import Subscription, Subscriptions
 from digests.store.subscriptions import SubscriptionSpec
@@ -184,53 +184,48 @@ def _subscription_entry(raw: Any, settings: Settings) -> tuple[SubscriptionEntry
         ids[key] = value.strip() if isinstance(value, str) else ""
     if ids["platform"] and ids["platform"] not in PLATFORMS:
         reasons.append(f"platform {ids['platform']!r} is not one of {', '.join(PLATFORMS)}")
-    names = {r.name: r for r in settings.regions}
-    region_name = raw.get("region")
-    region = names.get(region_name) if isinstance(region_name, str) else None
-    if region is None:
-        reasons.append(f"region {region_name!r} is not in the settings (regions: {', '.join(names)})")
-    time = normalise_time(raw["time"]) if isinstance(raw.get("time"), str) else None
-    if time is None:
-        reasons.append(f"time {raw.get('time')!r} is not a 24-hour HH:MM time")
-    timezone = raw.get("timezone") or (region.timezone if region else "")
-    try:
-        check_timezone(timezone if isinstance(timezone, str) else repr(timezone))
-    except ValueError as exc:
-        reasons.append(f"timezone: {exc}")
-    topics = _topics(raw.get("topics"), region, reasons)
-    keywords = raw.get("keywords", [])
-    if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
-        reasons.append("keywords must be a list of strings")
+    values, problems = _values(raw, settings)
+    reasons += problems
     paused, pause_reason = raw.get("paused", False), raw.get("pause_reason")
     if not isinstance(paused, bool) or not (pause_reason is None or isinstance(pause_reason, str)):
         reasons.append("paused must be true or false and pause_reason a string or null")
-    if reasons or region is None or time is None:
+    if reasons or values is None:
         return None, reasons
     return SubscriptionEntry(platform=ids["platform"], workspace_id=ids["workspace_id"], channel_id=ids["channel_id"],
-                             region=region.name, time=time, timezone=timezone, topics=topics,
-                             keywords=tuple(keywords), paused=paused, pause_reason=pause_reason), reasons
+                             region=values.region.name, time=values.time, timezone=values.timezone,
+                             topics=values.topics, keywords=values.keywords, paused=paused,
+                             pause_reason=pause_reason), reasons
+
+
+def _values(raw: dict[str, Any], settings: Settings) -> tuple[Values | None, list[str]]:
+    """The entry's subscription values through the core's one normaliser (as every other door), or None and
+    what is wrong with them."""
+    region, time, timezone = raw.get("region"), raw.get("time"), raw.get("timezone")
+    topics, keywords = raw.get("topics"), raw.get("keywords", [])
+    reasons: list[str] = []
+    if not isinstance(region, str):
+        reasons.append("region must be a string")
+    if not isinstance(time, str):
+        reasons.append('time must be a string like "08:00"')
+    if not (timezone is None or isinstance(timezone, str)):
+        reasons.append("timezone must be a string or null")
+    if topics is not None and not (isinstance(topics, list) and all(isinstance(t, str) for t in topics)):
+        reasons.append("topics must be null (every topic) or a list of strings")
+    if not (isinstance(keywords, list) and all(isinstance(k, str) for k in keywords)):
+        reasons.append("keywords must be a list of strings")
+    if reasons or not isinstance(region, str):
+        return None, reasons
+    try:
+        return normalise(Wanted(region=region, time=time, timezone=timezone, topics=topics, keywords=keywords),
+                         Catalogue(settings.regions)), []
+    except InvalidSubscription as exc:
+        return None, exc.problems
 
 
 def _strings(value: Any) -> list[Any]:
     """The keys and values of an entry, one level of lists deep (topics, keywords)."""
     items = [*value.keys(), *value.values()] if isinstance(value, dict) else []
     return [*items, *(x for item in items if isinstance(item, list) for x in item)]
-
-
-def _topics(raw: Any, region: RegionSettings | None, reasons: list[str]) -> tuple[str, ...] | None:
-    if raw is None:
-        return None
-    if not isinstance(raw, list) or not all(isinstance(t, str) for t in raw):
-        reasons.append("topics must be null (every topic) or a list of strings")
-        return None
-    if region is None:
-        return None
-    labels = {label.lower(): label for label in [t.label for t in taxonomy(region)] + [region.other_topic]}
-    unknown = [t for t in raw if t.lower() not in labels]
-    if unknown:
-        reasons.append(f"unknown topic(s) {', '.join(map(repr, unknown))} in region {region.name!r}")
-        return None
-    return tuple(labels[t.lower()] for t in raw)
 
 
 def parse_opml(data: bytes) -> list[RegionFeeds]:

@@ -79,8 +79,13 @@ async def test_topic_and_keyword_filters(outlets: WebServer, tmp_path: Path,
     assert await run_cli(*args) == 0
     ward = json.loads(capsys.readouterr().out)
     assert [s["title"] for t in ward["topics"] for s in t["stories"]] == ["Kathmandu hospital opens cancer ward"]
+    # Issue 12: the CLI split "cancer ward, x" into three words; now a comma separates phrases, as in chat
+    args = ("--settings", path, "digest", "--no-collect", "--keywords", "cancer ward, zzz", "--format", "json")
+    assert await run_cli(*args) == 0
+    phrase = json.loads(capsys.readouterr().out)
+    assert [s["title"] for t in phrase["topics"] for s in t["stories"]] == ["Kathmandu hospital opens cancer ward"]
     assert await run_cli("--settings", path, "digest", "--no-collect", "--topics", "Gardening") == 2
-    assert "unknown topic(s) 'Gardening'; topics: Politics" in capsys.readouterr().err
+    assert "Unknown topic 'Gardening'. Topics of test:" in capsys.readouterr().err
 
 
 async def test_an_empty_day_says_so(outlets: WebServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

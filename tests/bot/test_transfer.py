@@ -159,12 +159,13 @@ def test_invalid_entries_are_reported_by_index_and_the_valid_ones_imported(
     assert run("--settings", settings_file(tmp_path), "import", str(file)) == 2
     err = capsys.readouterr().err
     assert "invalid subscriptions[0]" not in err
-    assert "invalid subscriptions[1]: region 'mars' is not in the settings (regions: south-asia, europe)" in err
-    assert "invalid subscriptions[2]: timezone: 'Asia/Dhaka_' is not a timezone; did you mean 'Asia/Dhaka'" in err
-    assert "invalid subscriptions[3]: time '25:00' is not a 24-hour HH:MM time" in err
+    # the core's normaliser speaks for every door: the same words as in chat
+    assert "invalid subscriptions[1]: There is no region 'mars'. Regions: europe, south-asia." in err
+    assert "invalid subscriptions[2]: 'Asia/Dhaka_' is not a timezone; did you mean 'Asia/Dhaka'" in err
+    assert "invalid subscriptions[3]: '25:00' is not a time; use 24-hour HH:MM" in err
     assert "invalid subscriptions[4]: repeats subscriptions[0] (same channel and region)" in err
     assert "invalid subscriptions[5]: not an object" in err
-    assert "invalid subscriptions[6]: unknown key 'colour'; unknown topic(s) 'Quidditch'" in err
+    assert "invalid subscriptions[6]: unknown key 'colour'; Unknown topic 'Quidditch'" in err
     assert "invalid subscriptions[7]: platform 'irc' is not one of discord, slack, console" in err
     assert "imported 1 subscription(s): 1 new, 0 updated; 7 of 8 invalid" in err
     [row] = snapshot(db_url(tmp_path))
