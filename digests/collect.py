@@ -194,7 +194,7 @@ class Collector:
             title=entry.title or (article.title if article and article.title else url),
             text_origin="page" if article else "feed", fetched_at=self.clock(),
             author=entry.author or (article.author if article else None),
-            language=article.language if article else None,
+            language=article.language if article and article.language else entry.language,
             published_at=entry.published or (article.published if article else None),
             extraction_error=page_error, categories=list(entry.categories) or None,
         ), page_error

@@ -1,4 +1,5 @@
-"""Parse RSS, Atom and RDF feeds (feedparser) into plain :class:`~digests.models.FeedEntry` values."""
+"""Parse RSS, Atom and RDF feeds (feedparser) and JSON Feeds (:mod:`digests.jsonfeed`) into plain
+:class:`~digests.models.FeedEntry` values."""
 
 from __future__ import annotations
 
@@ -6,32 +7,32 @@ import calendar
 import io
 import logging
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 from xml.sax import SAXParseException
 
 import feedparser
 import lxml.etree
 import lxml.html
-import trafilatura
 from feedparser.exceptions import ThingsNobodyCaresAboutButMe
 
+from digests import jsonfeed
 from digests.clean import surrogate_refs_replaced
 from digests.extract import looks_like_html
+from digests.feedtext import MAX_CLOCK_SKEW, html_to_text, http_link, past_or_none, plain, unique_categories
 from digests.models import FeedEntry, ParsedFeed
+
+__all__ = ["MAX_CLOCK_SKEW", "html_to_text", "parse_feed"]
 
 logger = logging.getLogger(__name__)
 
-# Feeds whose clocks run fast are common; beyond this a "future" date is wrong, not early.
-MAX_CLOCK_SKEW = timedelta(days=1)
 _FEED_LINK_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json")
-# C0 controls other than tab/newline/CR are illegal in XML and make lxml refuse the whole string.
-_CONTROL_CHARS = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
 
 
 def parse_feed(body: bytes, *, url: str, content_type: str | None = None) -> ParsedFeed:
-    """Parse a fetched feed ``body`` (RSS 0.9x/1.0/2.0, Atom 0.3/1.0, RDF, CDF) into entries.
+    """Parse a fetched feed ``body`` (RSS 0.9x/1.0/2.0, Atom 0.3/1.0, RDF, CDF, JSON Feed 1.0/1.1)
+    into entries.
 
     ``url`` is where the body came from (after redirects): relative links resolve against it.
     ``content_type`` is the response's Content-Type header, charset included, which feedparser weighs
@@ -48,6 +49,8 @@ def parse_feed(body: bytes, *, url: str, content_type: str | None = None) -> Par
 def _parse(body: bytes, url: str, content_type: str | None) -> ParsedFeed:
     if not body.strip():
         return ParsedFeed(title=None, error="feed: the server sent an empty body; check the feed URL")
+    if jsonfeed.is_json_feed(body, content_type):
+        return jsonfeed.parse_json_feed(body, url=url)
     headers = {"content-location": url}
     if content_type:
         headers["content-type"] = content_type
@@ -69,8 +72,6 @@ def _problem(result: Any, body: bytes, url: str, content_type: str | None, *, ke
         return _bozo_message(exc, body, kept) if exc is not None else None
     if looks_like_html(body) or (content_type or "").lower().startswith("text/html"):
         return _html_message(body, url)
-    if body.lstrip()[:1] in (b"{", b"["):
-        return "feed: got JSON, and JSON Feed is not supported; use the site's RSS or Atom feed"
     detail = f" ({_bozo_message(exc, body, 0).removeprefix('feed: ')})" if exc is not None else ""
     return f"feed: not an RSS, Atom or RDF feed{detail}; check the feed URL"
 
@@ -119,42 +120,26 @@ def _entry(raw: Any, base: str) -> FeedEntry | None:
         return None
     return FeedEntry(
         url=link,
-        title=_text(raw.get("title_detail")) or _plain(raw.get("title")),
+        title=_text(raw.get("title_detail")) or plain(raw.get("title")),
         summary=_summary(raw),
-        author=_plain(raw.get("author")) or None,
+        author=plain(raw.get("author")) or None,
         published=_published(raw),
         guid=str(raw.get("id") or "").strip() or None,
         categories=_categories(raw),
     )
 
 
-MAX_CATEGORIES = 20
-MAX_CATEGORY_CHARS = 100
-
-
 def _categories(raw: Any) -> tuple[str, ...]:
     """The item's categories (feedparser gathers RSS ``<category>``, Atom ``category`` and ``dc:subject``
-    as ``tags``), each once, at most :data:`MAX_CATEGORIES` of :data:`MAX_CATEGORY_CHARS` characters."""
-    found: dict[str, str] = {}
-    for tag in raw.get("tags") or []:
-        term = _plain(str(tag.get("label") or tag.get("term") or ""))[:MAX_CATEGORY_CHARS]
-        if term:
-            found.setdefault(term.casefold(), term)
-    return tuple(found.values())[:MAX_CATEGORIES]
+    as ``tags``)."""
+    return unique_categories(str(tag.get("label") or tag.get("term") or "") for tag in raw.get("tags") or [])
 
 
 def _link(raw: Any, base: str) -> str | None:
     """The entry's absolute http(s) link, or None."""
     candidates = [raw.get("link")]
     candidates += [link.get("href") for link in raw.get("links", []) if link.get("rel", "alternate") == "alternate"]
-    for candidate in candidates:
-        if not candidate or not isinstance(candidate, str):
-            continue
-        absolute = urljoin(base, candidate.strip())
-        parts = urlsplit(absolute)
-        if parts.scheme in ("http", "https") and parts.netloc:
-            return absolute
-    return None
+    return next((link for link in (http_link(c, base) for c in candidates) if link is not None), None)
 
 
 def _summary(raw: Any) -> str:
@@ -175,10 +160,7 @@ def _published(raw: Any) -> datetime | None:
             moment = datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
         except (OverflowError, ValueError, OSError):
             continue
-        if moment > datetime.now(UTC) + MAX_CLOCK_SKEW:
-            logger.debug("feed: ignoring future date %s", moment.isoformat())
-            return None
-        return moment
+        return past_or_none(moment)
     return None
 
 
@@ -189,20 +171,4 @@ def _text(detail: Any) -> str:
     value = str(detail.get("value") or "")
     if "html" in str(detail.get("type") or "").lower():
         return html_to_text(value)
-    return _plain(value)
-
-
-def _plain(value: str | None) -> str:
-    return " ".join((value or "").split())
-
-
-def html_to_text(fragment: str) -> str:
-    """Visible text of an HTML fragment, whitespace collapsed (scripts and styles dropped)."""
-    cleaned = fragment.encode("utf-8", "replace").decode("utf-8").translate(_CONTROL_CHARS)
-    if not cleaned.strip():
-        return ""
-    try:
-        element = lxml.html.fragment_fromstring(cleaned, create_parent="div")
-    except (lxml.etree.ParserError, ValueError):
-        return _plain(cleaned)
-    return _plain(trafilatura.html2txt(element))
+    return plain(value)

@@ -47,7 +47,8 @@ class FeedEntry:
     author: str | None = None
     published: datetime | None = None  # timezone-aware UTC
     guid: str | None = None
-    categories: tuple[str, ...] = ()  # RSS <category>, Atom category, dc:subject
+    categories: tuple[str, ...] = ()  # RSS <category>, Atom category, dc:subject, JSON Feed tags
+    language: str | None = None  # ISO 639-1 code the feed declares for the item (JSON Feed)
 
 
 @dataclass(frozen=True, slots=True)

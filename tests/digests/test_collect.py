@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
@@ -185,3 +186,22 @@ async def test_progress_hook_sees_every_feed(server: WebServer, fetcher: Fetcher
     await collector(store, fetcher, Clock(NOW)).collect([source(server, "/a/feed"), source(server, "/b")],
                                                       progress=seen.append)
     assert sorted(r.status for r in seen) == ["failed", "ok"]
+
+
+async def test_json_feed_is_collected_like_rss(server: WebServer, fetcher: Fetcher, store: Store) -> None:
+    articles = [make_article("json", n) for n in range(3)]
+    items = [{"id": a.path, "url": a.path, "title": a.title, "content_text": a.paragraphs[0],
+              "date_published": a.published.isoformat()} for a in articles]
+    items.append({"id": "no-link", "title": "Nothing to fetch"})
+    document = {"version": "https://jsonfeed.org/version/1.1", "title": "JSON desk", "items": items}
+    server.add_text("/json/feed.json", json.dumps(document), content_type="application/feed+json")
+    for article in articles:
+        server.add_text(article.path, article_page(article))
+    server.add_text("/broken/feed.json", '{"version": "https://jsonfeed.org/version/1.1", "items": [',
+                    content_type="application/feed+json")
+    good, broken = await collector(store, fetcher, Clock(NOW)).collect(
+        [source(server, "/json/feed.json"), source(server, "/broken/feed.json")])
+    assert (good.status, good.new, good.fallback, good.error) == ("ok", 3, 0, None)
+    assert await store.count_articles() == 3
+    assert broken.status == "failed"
+    assert broken.error is not None and broken.error.startswith("feed: not valid JSON at line 1")

@@ -229,10 +229,10 @@ def test_plain_text_is_not_a_feed() -> None:
     assert feed.error is not None and feed.error.startswith("feed: not an RSS, Atom or RDF feed")
 
 
-def test_json_is_reported_clearly() -> None:
-    body = b'{"version": "https://jsonfeed.org/version/1.1", "title": "J", "items": []}'
-    feed = parse_feed(body, url=FEED_URL, content_type="application/feed+json")
-    assert feed.error is not None and "JSON Feed is not supported" in feed.error
+def test_json_that_is_not_a_json_feed_is_reported_clearly() -> None:
+    feed = parse_feed(b'{"status": "ok", "data": [1, 2]}', url=FEED_URL, content_type="application/json")
+    assert feed.entries == []
+    assert feed.error is not None and feed.error.startswith("feed: got JSON, but not a JSON Feed")
 
 
 def test_all_entries_without_links_is_an_error() -> None:
