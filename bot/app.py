@@ -24,7 +24,7 @@ from digests.intake import Intake
 from digests.models import Digest, FeedSource, Story
 from digests.ondemand import find_story, summarize_page
 from digests.pipeline import build_digest, summarize_pending, summary_key
-from digests.store import Store, Subscription, Subscriptions, open_database
+from digests.store import FeedHealth, Store, Subscription, Subscriptions, open_database
 from digests.story_index import StoryIndex
 from digests.summarize import SummaryConfig
 from digests.workers import init_worker
@@ -170,6 +170,10 @@ class App:
         return await find_story(self.store, words, feed_urls=[f.url for f in feed_sources(self.settings)],
                                 since=now - timedelta(days=days), now=now + timedelta(minutes=1),
                                 config=summary_config(self.settings), executor=self._workers())
+
+    async def feed_health(self, *, urls: Sequence[str]) -> list[FeedHealth]:
+        """The read state of these feeds (the core's ``digest feeds``)."""
+        return await self.store.feed_health(urls=urls)
 
     def core_service(self, *, clock: Callable[[], datetime] | None = None) -> CoreService:
         """The core over this app's parts: subscriptions, this newsroom, the regions' catalogue."""

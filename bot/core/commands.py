@@ -2,7 +2,7 @@
 
     digest subscribe REGION [HH:MM] [TIMEZONE] [topics=a,b] [keywords="a phrase, word"]
     digest unsubscribe [REGION]
-    digest list | digest regions | digest now [REGION] | digest help
+    digest list | digest regions | digest now [REGION] | digest feeds [REGION] | digest help
     summary TARGET            (a URL, or words that match a recent story)
 
 Parsing only splits and names the parts; the service checks them against the settings.
@@ -23,6 +23,7 @@ USAGE = """\
 `digest list`: this channel's subscriptions and next deliveries
 `digest regions`: the regions, their topics and feeds
 `digest now [REGION]`: post a digest here now
+`digest feeds [REGION]`: this channel's feeds and their health (last read, failures, next try, last error)
 `summary TARGET`: summarise a URL, or find a recent story by its words
 `digest help`: this help"""
 
@@ -66,6 +67,11 @@ class Now:
 
 
 @dataclass(frozen=True, slots=True)
+class Feeds:
+    region: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Help:
     pass
 
@@ -75,9 +81,9 @@ class Summary:
     target: str
 
 
-Command = Subscribe | Unsubscribe | ListSubscriptions | Regions | Now | Help | Summary
-# Commands that change what a channel receives: only its managers may run them.
-MANAGING = (Subscribe, Unsubscribe, Now)
+Command = Subscribe | Unsubscribe | ListSubscriptions | Regions | Now | Feeds | Help | Summary
+# Commands that change what a channel receives, or show the server's inner state: only its managers may run them.
+MANAGING = (Subscribe, Unsubscribe, Now, Feeds)
 
 
 def parse_command(line: str) -> Command:
@@ -115,10 +121,12 @@ def _parse_digest(words: list[str]) -> Command:
     simple: dict[str, Command] = {"list": ListSubscriptions(), "regions": Regions(), "help": Help()}
     if verb in simple:
         return simple[verb]
-    if verb in ("unsubscribe", "now"):
+    if verb in ("unsubscribe", "now", "feeds"):
         if len(args) > 1:
             raise CommandError(f"`digest {verb}` takes at most one region")
         region = args[0].lower() if args else None
+        if verb == "feeds":
+            return Feeds(region)
         return Unsubscribe(region) if verb == "unsubscribe" else Now(region)
     raise CommandError(f"unknown digest command {verb!r}; try `digest help`")
 

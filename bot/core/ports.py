@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Protocol
 
 from digests.models import Digest, Story
-from digests.store import Subscription
+from digests.store import FeedHealth, Subscription
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,12 +68,14 @@ delivery's lease was lost: another process may be posting the same digest)."""
 class Reply:
     """The core's answer to a command. ``text`` is the core's own words (light Markdown: ``**bold**`` and
     backticks); article content travels only as values (``digest``, ``story``) that adapters render and
-    neutralise for their platform."""
+    neutralise for their platform, and other third-party text (feed names, fetch errors) as ``lines``: shown
+    after ``text``, one a line, as plain text with no markup or mention left active."""
 
     text: str
     ok: bool = True
     digest: Digest | None = None
     story: Story | None = None
+    lines: tuple[str, ...] = ()
     private: bool = False  # shown only to the person who asked, where the platform can
 
 
@@ -148,4 +150,7 @@ class Newsroom(Protocol):
 
     async def find_story(self, words: str, *, now: datetime, days: int) -> Story | None:
         """The story of the last ``days`` that best matches ``words``, or None."""
+
+    async def feed_health(self, *, urls: Sequence[str]) -> list[FeedHealth]:
+        """The read state of these feeds (those never read yet are absent)."""
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core import commands as cmd
 from bot.core.catalogue import Catalogue, closest
+from bot.core.feeds import feeds_reply
 from bot.core.ports import ChannelRef, ChatAdapter, Newsroom, Reply, SubscriptionStore, UserRef
 from bot.core.schedule import next_due
 from bot.core.subscriptions import InvalidSubscription, Wanted, normalise
@@ -86,6 +87,8 @@ class CoreService:
                 return Reply(self.regions_text(), private=True)
             case cmd.Now(region):
                 return await self.now(region, channel)
+            case cmd.Feeds(region):
+                return await self.feeds(region, channel)
             case cmd.Summary(target):
                 return await summary_reply(self.news, target, now=self.clock(), url_deadline_s=self.url_deadline_s)
             case _:
@@ -158,3 +161,24 @@ class CoreService:
                                              timezone=sub.timezone if sub else None)
         return Reply(f"Here is the {region.title} digest (on request; not counted as the daily one).",
                      digest=digest)
+
+    async def feeds(self, region_name: str | None, channel: ChannelRef) -> Reply:
+        """The named region's feeds, else those of every region the channel receives, with their health."""
+        if region_name is None:
+            subs = await self.subscriptions.for_channel(platform=channel.platform,
+                                                        workspace_id=channel.workspace_id,
+                                                        channel_id=channel.channel_id)
+            names = list(dict.fromkeys(s.region for s in subs if s.region in self.catalogue.names))
+            if not names:
+                return Reply("This channel has no digest yet; name a region: `digest feeds REGION` "
+                             "(see `digest regions`).", ok=False, private=True)
+        else:
+            names = [region_name]
+        regions = []
+        for name in names:
+            region = self.region(name)
+            if isinstance(region, str):
+                return Reply(region, ok=False, private=True)
+            regions.append(region)
+        feeds = [feed for region in regions for feed in self.catalogue.feeds(region.name)]
+        return await feeds_reply(self.news, regions, feeds, now=self.clock())

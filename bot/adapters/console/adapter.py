@@ -174,6 +174,8 @@ class ConsoleAdapter:
         """The core's words, then the story card if there is one."""
         with self.prompt.above():
             self.output.print(Text(reply.text, style="" if reply.ok else "red"))
+            for line in reply.lines:  # Text, never markup: feed names and errors are third-party text
+                self.output.print(Text(line))
             if reply.story is not None:
                 self.output.print(story_card(reply.story))
 

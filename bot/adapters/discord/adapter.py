@@ -214,7 +214,8 @@ class DiscordAdapter:
                 # A public "thinking…" cannot turn private: remove it, then answer the asker alone.
                 await interaction.delete_original_response()
             await interaction.followup.send(content=message.content, embeds=message.embeds,
-                                            ephemeral=message.ephemeral, allowed_mentions=NO_MENTIONS)
+                                            ephemeral=message.ephemeral, allowed_mentions=NO_MENTIONS,
+                                            suppress_embeds=message.suppress_embeds)
         except discord.HTTPException as exc:
             log.error("discord: could not answer a command in %s: %s", channel_ref(interaction), exc)
 

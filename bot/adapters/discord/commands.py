@@ -89,7 +89,7 @@ def topic_choices(catalogue: Catalogue, region: str | None, current: str) -> Cho
 
 
 class DigestGroup(app_commands.Group):
-    """``/digest subscribe|unsubscribe|list|regions|now|help``."""
+    """``/digest subscribe|unsubscribe|list|regions|now|feeds|help``."""
 
     def __init__(self, runner: Runner) -> None:
         super().__init__(name="digest", description="Daily regional news digests in this channel")
@@ -123,10 +123,16 @@ class DigestGroup(app_commands.Group):
     async def now(self, interaction: Interaction, region: str | None = None) -> None:
         await self.runner.run(interaction, lambda: cmd.Now(_region(region)), private=False)
 
+    @app_commands.command(description="This channel's feeds and their health (managers only)")
+    @app_commands.describe(region="The region (default: every region this channel receives)")
+    async def feeds(self, interaction: Interaction, region: str | None = None) -> None:
+        await self.runner.run(interaction, lambda: cmd.Feeds(_region(region)), private=True)
+
     @app_commands.command(name="help", description="How to use the digest commands")
     async def help_(self, interaction: Interaction) -> None:
         await self.runner.run(interaction, cmd.Help, private=True)
 
+    @feeds.autocomplete("region")
     @now.autocomplete("region")
     @unsubscribe.autocomplete("region")
     @subscribe.autocomplete("region")

@@ -54,6 +54,7 @@ class DiscordMessage:
     embeds: list[discord.Embed] = field(default_factory=list)
     ephemeral: bool = False
     story_ids: tuple[str, ...] = ()  # the stories it carries, in order
+    suppress_embeds: bool = False  # no link previews (third-party lines may hold many links)
 
     @property
     def embed_chars(self) -> int:
@@ -267,15 +268,17 @@ def _with_notes(messages: list[DiscordMessage], notes: Sequence[str]) -> list[Di
 
 
 def render_reply(reply: Reply) -> DiscordMessage:
-    """A command's reply: the core's words (mentions defused, Markdown kept), its story as a card."""
-    text = defuse(reply.text.strip()) or "Done."
+    """A command's reply: the core's words (mentions defused, Markdown kept), its third-party lines plain
+    (Markdown escaped), its story as a card."""
+    text = "\n".join([defuse(reply.text.strip()) or "Done.", *(neutralise(line) for line in reply.lines)])
     if len(text) > CONTENT_CHARS:
         note = "\n… (shortened)"
         cut = text.rfind("\n", 0, CONTENT_CHARS - len(note))
         text = text[:cut if cut > 0 else CONTENT_CHARS - len(note)] + note
     embeds = [story_embed(reply.story)] if reply.story is not None else []
     ids = (reply.story.id,) if reply.story is not None else ()
-    return DiscordMessage(content=text, embeds=embeds, ephemeral=reply.private, story_ids=ids)
+    return DiscordMessage(content=text, embeds=embeds, ephemeral=reply.private, story_ids=ids,
+                          suppress_embeds=bool(reply.lines) and not embeds)
 
 
 def thread_name(digest: Digest) -> str:

@@ -279,8 +279,8 @@ def core_mrkdwn(text: str) -> str:
 
 
 def render_reply(reply: Reply) -> SlackMessage:
-    """A command's reply: its text in sections, and the story as a card when there is one."""
-    text = core_mrkdwn(reply.text)
+    """A command's reply: its text in sections (third-party lines neutralised), and the story as a card."""
+    text = "\n".join([core_mrkdwn(reply.text), *(neutralise(" ".join(line.split())) for line in reply.lines)])
     lines = [piece for line in text.splitlines() for piece in (chunks(line, SECTION_CHARS - 1) or [" "])]
     blocks = [section(t) for t in pack([_line(line) for line in lines], SECTION_CHARS) if t.strip()]
     ids: tuple[str, ...] = ()
