@@ -75,7 +75,7 @@ async def test_start_logs_in_registers_the_commands_and_connects(adapter: Discor
     commands = {c["name"]: c for c in fake_discord.commands[str(GUILD)]}
     assert set(commands) == {"digest", "summary"}
     subcommands = {o["name"]: o for o in commands["digest"]["options"]}
-    assert set(subcommands) == {"subscribe", "unsubscribe", "list", "regions", "now", "help"}
+    assert set(subcommands) == {"subscribe", "unsubscribe", "list", "regions", "now", "feeds", "help"}
     options = {o["name"]: o for o in subcommands["subscribe"]["options"]}
     assert list(options) == ["region", "time", "timezone", "topics", "keywords"]
     assert options["region"]["required"] and options["region"]["autocomplete"]
@@ -312,3 +312,15 @@ async def test_a_failing_command_is_logged_and_answered(adapter: DiscordAdapter,
     calls = await slash(fake_discord, command_data("digest", "list"))
     assert followups(calls)[0]["content"].startswith("Something went wrong on my side")
     assert "command failed in discord:" in caplog.text and "database on fire" in caplog.text
+
+
+async def test_digest_feeds_answers_a_manager_privately_without_previews(adapter: DiscordAdapter,
+                                                                        fake_discord: FakeDiscord) -> None:
+    calls = await slash(fake_discord, command_data("digest", "feeds", region="quiet"), user=MANAGER)
+    assert calls[0].body == {"type": 5, "data": {"flags": 64}}  # deferred privately
+    (answer,) = followups(calls)
+    assert answer["content"].startswith("Feeds of Quiet Region: 1, none failing.\nNothing (")
+    assert answer["content"].endswith(r"\[quiet\]: not read yet")  # third-party text: Markdown escaped
+    assert answer["flags"] == 64 | 4 and answer["allowed_mentions"] == NO_PINGS  # ephemeral, no link previews
+    calls = await slash(fake_discord, command_data("digest", "feeds", region="quiet"), user=READER)
+    assert followups(calls)[0]["content"].startswith("Only people who can manage this channel")
