@@ -17,7 +17,8 @@ from digests.errors import StoreError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 CONNECT_TIMEOUT_S = 10.0
-MIGRATION_LOCK = 0x6B686F626F72  # "khobor": the PostgreSQL advisory lock that serialises migrations
+MIGRATION_LOCK = 0x6B686F6D6967  # "khomig": serialises migrations; not the leader lock ("khobor"), which a running
+# leader holds for its lifetime (the same key would keep every other instance from starting)
 
 
 def create_engine(url: str, *, connect_timeout_s: float = CONNECT_TIMEOUT_S) -> AsyncEngine:

@@ -63,3 +63,19 @@ async def test_release_hands_leadership_over(database_url: str) -> None:
     finally:
         await first.release()
         await second.release()
+
+
+async def test_another_instance_starts_while_a_leader_holds_its_lock(database_url: str) -> None:
+    """A second instance opens (and migrates) the database while the first leads: the migration lock is not
+    the leader lock (when they shared a key, every follower timed out at start-up, found by
+    bench/exactly_once.py's failover run)."""
+    from digests.store import open_database
+
+    first = leader_lock(database_url, retry_seconds=RETRY)
+    await (await open_database(database_url)).dispose()
+    await first.acquire()
+    try:
+        engine = await asyncio.wait_for(open_database(database_url, timeout_s=2.0), timeout=15)
+        await engine.dispose()
+    finally:
+        await first.release()
