@@ -18,8 +18,9 @@ try it.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 
@@ -81,6 +82,18 @@ def job_id(sub_id: int) -> str:
     return f"digest:{sub_id}"
 
 
+def until_stopped(job: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+    """A job that ends quietly when the scheduler shuts down under it (APScheduler cancels running jobs and
+    would log the cancellation as a failure with a traceback)."""
+    @functools.wraps(job)
+    async def run(*args: Any, **kwargs: Any) -> None:
+        try:
+            await job(*args, **kwargs)
+        except asyncio.CancelledError:
+            log.debug("schedule: %s stopped with the scheduler", getattr(job, "__name__", "a job"))
+    return run
+
+
 class Scheduler:
     """One job per active subscription on an ``AsyncIOScheduler``; resyncs with the store periodically and
     then catches up from the delivery records. ``add_job`` lets the runtime add its own jobs (collection)."""
@@ -101,8 +114,8 @@ class Scheduler:
     async def start(self) -> None:
         """Schedule every active subscription and catch up on what is due and not settled, then start."""
         await self.refresh()
-        self.aps.add_job(self.refresh, "interval", seconds=self.resync_seconds, id="resync", coalesce=True,
-                         max_instances=1)
+        self.aps.add_job(until_stopped(self.refresh), "interval", seconds=self.resync_seconds, id="resync",
+                         coalesce=True, max_instances=1)
         self.aps.start()
 
     async def stop(self, *, grace_seconds: float = 30) -> None:
@@ -119,7 +132,7 @@ class Scheduler:
 
     def add_job(self, func: Callable[..., Any], trigger: str, **kwargs: Any) -> None:
         """Another periodic job on this scheduler (it runs only while this instance leads)."""
-        self.aps.add_job(func, trigger, **kwargs)
+        self.aps.add_job(until_stopped(func), trigger, **kwargs)
 
     async def refresh(self) -> None:
         """Diff the store's active subscriptions against the jobs (add, reschedule, remove), then catch up."""
@@ -155,8 +168,9 @@ class Scheduler:
         for sub_id, sub in subs.items():
             before = old.get(sub_id)
             if before is None:
-                self.aps.add_job(self._fire, DailyTrigger(sub), args=[sub_id], id=job_id(sub_id), coalesce=True,
-                                 misfire_grace_time=max(int(self.grace.total_seconds()), 1), max_instances=1)
+                self.aps.add_job(until_stopped(self._fire), DailyTrigger(sub), args=[sub_id], id=job_id(sub_id),
+                                 coalesce=True, misfire_grace_time=max(int(self.grace.total_seconds()), 1),
+                                 max_instances=1)
             elif _key(before) != _key(sub):
                 self.aps.reschedule_job(job_id(sub_id), trigger=DailyTrigger(sub))
 

@@ -393,3 +393,23 @@ async def test_a_fall_back_day_is_delivered_once_by_the_job_and_every_resync_aft
     finally:
         await scheduler.stop()
     assert desk.calls == [(1, date(2026, 11, 1), False)]
+
+
+async def test_a_job_cut_short_by_the_shutdown_ends_quietly(caplog: pytest.LogCaptureFixture) -> None:
+    """Found by bench/exactly_once.py: SIGTERM during a resync made APScheduler log the cancelled job as a
+    failure, with a traceback. A job stopped with the scheduler now ends without one."""
+    started, store = asyncio.Event(), FakeSubscriptions(sub("08:00", "Asia/Dhaka"))
+
+    async def slow_all(*, active_only: bool = True) -> list[Subscription]:
+        started.set()
+        await asyncio.sleep(10)
+        return []
+
+    scheduler = Scheduler(store, RecordingDesk(), grace=GRACE, resync_seconds=0.05)
+    await scheduler.start()
+    store.all = slow_all  # type: ignore[method-assign]
+    await asyncio.wait_for(started.wait(), timeout=5)
+    with caplog.at_level(logging.DEBUG):
+        await scheduler.stop(grace_seconds=0)
+        await asyncio.sleep(0.1)
+    assert "raised an exception" not in caplog.text and "Traceback" not in caplog.text
