@@ -29,7 +29,7 @@ from aiohttp import web
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.bot.test_edges import alive, children_of, slow_pages_site  # noqa: E402
+from tests.bot.test_edges import alive, children_of, serve_hostile, slow_pages_site  # noqa: E402
 from tests.fakes.settings import Region, write_settings  # noqa: E402
 from tests.fakes.slack_api import FakeSlackApi  # noqa: E402
 from tests.fakes.webserver import WebServer  # noqa: E402
@@ -144,17 +144,7 @@ asyncio.run(main(sys.argv[1], sys.argv[2]))
 
 async def summary_of(path: str, code: str, cap: float) -> str:
     async with WebServer() as server:
-        server.add_bytes("/busy", b"", status=503, headers={"Retry-After": "100"})
-
-        async def trickle(request: web.Request) -> web.StreamResponse:
-            response = web.StreamResponse(headers={"Content-Type": "text/html"})
-            await response.prepare(request)
-            for byte in b"<html><body><p>" * 1000:
-                await response.write(bytes([byte]))
-                await asyncio.sleep(1)
-            return response
-
-        server.route("/trickle", trickle)
+        serve_hostile(server)
         folder = Path(tempfile.mkdtemp())
         settings = write_settings(folder, NOWHERE, collect={"workers": 0, "retries": 3})
         process = await asyncio.create_subprocess_exec(

@@ -209,21 +209,26 @@ async def test_ctrl_c_prints_no_worker_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in text and "KeyboardInterrupt" not in text, text
 
 
+def serve_hostile(server: WebServer) -> None:
+    """``/busy``: 503 asking to wait 100 s; ``/trickle``: a page sent a byte a second."""
+    server.add_bytes("/busy", b"", status=503, headers={"Retry-After": "100"})
+
+    async def trickle(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Type": "text/html"})
+        await response.prepare(request)
+        for byte in b"<html><body><p>" * 1000:
+            await response.write(bytes([byte]))
+            await asyncio.sleep(1)
+        return response
+
+    server.route("/trickle", trickle)
+
+
 @pytest.fixture
 async def hostile() -> AsyncIterator[WebServer]:
     """A 503 server asking to wait 100 s, and a server that sends a byte a second."""
     async with WebServer() as server:
-        server.add_bytes("/busy", b"", status=503, headers={"Retry-After": "100"})
-
-        async def trickle(request: web.Request) -> web.StreamResponse:
-            response = web.StreamResponse(headers={"Content-Type": "text/html"})
-            await response.prepare(request)
-            for byte in b"<html><body><p>" * 1000:
-                await response.write(bytes([byte]))
-                await asyncio.sleep(1)
-            return response
-
-        server.route("/trickle", trickle)
+        serve_hostile(server)
         yield server
 
 
