@@ -30,6 +30,7 @@ from bot.core.catalogue import Catalogue
 from bot.core.ports import DISCORD_LIMITS, ChannelRef, Checkpoint, Limits, Posted, RateLimited, Reply, UserRef
 from bot.core.service import CoreService
 from bot.errors import BotError, ChannelGoneError
+from digests.fetch import parse_retry_after
 from digests.models import Digest
 
 log = logging.getLogger(__name__)
@@ -300,7 +301,8 @@ class DiscordAdapter:
                                      allowed_mentions=NO_MENTIONS)
         except discord.HTTPException as exc:
             if exc.status == 429:  # discord.py waits out most 429s itself; one that reaches here, the core does
-                raise RateLimited("discord", _retry_after(exc)) from exc
+                wait = parse_retry_after(exc.response.headers.get("Retry-After"))
+                raise RateLimited("discord", 1.0 if wait is None else wait) from exc
             raise
 
     async def _open_thread(self, channel: ChannelRef, message_id: int, name: str) -> int | None:
@@ -319,10 +321,3 @@ class DiscordAdapter:
             return None
         return int(data["id"])
 
-
-def _retry_after(exc: discord.HTTPException) -> float:
-    """The seconds Discord asked to wait (its Retry-After header), 1 when it is missing."""
-    try:
-        return max(0.0, float(exc.response.headers.get("Retry-After", 1)))
-    except (TypeError, ValueError):
-        return 1.0

@@ -31,6 +31,7 @@ from bot.adapters.slack.render import SlackMessage, render_digest, render_reply
 from bot.core.ports import SLACK_LIMITS, ChannelRef, Checkpoint, Limits, Posted, RateLimited, Reply, UserRef
 from bot.core.service import CoreService
 from bot.errors import BotError, ChannelGoneError
+from digests.fetch import parse_retry_after
 from digests.models import Digest
 
 log = logging.getLogger(__name__)
@@ -294,13 +295,7 @@ def platform_errors(channel: ChannelRef) -> Iterator[None]:
         if error in GONE_ERRORS:
             raise ChannelGoneError(str(channel), error) from exc
         if exc.response.status_code == 429:
-            raise RateLimited("slack", _seconds(exc.response.headers.get("Retry-After"))) from exc
+            value = exc.response.headers.get("Retry-After")  # slack_sdk may hand a header over as a list
+            wait = parse_retry_after(str(value[0] if isinstance(value, list) and value else value))
+            raise RateLimited("slack", 1.0 if wait is None else wait) from exc
         raise
-
-
-def _seconds(value: object) -> float:
-    """A Retry-After header's seconds (1 when it is missing or unreadable)."""
-    try:
-        return max(0.0, float(value[0] if isinstance(value, list) else str(value)))
-    except (TypeError, ValueError, IndexError):
-        return 1.0
