@@ -290,7 +290,7 @@ class World:
             raise SystemExit(f"khobor import failed: {output.decode()}")
         return due
 
-    async def settle(self, until: float, *bots: Bot) -> None:
+    async def settle(self, until: float) -> None:
         """Wait until every live channel has its digest and the threads stopped growing, or ``until``."""
         live = [c for c in self.channels if c not in GONE]
         stable, last = 0, -1
@@ -349,12 +349,12 @@ async def scenario_sqlite(channels: int, kills: int, rng: random.Random, folder:
             await asyncio.sleep(rng.uniform(0.0, 3.0))
             await bot.start()
         # SIGKILLed posts hold their lease (90 s) before another process may read back and resume them.
-        await world.settle(time.time() + 300, bot)
+        await world.settle(time.time() + 300)
         await bot.stop()
         return await world.outcome("sqlite", due, [bot], done)
 
 
-async def leader_of(database_url: str, bots: list[Bot]) -> Bot | None:
+async def leader_of(bots: list[Bot]) -> Bot | None:
     """The instance whose log says it leads now (the last "leads" line among those still running)."""
     for bot in bots:
         if bot.process is not None and bot.process.returncode is None:
@@ -368,41 +368,49 @@ async def leader_of(database_url: str, bots: list[Bot]) -> Bot | None:
     return None
 
 
-async def wait_leader(database_url: str, bots: list[Bot], within: float = 30) -> Bot:
+async def wait_leader(bots: list[Bot], within: float = 30) -> Bot:
     until = time.time() + within
     while time.time() < until:
-        leader = await leader_of(database_url, bots)
+        leader = await leader_of(bots)
         if leader is not None:
             return leader
         await asyncio.sleep(0.2)
     raise SystemExit("no instance became the leader")
 
 
+async def two_instances(world: World, name: str) -> tuple[list[Bot], datetime]:
+    """Import the subscriptions and start two instances on one database, the first one leading."""
+    bots = [world.bot(f"{name}-a"), world.bot(f"{name}-b")]
+    due = await world.subscribe(bots[0], lead_s=25)
+    await bots[0].start()
+    await wait_leader(bots)
+    await bots[1].start()
+    return bots, due
+
+
+async def finish(world: World, name: str, due: datetime, bots: list[Bot], *, kills: int, note: str,
+                 within: float) -> Outcome:
+    """Let the deliveries settle (at most ``within`` seconds), stop every instance, and count."""
+    await world.settle(time.time() + within)
+    for bot in bots:
+        await bot.stop()
+    result = await world.outcome(name, due, bots, kills)
+    result.notes.append(note)
+    return result
+
+
 async def scenario_failover(channels: int, database_url: str, folder: Path) -> Outcome:
     async with World(folder, channels, database_url) as world:
-        bots = [world.bot("pg-a"), world.bot("pg-b")]
-        due = await world.subscribe(bots[0], lead_s=25)
-        await bots[0].start()
-        await wait_leader(database_url, bots)
-        await bots[1].start()
+        bots, due = await two_instances(world, "pg")
         await asyncio.sleep(max(0.0, due.timestamp() - 5 - time.time()))
-        leader = await wait_leader(database_url, bots)
-        leader.kill()  # 5 s before the due time
-        await world.settle(time.time() + 240, *bots)
-        for bot in bots:
-            await bot.stop()
-        result = await world.outcome("failover", due, bots, 1)
-        result.notes.append("the leader was SIGKILLed 5 s before the due time")
-        return result
+        (await wait_leader(bots)).kill()  # 5 s before the due time
+        return await finish(world, "failover", due, bots, kills=1, within=240,
+                            note="the leader was SIGKILLed 5 s before the due time")
 
 
 async def scenario_partition(channels: int, database_url: str, folder: Path) -> Outcome:
     async with World(folder, channels, database_url) as world:
-        bots = [world.bot("part-a"), world.bot("part-b")]
-        due = await world.subscribe(bots[0], lead_s=25)
-        await bots[0].start()
-        await wait_leader(database_url, bots)
-        await bots[1].start()
+        bots, due = await two_instances(world, "part")
         await asyncio.sleep(max(0.0, due.timestamp() - time.time()) + 2.0)  # delivering by now
         engine = create_async_engine(database_url)
         async with engine.connect() as conn:  # cut the leader's lock session; its process lives on
@@ -410,12 +418,8 @@ async def scenario_partition(channels: int, database_url: str, folder: Path) -> 
                                     "WHERE locktype = 'advisory' AND granted"))
             await conn.commit()
         await engine.dispose()
-        await world.settle(time.time() + 300, *bots)
-        for bot in bots:
-            await bot.stop()
-        result = await world.outcome("partition", due, bots, 0)
-        result.notes.append("the leader's lock session was terminated 2 s into delivery; its process kept running")
-        return result
+        return await finish(world, "partition", due, bots, kills=0, within=300,
+                            note="the leader's lock session was terminated 2 s into delivery; its process kept running")
 
 
 async def reset_postgres(database_url: str) -> None:

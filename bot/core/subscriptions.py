@@ -58,17 +58,20 @@ class Values:
     keywords: tuple[str, ...]
 
 
+def _ascii_digits(value: str) -> str:
+    """``value`` stripped, its digits of any script as ASCII ("০৮:৩০" -> "08:30")."""
+    return "".join(str(unicodedata.decimal(c, "")) or c if c.isdecimal() else c for c in value.strip())
+
+
 def normalise_time(value: str) -> str | None:
     """"8:05" -> "08:05", digits of any script in ASCII ("০৮:৩০" -> "08:30"); None when not a 24-hour time."""
-    ascii_digits = "".join(str(unicodedata.decimal(c, "")) or c if c.isdecimal() else c for c in value.strip())
-    match = _TIME.match(ascii_digits)
+    match = _TIME.match(_ascii_digits(value))
     return f"{int(match.group(1)):02d}:{match.group(2)}" if match else None
 
 
 def looks_like_time(value: str) -> bool:
     """Whether ``value`` was meant as a time ("8am", "8.30", "20:00"), so a message can point at it."""
-    ascii_digits = "".join(str(unicodedata.decimal(c, "")) or c if c.isdecimal() else c for c in value.strip())
-    return bool(_TIME_LIKE.match(ascii_digits))
+    return bool(_TIME_LIKE.match(_ascii_digits(value)))
 
 
 def normalise(wanted: Wanted, catalogue: Catalogue) -> Values:
