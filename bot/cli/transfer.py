@@ -137,8 +137,9 @@ def _read_json(data: bytes, settings: Settings) -> ImportFile:
     result = ImportFile(kind="json", regions=[_json_region(r, i) for i, r in enumerate(raw_regions)
                                               if isinstance(r, dict)], total=len(raw_subs))
     seen: dict[tuple[str, str, str, str], int] = {}
+    catalogue = Catalogue(settings.regions)
     for index, raw in enumerate(raw_subs):
-        entry, reasons = _subscription_entry(raw, settings)
+        entry, reasons = _subscription_entry(raw, catalogue)
         if entry is not None:
             key = (entry.platform, entry.workspace_id, entry.channel_id, entry.region)
             if key in seen:
@@ -169,7 +170,7 @@ def _text(value: Any) -> str:
     return scrub(str(value))
 
 
-def _subscription_entry(raw: Any, settings: Settings) -> tuple[SubscriptionEntry | None, list[str]]:
+def _subscription_entry(raw: Any, catalogue: Catalogue) -> tuple[SubscriptionEntry | None, list[str]]:
     """The entry, or None and every reason it is invalid."""
     if not isinstance(raw, dict):
         return None, ["not an object"]
@@ -184,7 +185,7 @@ def _subscription_entry(raw: Any, settings: Settings) -> tuple[SubscriptionEntry
         ids[key] = value.strip() if isinstance(value, str) else ""
     if ids["platform"] and ids["platform"] not in PLATFORMS:
         reasons.append(f"platform {ids['platform']!r} is not one of {', '.join(PLATFORMS)}")
-    values, problems = _values(raw, settings)
+    values, problems = _values(raw, catalogue)
     reasons += problems
     paused, pause_reason = raw.get("paused", False), raw.get("pause_reason")
     if not isinstance(paused, bool) or not (pause_reason is None or isinstance(pause_reason, str)):
@@ -197,7 +198,7 @@ def _subscription_entry(raw: Any, settings: Settings) -> tuple[SubscriptionEntry
                              pause_reason=pause_reason), reasons
 
 
-def _values(raw: dict[str, Any], settings: Settings) -> tuple[Values | None, list[str]]:
+def _values(raw: dict[str, Any], catalogue: Catalogue) -> tuple[Values | None, list[str]]:
     """The entry's subscription values through the core's one normaliser (as every other door), or None and
     what is wrong with them."""
     region, time, timezone = raw.get("region"), raw.get("time"), raw.get("timezone")
@@ -217,7 +218,7 @@ def _values(raw: dict[str, Any], settings: Settings) -> tuple[Values | None, lis
         return None, reasons
     try:
         return normalise(Wanted(region=region, time=time, timezone=timezone, topics=topics, keywords=keywords),
-                         Catalogue(settings.regions)), []
+                         catalogue), []
     except InvalidSubscription as exc:
         return None, exc.problems
 

@@ -49,6 +49,10 @@ class Catalogue:
             raise UnknownRegionError(name, closest(name, self.names).split(", "))
         return found
 
+    def unknown_region(self, name: str) -> str:
+        """What to tell someone who named a region that does not exist: the valid ones, closest first."""
+        return f"There is no region {name!r}. Regions: {closest(name, self.names)}."
+
     def topic_labels(self, region: RegionSettings) -> list[str]:
         """Every topic a channel of ``region`` may choose, the fallback group last."""
         return [t.label for t in taxonomy(region)] + [region.other_topic]

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from bot.core import commands as cmd
-from bot.core.catalogue import Catalogue, closest
+from bot.core.catalogue import Catalogue
 from bot.core.feeds import feeds_reply
 from bot.core.ports import ChannelRef, ChatAdapter, Newsroom, Reply, SubscriptionStore, UserRef
 from bot.core.schedule import next_due
@@ -99,7 +99,7 @@ class CoreService:
         try:
             return self.catalogue.region(name)
         except UnknownRegionError:
-            return f"There is no region {name!r}. Regions: {closest(name, self.catalogue.names)}."
+            return self.catalogue.unknown_region(name)
 
     async def subscribe(self, command: cmd.Subscribe, channel: ChannelRef, user: UserRef) -> Reply:
         wanted = Wanted(region=command.region, time=command.time, timezone=command.timezone,

@@ -80,8 +80,7 @@ def normalise(wanted: Wanted, catalogue: Catalogue) -> Values:
     try:
         region = catalogue.region(wanted.region.strip())
     except UnknownRegionError as exc:
-        raise InvalidSubscription([f"There is no region {wanted.region!r}. Regions: "
-                                   f"{closest(wanted.region, catalogue.names)}."]) from exc
+        raise InvalidSubscription([catalogue.unknown_region(wanted.region)]) from exc
     time = _time(wanted.time, problems)
     timezone = _timezone(wanted.timezone, region, problems)
     topics = _topics(wanted.topics, region, catalogue, problems)
