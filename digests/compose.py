@@ -6,10 +6,11 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
+from digests.additions import MAX_ADDITIONS, outlet_additions
 from digests.models import ArticleDoc, Digest, SourceRef, Story, TopicGroup
 from digests.stories import group_stories, merge_summary, story_id
 from digests.topic_hints import url_sections
-from digests.topics import DEFAULT_TAXONOMY, FALLBACK_TOPIC, TopicSpec, assign_topics, matches_filters
+from digests.topics import DEFAULT_TAXONOMY, FALLBACK_TOPIC, TopicSpec, assign_topics, matched_keywords, matches_filters
 from digests.urls import clean_link
 
 # A story's topic is read from its headline, its summary and this many first words of its lead article:
@@ -39,6 +40,7 @@ class DigestSpec:
     max_chars: int = 600
     max_stories: int | None = None
     feed_topics: Mapping[str, str] = field(default_factory=dict)  # feed URL -> its configured topic
+    max_additions: int = MAX_ADDITIONS  # further outlets whose most novel sentence a story shows
 
 
 def compose_digest(docs: Sequence[ArticleDoc], spec: DigestSpec, *, now: datetime, notes: Sequence[str] = (),
@@ -54,12 +56,11 @@ def compose_digest(docs: Sequence[ArticleDoc], spec: DigestSpec, *, now: datetim
          zip(stories, groups, strict=True)], spec.taxonomy, fallback=spec.fallback_topic,
         hints=[_hints([docs[i] for i in group], spec) for group in groups],
         history=[(topic_text(doc.title, doc.summary, doc.text), label) for doc, label in history])
-    kept = [
-        replace(story, topic=label) for story, label in zip(stories, labels, strict=True)
-        if matches_filters(_topic_text(story), topics=spec.topics, story_topic=label, keywords=spec.keywords)
-    ]
+    kept = [_explained(story, label, spec) for story, label in zip(stories, labels, strict=True)
+            if matches_filters(_topic_text(story), topics=spec.topics, story_topic=label, keywords=spec.keywords)]
     kept.sort(key=importance, reverse=True)
     kept, more = fair_cut(kept, spec.max_stories)
+    kept = with_additions(kept, docs, limit=spec.max_additions)
     return Digest(region=spec.region, title=spec.title, window_start=spec.start, window_end=spec.end,
                   generated_at=now, topics=_by_topic(kept, spec.fallback_topic), notes=tuple(notes),
                   more=tuple(more))
@@ -95,6 +96,25 @@ def _topic_pool(stories: list[Story], groups: list[list[int]],
              if matches_filters(_topic_text(story), topics=None, story_topic="", keywords=spec.keywords)]
     pairs.sort(key=lambda pair: importance(pair[0]), reverse=True)
     return [story for story, _ in pairs[:TOPIC_POOL]], [group for _, group in pairs[:TOPIC_POOL]]
+
+
+def _explained(story: Story, label: str, spec: DigestSpec) -> Story:
+    """The story under its topic, with the channel's keywords it matched: why it is in this digest."""
+    return replace(story, topic=label, matched_keywords=matched_keywords(_topic_text(story), spec.keywords))
+
+
+def with_additions(stories: Sequence[Story], docs: Sequence[ArticleDoc], *, limit: int) -> list[Story]:
+    """``stories`` with what their further outlets add (:mod:`digests.additions`); only the stories shown are
+    measured, and only those with more than one outlet."""
+    by_id = {doc.id: doc for doc in docs}
+    out = []
+    for story in stories:
+        members = [by_id[i] for i in story.article_ids if i in by_id]
+        if story.outlet_count > 1 and limit > 0:
+            story = replace(story, additions=outlet_additions(story.title, story.summary, members,
+                                                              language=story.language, limit=limit))
+        out.append(story)
+    return out
 
 
 def story_groups(docs: Sequence[ArticleDoc]) -> list[list[int]]:

@@ -111,6 +111,15 @@ class SourceRef:
 
 
 @dataclass(frozen=True, slots=True)
+class Addition:
+    """What a further outlet adds to a story: its one sentence least covered by what the story says already."""
+
+    source: str  # the outlet's name
+    url: str  # the article the sentence is from
+    sentence: str
+
+
+@dataclass(frozen=True, slots=True)
 class Story:
     """One event, as reported by one or more outlets."""
 
@@ -122,6 +131,18 @@ class Story:
     language: str | None
     published: datetime | None
     article_ids: tuple[int, ...] = ()
+    matched_keywords: tuple[str, ...] = ()  # the channel's keywords its headline or summary contains
+    additions: tuple[Addition, ...] = ()  # what further outlets add (see digests.additions)
+
+    @property
+    def outlet_count(self) -> int:
+        """How many outlets report it (``sources`` holds one per outlet)."""
+        return len(self.sources)
+
+    @property
+    def single_outlet(self) -> bool:
+        """Only one outlet reports it: a reader may want to weigh it so."""
+        return len(self.sources) == 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,21 @@ def more_text(digest: Digest) -> str:
     return f"{len(digest.more)} more {'story' if len(digest.more) == 1 else 'stories'}: {topics}"
 
 
+def outlets_text(story: Story) -> str:
+    """How many outlets report a story: "3 outlets", or "1 outlet (only Daily Star)"; "" with no source."""
+    if story.single_outlet:
+        return f"1 outlet (only {' '.join(story.sources[0].name.split()) or 'one source'})"
+    return f"{story.outlet_count} outlets" if story.sources else ""
+
+
+def explain_text(story: Story) -> str:
+    """Why a story is here, in one line: "3 outlets · Politics · matched: election, flood" (the parts it has)."""
+    parts = [outlets_text(story), " ".join(story.topic.split())]
+    if story.matched_keywords:
+        parts.append("matched: " + ", ".join(story.matched_keywords))
+    return " · ".join(part for part in parts if part)
+
+
 def to_markdown(digest: Digest) -> str:
     """The digest as CommonMark: a heading per topic, a bullet per story with its sources as links."""
     lines = [f"# {_md(digest.title)} news digest", "", f"_{window_text(digest)}_", ""]
@@ -49,10 +64,17 @@ def to_markdown(digest: Digest) -> str:
 
 
 def _story_markdown(story: Story) -> str:
-    sources = ", ".join(f"[{_md(s.name)}](<{s.url}>)" for s in story.sources)
+    sources = ", ".join(f"[{_md(s.name)}](<{_md_url(s.url)}>)" for s in story.sources)
     summary = " ".join(story.summary)
-    body = f"\n  {_md(summary)}" if summary else ""
-    return f"- **{_md(story.title)}**{body}\n  Sources: {sources}"
+    lines = [f"- **{_md(story.title)}**"] + ([f"  {_md(summary)}"] if summary else [])
+    lines += [f"  Sources: {sources}", f"  _{_md(explain_text(story))}_"]
+    lines += [f"  - [{_md(a.source)}](<{_md_url(a.url)}>) adds: {_md(a.sentence)}" for a in story.additions]
+    return "\n".join(lines)
+
+
+def _md_url(url: str) -> str:
+    """A link target that cannot close its angle brackets or break the line."""
+    return "".join(url.split()).replace("<", "%3C").replace(">", "%3E")
 
 
 def _md(text: str) -> str:
@@ -88,6 +110,10 @@ def _story_dict(story: Story) -> dict[str, Any]:
         "published": _iso(story.published) if story.published else None,
         "topic": story.topic,
         "sources": [{"name": s.name, "url": s.url, "title": s.title} for s in story.sources],
+        "outlet_count": story.outlet_count,
+        "single_outlet": story.single_outlet,
+        "matched_keywords": list(story.matched_keywords),
+        "additions": [{"source": a.source, "url": a.url, "sentence": a.sentence} for a in story.additions],
     }
 
 

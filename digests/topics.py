@@ -263,11 +263,14 @@ def matches_filters(text: str, *, topics: Collection[str] | None, story_topic: s
     literal text, never patterns."""
     if topics and story_topic.casefold() not in {topic.casefold() for topic in topics}:
         return False
-    patterns = [_keyword_pattern(k) for k in keywords if k.strip()]
-    if not patterns:
-        return True
+    return not any(k.strip() for k in keywords) or bool(matched_keywords(text, keywords))
+
+
+def matched_keywords(text: str, keywords: Sequence[str]) -> tuple[str, ...]:
+    """Which of ``keywords`` ``text`` contains as whole words, case-insensitively, in the keywords' order and as
+    the channel spelled them: why a story is in a channel's digest (the same rule as :func:`matches_filters`)."""
     normalized = unicodedata.normalize("NFC", text)
-    return any(pattern.search(normalized) for pattern in patterns)
+    return tuple(k for k in keywords if k.strip() and _keyword_pattern(k).search(normalized))
 
 
 @lru_cache(maxsize=4096)
