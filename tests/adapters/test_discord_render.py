@@ -107,7 +107,7 @@ def test_a_story_too_long_is_shortened_at_a_sentence_with_a_note() -> None:
     assert note == "*Summary shortened; the full story is at the sources.*"
     kept = body.split(". B00 ")
     assert body.endswith(".") and 1 < len(kept) < len(long_story.summary)  # whole sentences only
-    assert embed.fields[0].name == "Source" and embed.footer.text == "Topic 0"
+    assert embed.fields[0].name == "Source" and embed.footer.text == "1 outlet (only Outlet number 0) · Topic 0"
 
 
 def test_many_sources_are_counted_when_they_do_not_fit() -> None:

@@ -101,7 +101,9 @@ def test_source_links_are_escaped_and_only_http() -> None:
     card = render_reply(Reply("", story=digest.stories[0]))
     assert "<https://news0.example/a/0?x=1&amp;y=2|Outlet 0>" in json.dumps(card.blocks, ensure_ascii=False)
     odd = replace(digest.stories[0], sources=(SourceRef(name="Feed|<b>", url="ftp://x", title="t"),))
-    assert "Feed|&lt;b&gt;" in render_reply(Reply("", story=odd)).blocks[-1]["text"]["text"]
+    blocks = render_reply(Reply("", story=odd)).blocks
+    assert "Feed|&lt;b&gt;" in blocks[-2]["text"]["text"]
+    assert blocks[-1]["elements"][0]["text"] == "1 outlet (only Feed|&lt;b&gt;) · Topic 0"  # why it is here
 
 
 def test_empty_digest_says_so_and_keeps_notes() -> None:

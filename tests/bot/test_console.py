@@ -131,3 +131,18 @@ async def test_the_core_checks_times_in_commands_built_from_options(harness: Con
     reply = await harness.service.execute(Subscribe(region="south-asia", time="25:99"), channel=harness.channel,
                                           user=harness.user())
     assert not reply.ok and "'25:99' is not a time" in reply.text
+
+
+async def test_each_story_in_a_digest_explains_itself(harness: ConsoleAdapter) -> None:
+    # Issue 16: outlets, the single-outlet mark, the topic and the keywords that matched, what a further outlet adds.
+    await collect(harness)
+    await harness.command('digest subscribe south-asia keywords="sylhet, Election, volcano"')
+    out = await harness.command("digest now")
+    (_, digest, _), = harness.posted
+    flood, poll = digest.stories  # the cricket, rates and hospital stories match no keyword
+    assert (flood.outlet_count, flood.matched_keywords, poll.matched_keywords) == (2, ("sylhet",), ("Election",))
+    flat = " ".join(out.split())  # as a reader sees it, whatever the terminal's width
+    assert "Dhaka Daily, Delta Times 2 outlets · Environment · matched: sylhet + Delta Times: Tens of thousands " \
+        "of people were stranded in northeastern Bangladesh on Tuesday as rivers burst their banks." in flat
+    assert "Delta Times 1 outlet (only Delta Times) · Politics · matched: Election" in flat
+    assert poll.single_outlet and poll.additions == ()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.rule import Rule
+from rich.style import Style
 from rich.text import Text
 
 from digests.models import Digest, Story
-from digests.render import empty_text, more_text, window_text
+from digests.render import empty_text, explain_text, more_text, window_text
 
 
 def digest_text(digest: Digest) -> Group:
@@ -36,6 +37,12 @@ def _story_text(story: Story) -> Hanging:
     for i, source in enumerate(story.sources):
         body.append(", " if i else "", style="dim")
         body.append(source.name, style=f"dim link {source.url}")
+    if explain_text(story):
+        body.append(f"\n{explain_text(story)}", style="dim italic")
+    for addition in story.additions:  # what further outlets add, each named and linked
+        body.append("\n+ ")
+        body.append(addition.source, style=Style(bold=True, link=addition.url))
+        body.append(f": {addition.sentence}")
     return Hanging("• ", body)
 
 

@@ -17,8 +17,8 @@ from urllib.parse import quote
 import discord
 
 from bot.core.ports import DISCORD_LIMITS, Reply
-from digests.models import Digest, SourceRef, Story
-from digests.render import empty_text, more_text, window_text
+from digests.models import Addition, Digest, SourceRef, Story
+from digests.render import empty_text, explain_text, more_text, window_text
 
 CONTENT_CHARS = DISCORD_LIMITS.message_chars  # 2,000
 EMBEDS_PER_MESSAGE = DISCORD_LIMITS.blocks_per_message  # 10
@@ -27,6 +27,9 @@ TITLE_CHARS = 256
 DESCRIPTION_CHARS = DISCORD_LIMITS.block_chars  # 4,096
 FIELD_VALUE_CHARS = 1024
 FOOTER_CHARS = 2048
+EXPLAIN_CHARS = 300  # the footer's "3 outlets · Politics · matched: …": a line, not a paragraph
+ADDITIONS_NAME = "What other outlets add"
+ADDITION_CHARS = 500  # one addition's line: two fit a field's 1,024
 SOURCE_NAME_CHARS = 80
 URL_CHARS = 512  # longer links are shown as plain names: a source field must hold several of them
 ELLIPSIS = "…"
@@ -161,9 +164,24 @@ def story_embed(story: Story) -> discord.Embed:
     if story.sources:
         name = "Source" if len(story.sources) == 1 else f"Sources ({len(story.sources)})"
         embed.add_field(name=name, value=sources_value(story.sources), inline=False)
-    if story.topic:
-        embed.set_footer(text=_plain(story.topic, FOOTER_CHARS))
+    if explain_text(story):
+        embed.set_footer(text=_plain(explain_text(story), min(EXPLAIN_CHARS, FOOTER_CHARS)))
+    value = additions_value(story.additions, EMBED_TOTAL_CHARS - len(embed) - len(ADDITIONS_NAME))
+    if value:
+        embed.add_field(name=ADDITIONS_NAME, value=value, inline=False)
     return embed
+
+
+def additions_value(additions: Sequence[Addition], room: int) -> str:
+    """What further outlets add, a line each (``• [Outlet](url): sentence``), within a field's 1,024 characters
+    and the ``room`` the embed has left; a line that does not fit is left out, never cut mid-link."""
+    lines: list[str] = []
+    for addition in additions:
+        link = f"• {source_link(SourceRef(name=addition.source, url=addition.url, title=''))}: "
+        line = link + shorten(addition.sentence, ADDITION_CHARS - len(link))
+        if len("\n".join([*lines, line])) <= min(FIELD_VALUE_CHARS, room) and len(link) < ADDITION_CHARS // 2:
+            lines.append(line)
+    return "\n".join(lines)
 
 
 def _plain(text: str, limit: int) -> str:

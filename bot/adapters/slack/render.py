@@ -14,8 +14,8 @@ from typing import Any
 from urllib.parse import quote
 
 from bot.core.ports import SLACK_LIMITS, Reply
-from digests.models import Digest, SourceRef, Story
-from digests.render import empty_text, more_text, window_text
+from digests.models import Addition, Digest, SourceRef, Story
+from digests.render import empty_text, explain_text, more_text, window_text
 
 Block = dict[str, Any]
 
@@ -31,6 +31,10 @@ SUMMARY_CHARS = 4_000
 SOURCE_NAME_CHARS = 80
 URL_CHARS = 1_000
 MAX_SOURCES = 8
+MAX_ADDITIONS = 2  # further outlets' sentences shown per story
+ADDITION_CHARS = 400  # raw characters of one addition's sentence; longer ones are visibly shortened
+EXPLAIN_CHARS = 300  # raw characters of "3 outlets · Politics · matched: …"
+STORY_CHARS = 33_000  # a story's sections with its additions: one story always fits MESSAGE_CHARS
 MORE_LISTED = 50  # headlines per topic in the thread when stories were left out; beyond, a count
 SHORTENED = " … (shortened)"
 
@@ -171,7 +175,19 @@ def story_blocks(story: Story) -> list[Block]:
         links.append(f"and {more} more")
     if links:
         parts += pack([f"Sources: {links[0]}", *links[1:]], limit, sep=" · ")
-    return [section(text) for text in pack([_line(p) for p in parts], SECTION_CHARS)]
+    for addition in story.additions[:MAX_ADDITIONS]:  # within the story's budget, or left out
+        line = addition_line(addition)
+        if sum(size(p) for p in parts) + size(line) <= STORY_CHARS:
+            parts.append(line)
+    blocks = [section(text) for text in pack([_line(p) for p in parts], SECTION_CHARS)]
+    why = clip(inline(explain_text(story), EXPLAIN_CHARS), 2 * EXPLAIN_CHARS)
+    return [*blocks, context([_line(why)])] if why else blocks
+
+
+def addition_line(addition: Addition) -> str:
+    """``+ <url|Outlet>: sentence``: what a further outlet adds, one line within a section."""
+    link = source_link(SourceRef(name=addition.source, url=addition.url, title=""))
+    return clip(f"+ {link}: {inline(addition.sentence, ADDITION_CHARS)}", SECTION_CHARS - 1)
 
 
 def _text_size(block: Block) -> int:
