@@ -7,6 +7,7 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
+from digests.additions import MAX_ADDITIONS
 from digests.models import Digest, Story
 
 SCHEMA_VERSION = 1
@@ -68,7 +69,8 @@ def _story_markdown(story: Story) -> str:
     summary = " ".join(story.summary)
     lines = [f"- **{_md(story.title)}**"] + ([f"  {_md(summary)}"] if summary else [])
     lines += [f"  Sources: {sources}", f"  _{_md(explain_text(story))}_"]
-    lines += [f"  - [{_md(a.source)}](<{_md_url(a.url)}>) adds: {_md(a.sentence)}" for a in story.additions]
+    lines += [f"  - [{_md(a.source)}](<{_md_url(a.url)}>) adds: {_md(a.sentence)}"
+              for a in story.additions[:MAX_ADDITIONS]]
     return "\n".join(lines)
 
 

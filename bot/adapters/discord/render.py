@@ -17,6 +17,7 @@ from urllib.parse import quote
 import discord
 
 from bot.core.ports import DISCORD_LIMITS, Reply
+from digests.additions import MAX_ADDITIONS
 from digests.models import Addition, Digest, SourceRef, Story
 from digests.render import empty_text, explain_text, more_text, window_text
 
@@ -176,7 +177,7 @@ def additions_value(additions: Sequence[Addition], room: int) -> str:
     """What further outlets add, a line each (``• [Outlet](url): sentence``), within a field's 1,024 characters
     and the ``room`` the embed has left; a line that does not fit is left out, never cut mid-link."""
     lines: list[str] = []
-    for addition in additions:
+    for addition in additions[:MAX_ADDITIONS]:
         link = f"• {source_link(SourceRef(name=addition.source, url=addition.url, title=''))}: "
         line = link + shorten(addition.sentence, ADDITION_CHARS - len(link))
         if len("\n".join([*lines, line])) <= min(FIELD_VALUE_CHARS, room) and len(link) < ADDITION_CHARS // 2:

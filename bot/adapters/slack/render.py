@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from bot.core.ports import SLACK_LIMITS, Reply
+from digests.additions import MAX_ADDITIONS
 from digests.models import Addition, Digest, SourceRef, Story
 from digests.render import empty_text, explain_text, more_text, window_text
 
@@ -31,7 +32,6 @@ SUMMARY_CHARS = 4_000
 SOURCE_NAME_CHARS = 80
 URL_CHARS = 1_000
 MAX_SOURCES = 8
-MAX_ADDITIONS = 2  # further outlets' sentences shown per story
 ADDITION_CHARS = 400  # raw characters of one addition's sentence; longer ones are visibly shortened
 EXPLAIN_CHARS = 300  # raw characters of "3 outlets · Politics · matched: …"
 STORY_CHARS = 33_000  # a story's sections with its additions: one story always fits MESSAGE_CHARS
@@ -153,7 +153,7 @@ def link_url(url: str) -> str | None:
     """The URL ready for ``<url|name>``, or None when it is not http(s) or too long to be a link."""
     if not re.match(r"^https?://[^\s/]", url, re.IGNORECASE):
         return None
-    quoted = quote(url.strip(), safe=_URL_SAFE)
+    quoted = _BARE_MENTION.sub("%40", quote(url.strip(), safe=_URL_SAFE))  # no "@here" even inside a link
     return quoted.replace("&", "&amp;") if len(quoted) <= URL_CHARS else None
 
 
