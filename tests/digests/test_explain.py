@@ -107,3 +107,15 @@ def test_markdown_and_json_carry_the_explanation_with_article_text_escaped() -> 
     assert json.loads(to_json(replace(digest, topics=(TopicGroup("Environment", (alone,), 1.0),))))[
         "topics"][0]["stories"][0]["single_outlet"] is True
     assert explain_text(alone) == "1 outlet (only Dhaka Daily) · Environment"
+
+
+def test_a_copy_adds_nothing_even_what_the_summary_left_out() -> None:
+    # The lead's article has a sentence its three-sentence summary left out; a copying outlet's summary picks
+    # it. The reader has not read it, but the copy does not add it: the first report said it.
+    left_out = "Relief trucks from Dhaka were stuck on the highway at Bhairab for six hours on Monday."
+    lead = replace(doc(1, "Dhaka Daily", LEAD), text=" ".join((*LEAD, left_out)))
+    copy = doc(2, "Copy Desk", (LEAD[0], left_out.replace("were", "have been")))
+    assert outlet_additions(TITLE, LEAD, [lead, copy], language="en") == ()
+    own = doc(3, "Delta Times", (left_out, NEW_FACT))
+    assert outlet_additions(TITLE, LEAD, [lead, copy, own], language="en") == (
+        Addition("Delta Times", "https://delta.example/sylhet/3", NEW_FACT),)
