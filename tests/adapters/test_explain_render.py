@@ -118,3 +118,10 @@ def test_console_text_names_and_links_each_further_outlet() -> None:
     linked = Console(file=io.StringIO(), width=200, force_terminal=True)
     linked.print(digest_text(digest_of([flood_story()])))
     assert "https://delta.example/stranded" in linked.file.getvalue()  # type: ignore[attr-defined]
+
+
+def test_discord_names_an_outlet_without_its_link_when_the_link_would_crowd_out_the_sentence() -> None:
+    long_link = Addition("Delta Times", "https://delta.example/" + "p" * 400, NEW_FACT)
+    value = discord.additions_value([long_link], room=6000)
+    assert value == f"• Delta Times: {NEW_FACT}"
+    assert discord.additions_value([long_link], room=20) == ""  # no room left in the embed: left out, not cut

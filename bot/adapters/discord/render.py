@@ -178,9 +178,11 @@ def additions_value(additions: Sequence[Addition], room: int) -> str:
     and the ``room`` the embed has left; a line that does not fit is left out, never cut mid-link."""
     lines: list[str] = []
     for addition in additions[:MAX_ADDITIONS]:
-        link = f"• {source_link(SourceRef(name=addition.source, url=addition.url, title=''))}: "
-        line = link + shorten(addition.sentence, ADDITION_CHARS - len(link))
-        if len("\n".join([*lines, line])) <= min(FIELD_VALUE_CHARS, room) and len(link) < ADDITION_CHARS // 2:
+        link = source_link(SourceRef(name=addition.source, url=addition.url, title=""))
+        if len(link) > ADDITION_CHARS // 2:  # a long link would crowd out the sentence: the name alone
+            link = shorten(addition.source, SOURCE_NAME_CHARS)
+        line = f"• {link}: " + shorten(addition.sentence, ADDITION_CHARS - len(link) - 4)
+        if len("\n".join([*lines, line])) <= min(FIELD_VALUE_CHARS, room):
             lines.append(line)
     return "\n".join(lines)
 
