@@ -29,6 +29,19 @@ SEEDS: dict[str, tuple[str, ...]] = {
         "भाजपा*, कांग्रेस*, सांसद*, विधायक*, विधानसभा*, लोकसभा*, नेता*",
         "انتخاب*, پارلیمنٹ*, وزیر*, وزارت*, حکومت*, صدر*, پارٹی*, جماعت*, ووٹ*, اپوزیشن*, سیاست*, سیاسی*,"
         "اسمبلی*, سینیٹ*",
+        "labour, conservative*, tory, tories, liberal democrat*, republican*, democrat*, senator*, chancellor*,"
+        "secretary of state, home secretary, foreign secretary, downing street, white house, westminster, whitehall,"
+        "legislation, bill, policy, policies, reform*, treaty, treaties, summit*, sanction*, embassy, embassies,"
+        "ambassador*, united nations, nato, european union, eu, asylum, immigration, immigrant*, candidate*, ballot*,"
+        "premier, protest*, rally, rallies, council*, foreign minister*, head of state, regime*, dictator*,"
+        "sovereign*, independence, constitution*,"
+        "মন্ত্রিসভা*, প্রেসিডেন্ট*, পররাষ্ট্র*, কূটনৈতিক*, কূটনীতি*, দূতাবাস*, রাষ্ট্রদূত*, জাতিসংঘ*, নিষেধাজ্ঞা*,"
+        "বিক্ষোভ*, আন্দোলন*, সমাবেশ*, প্রার্থী*, গণতন্ত্র*, ক্ষমতাসীন*, কংগ্রেস*, বিজেপি*, ন্যাটো*, হোয়াইট হাউস,"
+        "ইউরোপীয় ইউনিয়ন, সংবিধান*, শাসন*,"
+        "मुख्यमंत्री*, राज्यपाल*, उम्मीदवार*, गठबंधन*, राजदूत*, दूतावास*, संयुक्त राष्ट्र, प्रतिबंध*,"
+        "विरोध प्रदर्शन*, संविधान*, लोकतंत्र*,"
+        "وزیراعظم*, وزیر اعظم, سفیر*, سفارت*, اقوام متحدہ, معاہدہ*, معاہدے*, پابندی*, پابندیاں*, مذاکرات*, احتجاج*,"
+        "مظاہر*, امیدوار*, جمہوری*, جمہوریت*, کانگریس*, ریپبلکن*, ڈیموکریٹ*, سربراہی*, آئین*, نیٹو*, وائٹ ہاؤس,"
     ),
     "Security": _seeds(
         "police, policeman, policemen, military, army, armed, troops, soldier*, attack*, terror*, militant*,"
@@ -46,6 +59,16 @@ SEEDS: dict[str, tuple[str, ...]] = {
         "پولیس*, فوج*, حملہ*, حملے*, دہشت*, گرفتار*, قتل*, دھماکہ*, دھماکے*, جرم*, جرائم*, سیکیورٹی*, جنگ,"
         "جنگی, جنگوں, عسکریت*,"
         "عدالت*, جیل*",
+        "killed, killing*, injured, wounded, dead, death toll, fighting, conflict*, court, courts, trial, judge*,"
+        "lawyer*, prosecut*, accused, charged, guilty, detain*, custody, suspect*, police officer*, shooting*,"
+        "stabbing*, theft, robbery, robber*, assault*, victim*, navy, naval, air force, nuclear weapon*, gun, guns,"
+        "raid*, fugitive*, abduct*, massacre*, invasion, invade*, occupation,"
+        "নিহত*, আহত*, সংঘাত*, সংঘর্ষ*, ক্ষেপণাস্ত্র*, বাহিনী*, সৈন্য*, অস্ত্র*, বোমা*, মামলা*, বিচার*, কারাদণ্ড*,"
+        "মৃত্যুদণ্ড*, আটক*, ধর্ষণ*, নির্যাতন*, ডাকাত*, মাদক*, সীমান্ত*, অপহরণ*, হামলাকারী*, বন্দুক*,"
+        "मारे गए, घायल*, गोली*, फायरिंग*, हथियार*, सैनिक*, मिसाइल*, मुकदमा*, मुकदमे*, सजा*, सज़ा*, आरोपी*, बलात्कार*,"
+        "तस्कर*, अपहरण*,"
+        "ہلاک*, زخمی*, جاں بحق, فائرنگ*, میزائل*, اسلحہ*, ہتھیار*, فورسز*, فوجی*, جھڑپ*, تنازع*, مقدمہ*, مقدمے*,"
+        "سزا*, ملزم*, اغوا*, بمباری*, فضائی حمل*,"
     ),
     "Economy": _seeds(
         "econom*, market*, stock, stocks, stock market*, shares, shareholder*, investor*, investment*,"
@@ -65,6 +88,19 @@ SEEDS: dict[str, tuple[str, ...]] = {
         "कीमत*, क़ीमत*, रुपये*, रुपया*, कंपनी*, कंपनियों*, मुनाफा*, जीडीपी*, उद्योग*, कारोबार*, सेंसेक्स*",
         "معیشت*, معاشی*, اقتصاد*, مارکیٹ*, بینک*, حصص*, مہنگائی*, برآمد*, درآمد*, تجارت*, سرمایہ*, بجٹ*, قیمت*,"
         "روپے*, روپیہ*, کمپنی*, منافع*, ٹیکس, ٹیکسوں, ٹیکسز, اسٹاک*",
+        "bank, banks, chief executive*, ceo, customers, customer, retailer*, airline*, oil price*, pension*,"
+        "mortgage*, housing market, house price*, property market, dividend*, economist*, analyst*, quarterly,"
+        "turnover, stake*, takeover*, exchange rate*, federal reserve, wto, opec, crop*, agricultur*, farmer*,"
+        "manufactur*, supplier*, exporter*, goods, sector*, billion*, output, insurance, insurer*, shopper*,"
+        "spending, brand*, chain*, factory, factories, trade union*, workers, employer*, pay rise*,"
+        "কোম্পানি*, বিক্রি*, ক্রেতা*, গ্রাহক*, ঋণ*, সুদ*, ভ্যাট*, শুল্ক*, পণ্য*, উৎপাদন*, মূল্য*, বিমা*, বীমা*, তেল*,"
+        "জ্বালানি*, কৃষি*, কৃষক*, শেয়ারবাজার*, পুঁজিবাজার*, লেনদেন*, রেমিট্যান্স*, প্রবাসী আয়, বিলিয়ন*,"
+        "ব্যবসায়ী*, উদ্যোক্তা*, শিল্পখাত*, খাত*, গার্মেন্টস*, পোশাকশিল্প*, শোরুম*, অফার*, ছাড়*,"
+        "ग्राहक*, बिक्री*, कर्ज*, क़र्ज़*, ब्याज*, जीएसटी*, टैक्स*, पेट्रोल*, डीजल*, किसान*, कृषि*, महंगा*, अरब*,"
+        "उत्पादन*,"
+        "ڈالر*, سونے, پیٹرول*, پٹرول*, قرض*, سود*, شرح سود, کاروبار*, صنعت*, زرمبادلہ*, ذخائر*, تیل*, مالی*,"
+        "مالیاتی*, ریونیو*, محصول*, خسارہ*, خسارے*, افراط زر, انڈیکس*, پوائنٹس*, اسٹیٹ بینک, برآمدات*, سرمایہ کار*,"
+        "صارفین*,"
     ),
     "Sport": _seeds(
         "match, matches, tournament*, championship*, world cup, cup, league*, goal, goals, goalkeeper*,"
@@ -79,6 +115,19 @@ SEEDS: dict[str, tuple[str, ...]] = {
         "पदक*, शतक*, बल्लेबाज*, गेंदबाज*",
         "کرکٹ*, فٹبال*, میچ*, ٹورنامنٹ*, کھیل*, کھلاڑی*, گول, وکٹ*, رنز*, ورلڈ کپ, کپتان*, ہاکی*, اولمپک*, تمغہ*,"
         "سنچری*",
+        "club, clubs, team, teams, season*, champion*, race, races, racing, olympics, athletics, world record,"
+        "manager*, injury, premiership, premier league, champions league, grand prix, cyclist*, cycling, swimm*,"
+        "sprinter*, runner*, final, finals, semi final*, quarter final*, victory, defeat*, trophy, trophies,"
+        "test series, batting, bowling, hat trick, penalty, penalties, defender*, midfielder*, winger*, playmaker*,"
+        "knockout, title race, transfer fee*, fans, tackl*, seeded, seed, seeds, wimbledon, unbeaten,"
+        "ক্রীড়া*, ফাইনাল*, সেমিফাইনাল*, লিগ*, ক্লাব*, স্ট্রাইকার*, গোলরক্ষক*, রান, রানে, রানের, ইনিংস*, টেস্ট,"
+        "টেস্টে, টেস্টের, ওয়ানডে*, টি-টোয়েন্টি*, টোয়েন্টি*, বিসিবি*, ফিফা*, আইসিসি*, চ্যাম্পিয়ন*, শিরোপা*, পদক*,"
+        "অ্যাথলেট*, গলফ*, টেনিস*, ব্যাডমিন্টন*, কাবাডি*, দাবা*, স্টেডিয়াম*, ব্যাটসম্যান*, ফিফটি*, ফিল্ডিং*, বোলিং*,"
+        "ব্যাটিং*, ক্রিকেটার*, ফুটবলার*, দলের অধিনায়ক, জয়ী*,"
+        "टीम*, मुकाबल*, फाइनल*, सेमीफाइनल*, चैंपियन*, रन, रनों, बल्लेबाजी*, गेंदबाजी*, आईपीएल*, बीसीसीआई*, टेस्ट मैच,"
+        "वनडे*, टी20*, स्टेडियम*,"
+        "ٹیم*, کوچ*, بیٹر*, بولر*, بلے باز*, گیند باز*, اننگز*, ون ڈے, ٹی ٹوئنٹی, پی ایس ایل, پی سی بی, فائنل*,"
+        "سیمی فائنل*, چیمپئن*, ٹینس*, فٹبالر*, اسٹیڈیم*, ریسلنگ*, باکسنگ*, اسکواش*, ٹیسٹ میچ*, ٹیسٹ سیریز*, کرکٹر*,"
     ),
     "Technology": _seeds(
         "technolog*, tech, software, internet, online, digital, computer*, computing, smartphone*, phone*,"
@@ -89,15 +138,29 @@ SEEDS: dict[str, tuple[str, ...]] = {
         "chatbot*, iphone*, smartwatch*, drone*",
         "প্রযুক্তি*, ইন্টারনেট*, মোবাইল*, স্মার্টফোন*, কম্পিউটার*, সফটওয়্যার*, ডিজিটাল*, অ্যাপ*, সাইবার*,"
         "কৃত্রিম বুদ্ধিমত্তা*,"
-        "তথ্যপ্রযুক্তি*, ওয়েবসাইট*, ফেসবুক*, স্যাটেলাইট*, উদ্ভাবন*, গুগল*, মাইক্রোসফট*, এআই, চ্যাটজিপিটি*, রোবট*, হ্যাকার*,"
+        "তথ্যপ্রযুক্তি*, ওয়েবসাইট*, ফেসবুক*, স্যাটেলাইট*, উদ্ভাবন*, গুগল*, মাইক্রোসফট*, এআই, চ্যাটজিপিটি*, রোবট*,"
+        "হ্যাকার*,"
         "স্টার্টআপ*, টেলিকম*, আইফোন*, ড্রোন*",
         "तकनीक*, प्रौद्योगिकी*, इंटरनेट*, मोबाइल*, स्मार्टफोन*, कंप्यूटर*, सॉफ्टवेयर*, डिजिटल*, ऐप*, साइबर*,"
         "आर्टिफिशियल इंटेलिजेंस, कृत्रिम बुद्धिमत्ता, वेबसाइट*, उपग्रह*, इसरो*, स्टार्टअप*, गूगल*, माइक्रोसॉफ्ट*,"
         "फेसबुक*, एआई, चैटजीपीटी*, रोबोट*, हैकर*, टेलीकॉम*, आईफोन*,"
         "ड्रोन*",
         "ٹیکنالوجی*, انٹرنیٹ*, موبائل*, اسمارٹ فون*, کمپیوٹر*, سافٹ ویئر*, ڈیجیٹل*, ایپ*, سائبر*, مصنوعی ذہانت,"
-        "ویب سائٹ*, سیٹلائٹ*, گوگل*, مائیکروسافٹ*, فیس بک*, اے آئی,"
-        "چیٹ جی پی ٹی, چیٹ بوٹ*, روبوٹ*, ہیکر*, اسٹارٹ اپ*, ٹیلی کام*, آئی فون*, ڈرون*, سمارٹ فون*",
+        "ویب سائٹ*, سیٹلائٹ*, گوگل*, مائیکروسافٹ*, فیس بک*,"
+        "چیٹ بوٹ*, روبوٹ*, ہیکر*, اسٹارٹ اپ*, ٹیلی کام*, فون*, ڈرون*, سمارٹ فون*",
+        "users, user, network*, wi fi, wifi, email*, malware, phishing, hardware, data, database*, microchip*,"
+        "processor*, pc, pcs, console*, playstation, xbox, nintendo, games, ipod*, apple, music download*,"
+        "file sharing, peer to peer, mobile phone*, handset*, camera phone*, bandwidth, electronic*, science,"
+        "scientist*, space, nasa, rocket*, astronaut*, telescope*, researcher*, screen*, high tech, net, networks,"
+        "tablet*, sony, samsung, tiktok, youtube, twitter, instagram, whatsapp, social media, operating system*,"
+        "open source, encrypt*,"
+        "অনলাইন*, ব্যবহারকারী*, নেটওয়ার্ক*, ফোন*, ল্যাপটপ*, গ্যাজেট*, ডিভাইস*, ইউটিউব*, টুইটার*, হোয়াটসঅ্যাপ*,"
+        "ডেটা*, ডাটা*, বিজ্ঞান*, বিজ্ঞানী*, মহাকাশ*, নাসা*, রকেট*, অ্যাপল*, স্যামসাং*, সামাজিক যোগাযোগমাধ্যম*,"
+        "প্রোগ্রামিং*, ফ্রিল্যান্স*, গবেষক*,"
+        "यूजर*, यूज़र*, ऑनलाइन*, फोन*, फ़ोन*, लैपटॉप*, डेटा*, वैज्ञानिक*, विज्ञान*, अंतरिक्ष*, नासा*, रॉकेट*,"
+        "सोशल मीडिया,"
+        "ایپل*, سام سنگ*, واٹس ایپ*, ٹوئٹر*, ٹک ٹاک*, یوٹیوب*, صارف*, فیچر*, ڈیوائس*, لیپ ٹاپ*, آن لائن*, ڈیٹا*,"
+        "سائنس*, سائنسدان*, خلا*, خلائی*, ناسا*, راکٹ*, سیارہ*, سیارے*, سوشل میڈیا, تحقیق*, محققین*,"
     ),
     "Health": _seeds(
         "health*, hospital*, doctor*, patient*, disease*, vaccin*, medic*, cancer*, covid*, coronavirus,"
@@ -112,6 +175,14 @@ SEEDS: dict[str, tuple[str, ...]] = {
         "संक्रमण*, महामारी*, डेंगू*, कोरोना*",
         "صحت*, ہسپتال*, اسپتال*, علاج*, ڈاکٹر*, بیماری*, بیماریوں*, مریض*, ویکسین*, وائرس*, کینسر*, دوا*, ادویات*,"
         "انفیکشن*, وبا*, ڈینگی*, کورونا*, پولیو*",
+        "doctors, medical, medicine*, drug*, flu, influenza, heart, blood, therap*, diet*, smoking, tobacco, alcohol,"
+        "fitness, care home*, dementia, virus, viruses, transplant*, gp, gps, ambulance*, ward*, ill, sick*, allerg*,"
+        "asthma, stroke, diagnos*, antibiotic*, immun*, polio, measles, wellbeing, depression,"
+        "কোভিড*, আক্রান্ত*, সংক্রমিত*, অস্ত্রোপচার*, স্বাস্থ্যবিধি*, মাস্ক*, আইসিইউ*, ভ্যাকসিন*, টিকাদান*, হৃদরোগ*,"
+        "ডায়াবেটিস*, পুষ্টি*, যক্ষ্মা*, ম্যালেরিয়া*, কলেরা*, অসুস্থ*, হৃদ্‌রোগ*, চিকিৎসাধীন*,"
+        "कोविड*, संक्रमित*, मरीजों*, चिकित्सा*, डायबिटीज*, टीकाकरण*, बीमार*, ऑपरेशन*,"
+        "کووڈ*, کوویڈ*, طبی*, ہیلتھ*, دل کا دورہ, ذیابیطس*, موٹاپا*, موٹاپے*, نیند*, وزن*, صحت مند, خون*, دماغ*,"
+        "ماہرین صحت, متاثر*, مریضوں*, ویکسینیشن*,"
     ),
     "Environment": _seeds(
         "climate*, environment*, pollution, pollut*, emission*, carbon, flood*, cyclone*, storm*, weather, rain,"
@@ -126,10 +197,20 @@ SEEDS: dict[str, tuple[str, ...]] = {
         "موسمیاتی*, ماحولیات*, ماحول*, سیلاب*, طوفان*, آلودگی*, بارش*, خشک سالی, دریا, دریاؤں, جنگلات*,"
         "درجہ حرارت, زلزلہ*,"
         "زلزلے*, کاربن*, اخراج*, موسم*",
+        "environmental, animal*, nature, renewable energy, coal, climate change, hurricane*, typhoon*, tornado*,"
+        "wildfire*, bushfire*, volcano*, volcanic, snow*, heat, river*, sea, seas, ocean*, drinking water,"
+        "natural disaster*, disaster*, weather, green energy, fossil fuel*, wind farm*, trees, tree, wild, zoo*,"
+        "whale*, bird*, fish stock*, extinct*, ecosystem*,"
+        "দুর্যোগ*, নদীভাঙন*, ভাঙন*, বনাঞ্চল*, বন্যপ্রাণী*, প্রাণী*, গাছ*, বৃক্ষ*, সমুদ্র*, উপকূল*, দাবানল*,"
+        "অগ্ন্যুৎপাত*, আগ্নেয়গিরি*, হিমবাহ*, বায়ুদূষণ*, প্লাস্টিক*, শৈত্যপ্রবাহ*, তাপপ্রবাহ*, কুয়াশা*, পাহাড়ধস*,"
+        "জলাবদ্ধতা*,"
+        "गर्मी*, ठंड*, बर्फबारी*, ग्लेशियर*, वन्यजीव*, पेड़*, समुद्र*, प्राकृतिक आपदा*, आपदा*, हिमस्खलन*,"
+        "گرمی*, سردی*, برفباری*, برف*, گلیشیئر*, جنگلی حیات, جانور*, پودے*, درخت*, سمندر*, قدرتی آفات, سیلابی*,"
+        "آتش فشاں*, ہیٹ ویو*,"
     ),
     "Culture": _seeds(
         "film*, movie*, music*, singer*, album*, actor*, actress*, festival*, art, arts, artist*, award*, oscar*,"
-        "cinema*, theatre*, theater*, book, books, novel*, author, authors, concert, concerts, song*,"
+        "cinema*, theatre*, theater*, book, books, author, authors, concert, concerts, song*,"
         "television, tv, celebrit*,"
         "museum*, heritage, danc*, poet*, literature, literary, box office, drama, dramas, comedy, comedian*,"
         "documentar*, bollywood, hollywood, dhallywood, grammy, bafta*, exhibition*, painting*, sculpture*,"
@@ -148,6 +229,16 @@ SEEDS: dict[str, tuple[str, ...]] = {
         "تہوار*, کتاب*,"
         "ناول*, شاعر*, شاعری*, ادب*, ایوارڈ*, بالی وڈ*, ہالی وڈ*, لالی وڈ*, ٹیلی ویژن*, شوبز*, ہدایت کار*,"
         "شوٹنگ*, سپر اسٹار*",
+        "star, stars, singles chart*, chart*, show, shows, episode*, broadcaster*, radio, dj, djs, band, bands, rock,"
+        "pop, hip hop, rap, guitar*, musical*, stage, playwright*, director*, producer*, screenplay*, studio*,"
+        "nominat*, ceremony, gallery, galleries, painter*, photograph*, designer*, reality show*, reality tv, soap*,"
+        "comic*, animation, animated, cartoon*, blockbuster*, sequel*, entertainment, celebrity, audience*, viewers,"
+        "hit single*, record label*, ballet, choreograph*,"
+        "ছবি, ছবিতে, ছবির, ছবিটি, ধারাবাহিক*, অনুষ্ঠান*, প্রযোজক*, বক্স অফিস, ট্রেলার*, শিল্পকলা*, নৃত্য*, কৌতুক*,"
+        "অভিনীত*, সুপারস্টার*, টালিউড*, চিত্রনাট্য*, সিরিয়াল*, বিনোদন*, নাট্য*, গীতিকার*, সুরকার*,"
+        "फिल्मों*, सीरियल*, शो, बॉक्स ऑफिस, ट्रेलर*, प्रशंसक*, डांस*, नृत्य*, मनोरंजन*, रियलिटी शो*,"
+        "فنکار*, فنکارہ*, ماڈل*, گلوکارہ*, فلمساز*, ہدایتکار*, شو, مداح*, ویب سیریز*, ٹریلر*, باکس آفس, شوبز,"
+        "انسٹاگرام*, اسکرین*, فلموں*,"
     ),
 }
 # fmt: on

@@ -1,21 +1,19 @@
 """Topics: each story placed under a label by what it says, and the channel filters on topics and keywords.
 
-:func:`assign_topics` is seed-guided. Stories whose words clearly match one topic's seed words (a large
-enough share of their TF-IDF weight, well ahead of any other topic, from at least two seed terms) are the
-labelled examples. Label spreading over a graph of each story's most similar stories then carries the
-topics to the rest, so the window's own vocabulary decides where a story with few seed words belongs (and
-a seeded story whose neighbours all say otherwise can move). A story that neither has a seed word of the
-topic it would get nor a close neighbour goes to the fallback. Last, a few nearest-centroid rounds (each
-placed story moves to the topic whose stories' mean vector it is most like, until none moves) let each
-topic's whole vocabulary in the window, not only its seeds and a story's nearest neighbours, settle where
-the stories in between belong. The number of topics shown is found, not given: topics no story reaches
-are absent.
+:func:`assign_topics` is seed-guided and transductive. Each story's seed words (a topic's share of its TF-IDF
+weight) and its outlet's hints are soft evidence, a distribution over the topics as strong as the evidence
+is. Label spreading over a graph of each story's most similar stories (today's and the region's placed
+stories of previous days) lets the window's own vocabulary carry that evidence to stories with few seed words;
+then a nearest-centroid classifier self-trained on the window's stories settles the stories in between
+(:mod:`digests.topic_spread`). A story is placed only where it has evidence of its own: at least
+:data:`MIN_SEED_TERMS` seed terms of its topic, or fewer with today's neighbours mostly agreeing; else it goes
+to the fallback group, since a wrong topic costs a reader's trust more than "Other news" does. The number of
+topics shown is found, not given: topics no story reaches are absent.
 """
 
 from __future__ import annotations
 
 import unicodedata
-import warnings
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,33 +22,36 @@ import numpy as np
 import numpy.typing as npt
 import regex
 from scipy.sparse import csr_matrix
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.neighbors import kneighbors_graph
 from sklearn.preprocessing import normalize
-from sklearn.semi_supervised import LabelSpreading
 
 from digests.stories import Tokenizer, word_tokens
 from digests.topic_hints import hint_scores
 from digests.topic_seeds import LABEL_LANGUAGES as LABEL_LANGUAGES  # re-exported
 from digests.topic_seeds import LABELS, SEEDS
 from digests.topic_seeds import fallback_label as fallback_label  # re-exported
+from digests.topic_spread import settle, similarity_graph, spread
 
 Labels = npt.NDArray[np.int64]  # topic index per story, -1 for none
 Scores = npt.NDArray[np.float64]
 
 FALLBACK_TOPIC = "Other news"
-# Set on the even-numbered half of the BBC set (bench/topic_grouping.py --tune), reported on the rest.
-SEED_SCORE = 0.1  # TF-IDF weight (of a unit-length story vector) on one topic's seeds that makes it an example
-SEED_MARGIN = 1.5  # ... when it is at least this many times the runner-up topic's
-MIN_SEED_TERMS = 2  # ... and comes from at least this many different seed terms
-NEIGHBOURS = 7  # each story's links to the stories most like it
-MIN_SIMILARITY = 0.07  # cosine below which a link is no evidence
-CLOSE_NEIGHBOUR = 0.1  # ... or a story with no seed word of a topic needs a neighbour this close
-SPREAD_ALPHA = 0.95  # how much a story's label comes from its neighbours rather than its own seed words
+# Set on the even-numbered half of each evaluation set (bench/topic_windows.py --split even), reported on the
+# odd-numbered half.
+FULL_EVIDENCE = 0.1  # TF-IDF weight (of a unit-length story vector) on seed words that makes a story's prior sure
+MIN_SEED_TERMS = 2  # seed terms of its topic that place a story on its own words
+AGREEMENT = 0.5  # ... or, with fewer, the share of today's neighbours' evidence that must be for its topic
+NO_SEED_AGREEMENT = 0.8  # ... that share for a story without a single seed term of its topic
+NEIGHBOURS = 10  # each story's links to the stories most like it
+MIN_SIMILARITY = 0.05  # cosine below which a link is no evidence
+SPREAD_ALPHA = 0.6  # how much of a story's evidence comes from its neighbours rather than its own seed words
+SPREAD_ROUNDS = 20  # label-spreading iterations (alpha^20 < 1e-4: converged)
+SETTLE_ROUNDS = 5  # self-training rounds of the nearest-centroid classifier
+SETTLE_MIX = 0.5  # how much of a story's evidence each round keeps (the rest: its likeness to the centroids)
+SETTLE_TEMPERATURE = 0.05  # softmax temperature on cosine likeness to the centroids
+HISTORY_PRIOR = 0.5  # evidence a placed story of a previous day brings for its topic (today's: at most 1)
 MAX_PHRASE_WORDS = 3  # longer seed phrases are not looked for
-REFINE_ROUNDS = 10  # at most this many nearest-centroid rounds after spreading (they usually settle sooner)
-HINT_WEIGHT = 0.3  # what a hint from the outlet adds to its topic's seed score (3x what makes an example)
+HINT_WEIGHT = 0.3  # what a hint from the outlet adds to its topic's seed score (3x what makes a prior sure)
 MAX_HISTORY = 600  # placed stories of previous days used as labelled context (the latest)
 
 
@@ -84,10 +85,11 @@ def assign_topics(texts: Sequence[str], taxonomy: Sequence[TopicSpec] = DEFAULT_
     ``hints`` (one list per text): what the outlet says, item categories, URL sections, the feed's topic
     (see :mod:`digests.topic_hints`); they count like seed words, strongly. ``history``: (text, label) of
     stories placed before (the region's previous days), labelled context so a small window is not grouped
-    alone: they share today's word weights, link today's stories in the similarity graph and stand in their
-    topics' centroids when placed stories settle (:func:`_refine`), but pass no label on to today's stories
-    by likeness alone. Only their last :data:`MAX_HISTORY` with a label of ``taxonomy`` are used; on a fresh
-    database there are none and the window is placed by its own seeds and neighbours."""
+    alone: they share today's word weights, bring :data:`HISTORY_PRIOR` evidence for their topics into the
+    spreading and stand in their topics' centroids, but count as no story's agreeing neighbour, so a story
+    that only resembles one of them is not placed by it. Only their last :data:`MAX_HISTORY` with a label of
+    ``taxonomy`` are used; on a fresh database there are none and the window is placed by its own seeds and
+    neighbours."""
     if not texts or not taxonomy:
         return [fallback] * len(texts)
     index = {spec.label.casefold(): k for k, spec in enumerate(taxonomy)}
@@ -108,16 +110,41 @@ def assign_topics(texts: Sequence[str], taxonomy: Sequence[TopicSpec] = DEFAULT_
         outlet = hint_scores(hints, [spec.label for spec in taxonomy], _seed_words(taxonomy, tokenize))
         scores += HINT_WEIGHT * outlet
         matched += MIN_SEED_TERMS * (outlet > 0)
-    seeded = _confident(scores, matched)
-    known = np.array([k for _, k in past], dtype=np.int64)
     unigrams = _unigrams(vectors, terms)
-    # History's labels take no part in spreading: they are Khobor's own, and one misplaced story of yesterday
-    # would hand its label to today's stories like it (precision fell, bench/topic_windows.py). Its stories
-    # still link today's in the graph, and its labels shape the topics' centroids in _refine.
-    spread, closest = _spread(unigrams, np.concatenate([seeded, np.full(len(known), -1, dtype=np.int64)]))
-    today = _supported(spread[:count], seeded, matched, closest[:count])
-    labels = _refine(unigrams, np.concatenate([today, known]), movable=count)[:count]
+    known = np.concatenate([np.full(count, -1), [k for _, k in past]]).astype(np.int64)
+    prior = _prior(scores, known)
+    if len(known) >= 3:
+        graph = similarity_graph(unigrams, neighbours=NEIGHBOURS, min_similarity=MIN_SIMILARITY)
+        prior = spread(graph, prior, alpha=SPREAD_ALPHA, rounds=SPREAD_ROUNDS)
+        agreement = np.asarray(graph[:count, :count] @ prior[:count])  # what today's neighbours say
+    else:
+        agreement = np.zeros((count, len(taxonomy)))
+    settled = settle(unigrams, prior, known, rounds=SETTLE_ROUNDS, mix=SETTLE_MIX,
+                     temperature=SETTLE_TEMPERATURE)[:count]
+    labels = _placed(settled, matched, agreement)
     return [taxonomy[k].label if k >= 0 else fallback for k in labels.tolist()]
+
+
+def _prior(scores: Scores, known: Labels) -> Scores:
+    """Each story's own evidence: today's (the first ``len(scores)``) its seed scores as a distribution, as
+    strong as its best score (full at :data:`FULL_EVIDENCE`); a past story's, :data:`HISTORY_PRIOR` for the
+    topic it was placed under."""
+    prior = np.zeros((len(known), scores.shape[1]))
+    strength = np.minimum(1.0, scores.max(axis=1, initial=0.0) / FULL_EVIDENCE)
+    prior[: len(scores)] = scores / np.maximum(scores.sum(axis=1, keepdims=True), 1e-12) * strength[:, None]
+    past = np.flatnonzero(known >= 0)
+    prior[past, known[past]] = HISTORY_PRIOR
+    return prior
+
+
+def _placed(settled: Scores, matched: Scores, agreement: Scores) -> Labels:
+    """Each story's most likely topic where it has evidence of its own (see the module's docstring), else -1."""
+    rows = np.arange(len(settled))
+    best = settled.argmax(axis=1)
+    terms = matched[rows, best]
+    share = agreement[rows, best] / np.maximum(agreement.sum(axis=1), 1e-12)
+    sure = (terms >= MIN_SEED_TERMS) | ((terms >= 1) & (share >= AGREEMENT)) | (share >= NO_SEED_AGREEMENT)
+    return np.where(sure & (settled.max(axis=1) > 0), best, -1).astype(np.int64)
 
 
 def _seed_words(taxonomy: Sequence[TopicSpec], tokenize: Tokenizer) -> list[frozenset[str]]:
@@ -131,35 +158,6 @@ def _seed_words(taxonomy: Sequence[TopicSpec], tokenize: Tokenizer) -> list[froz
                 found.add(tokens[0] + ("*" if seed.endswith("*") else ""))
         words.append(frozenset(found))
     return words
-
-
-def _supported(spread: Labels, seeded: Labels, matched: Scores, closest: Scores) -> Labels:
-    """Keep a spread label where the story has a seed word of that topic or a close neighbour; else the
-    story's own seed label (or none)."""
-    own = matched[np.arange(len(spread)), np.maximum(spread, 0)] >= 1
-    return np.where((spread >= 0) & (own | (closest >= CLOSE_NEIGHBOUR)), spread, seeded)
-
-
-def _refine(vectors: csr_matrix, labels: Labels, *, movable: int) -> Labels:
-    """Move each placed story of the first ``movable`` to the topic whose centroid (the mean of its
-    stories' vectors, history's included) it is most like, and repeat until nothing moves: a topic's whole
-    vocabulary in this window, not only its seeds and nearest neighbours, decides where a story belongs.
-    Stories without a topic stay without one; a topic can empty but none is added."""
-    placed = labels >= 0
-    moves = placed & (np.arange(len(labels)) < movable)
-    for _ in range(REFINE_ROUNDS):
-        present = np.unique(labels[placed])
-        if len(present) < 2:
-            break
-        members = csr_matrix((np.ones(int(placed.sum())), (np.flatnonzero(placed), np.searchsorted(
-            present, labels[placed]))), shape=(len(labels), len(present)))
-        centroids = normalize(members.T @ vectors)
-        nearest = present[np.asarray((vectors @ centroids.T).todense()).argmax(axis=1)]
-        moved = np.where(moves, nearest, labels)
-        if np.array_equal(moved, labels):
-            break
-        labels = moved
-    return labels
 
 
 def _seed_matrix(terms: npt.NDArray[np.object_], vocabulary: dict[str, int], taxonomy: Sequence[TopicSpec],
@@ -187,46 +185,10 @@ def _seed_matrix(terms: npt.NDArray[np.object_], vocabulary: dict[str, int], tax
     return matrix
 
 
-def _confident(scores: Scores, matched: Scores) -> Labels:
-    """The topic index of stories whose seed match is strong and clear, -1 for the others."""
-    ranked = np.sort(scores, axis=1)
-    best = ranked[:, -1]
-    runner_up = ranked[:, -2] if scores.shape[1] > 1 else np.zeros(len(scores))
-    top = scores.argmax(axis=1)
-    several = matched[np.arange(len(top)), top] >= MIN_SEED_TERMS
-    sure = (best >= SEED_SCORE) & (best >= SEED_MARGIN * runner_up) & several
-    return np.where(sure, top, -1).astype(np.int64)
-
-
 def _unigrams(vectors: csr_matrix, terms: npt.NDArray[np.object_]) -> csr_matrix:
     """The single-word columns of ``vectors``, rows scaled back to unit length (phrases only serve seeds)."""
     single = np.flatnonzero(np.char.find(terms.astype(str), " ") < 0)
     return normalize(vectors[:, single])
-
-
-def _neighbour_graph(x: csr_matrix, neighbours: int) -> csr_matrix:
-    """Symmetric graph of each story's nearest stories, weighted by cosine similarity; weak links dropped."""
-    graph = kneighbors_graph(x, min(neighbours, x.shape[0] - 1), metric="cosine", mode="distance")
-    graph.data = 1.0 - graph.data
-    graph.data[graph.data < MIN_SIMILARITY] = 0.0
-    graph.eliminate_zeros()
-    return graph.maximum(graph.T).tocsr()
-
-
-def _spread(vectors: csr_matrix, seeded: Labels) -> tuple[Labels, Scores]:
-    """Spread the seeded topics over the stories' similarity graph: each story's label (-1 where no topic
-    reaches it) and its similarity to the story most like it."""
-    if len(seeded) < 3 or not (seeded >= 0).any():
-        return seeded, np.zeros(len(seeded))
-    graph = _neighbour_graph(vectors, NEIGHBOURS)
-    model = LabelSpreading(kernel=lambda x, _: graph, alpha=SPREAD_ALPHA, max_iter=200)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        model.fit(vectors, seeded)
-    distributions = model.label_distributions_
-    reached = distributions.sum(axis=1) > 0
-    labels = np.where(reached, model.classes_[distributions.argmax(axis=1)], -1).astype(np.int64)
-    return labels, np.asarray(graph.max(axis=1).todense()).ravel()
 
 
 _CURLY_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
-from scipy.sparse import csr_matrix
-from sklearn.preprocessing import normalize
 
 from digests.topic_hints import url_sections
 from digests.topics import (
     DEFAULT_TAXONOMY,
     FALLBACK_TOPIC,
     TopicSpec,
-    _refine,
     assign_topics,
     default_taxonomy,
     fallback_label,
@@ -90,16 +86,6 @@ def test_the_corpus_vocabulary_places_stories_with_few_seed_words() -> None:
     last = "Abahani's Rakib Hasan netted twice against Mohammedan at Bangabandhu."
     assert assign_topics([last], DEFAULT_TAXONOMY, fallback="Other") == ["Other"]
     assert assign_topics([*sport, last], DEFAULT_TAXONOMY, fallback="Other") == ["Sport"] * 5
-
-
-def test_refinement_moves_stories_to_the_nearest_topic_centroid_only() -> None:
-    # Words: 0-1 belong to topic 0's stories, 2-3 to topic 5's; story 2 was labelled 0 but reads like topic
-    # 5. Story 4 has no topic and keeps none; no topic absent from the labels appears.
-    vectors = normalize(csr_matrix(np.array([[1, 1, 0, 0], [1, 0.8, 0, 0], [0, 0.1, 1, 1], [0, 0, 1, 0.9],
-                                             [0, 0, 1, 1]], dtype=np.float64)))
-    labels = np.array([0, 0, 0, 5, -1], dtype=np.int64)
-    assert _refine(vectors, labels, movable=5).tolist() == [0, 0, 5, 5, -1]
-    assert _refine(vectors, np.array([3, 3, 3, 3, -1], dtype=np.int64), movable=5).tolist() == [3, 3, 3, 3, -1]
 
 
 # parse_keywords and matches_filters
