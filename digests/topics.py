@@ -21,9 +21,6 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 import regex
-from scipy.sparse import csr_matrix
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
 
 from digests.stories import Tokenizer, word_tokens
 from digests.topic_hints import hint_scores
@@ -31,6 +28,7 @@ from digests.topic_seeds import LABEL_LANGUAGES as LABEL_LANGUAGES  # re-exporte
 from digests.topic_seeds import LABELS, SEEDS
 from digests.topic_seeds import fallback_label as fallback_label  # re-exported
 from digests.topic_spread import settle, similarity_graph, spread
+from digests.topic_terms import seed_words, seeds_of, story_terms
 
 Labels = npt.NDArray[np.int64]  # topic index per story, -1 for none
 Scores = npt.NDArray[np.float64]
@@ -50,7 +48,6 @@ SETTLE_ROUNDS = 5  # self-training rounds of the nearest-centroid classifier
 SETTLE_MIX = 0.5  # how much of a story's evidence each round keeps (the rest: its likeness to the centroids)
 SETTLE_TEMPERATURE = 0.05  # softmax temperature on cosine likeness to the centroids
 HISTORY_PRIOR = 0.5  # evidence a placed story of a previous day brings for its topic (today's: at most 1)
-MAX_PHRASE_WORDS = 3  # longer seed phrases are not looked for
 HINT_WEIGHT = 0.3  # what a hint from the outlet adds to its topic's seed score (3x what makes a prior sure)
 MAX_HISTORY = 600  # placed stories of previous days used as labelled context (the latest)
 
@@ -95,22 +92,17 @@ def assign_topics(texts: Sequence[str], taxonomy: Sequence[TopicSpec] = DEFAULT_
     index = {spec.label.casefold(): k for k, spec in enumerate(taxonomy)}
     past = [(text, index[label.casefold()]) for text, label in history if label.casefold() in index][-MAX_HISTORY:]
     count = len(texts)
-    longest = max((len(tokenize(seed.rstrip("*"))) for spec in taxonomy for seed in spec.keywords), default=1)
-    vectorizer = TfidfVectorizer(tokenizer=tokenize, lowercase=False, token_pattern=None, sublinear_tf=True,
-                                 ngram_range=(1, min(max(1, longest), MAX_PHRASE_WORDS)), dtype=np.float64)
-    try:
-        vectors = vectorizer.fit_transform([*texts, *(text for text, _ in past)])
-    except ValueError:  # not one word in any text
-        return [fallback] * len(texts)
-    terms = vectorizer.get_feature_names_out()
-    seeds = _seed_matrix(terms, vectorizer.vocabulary_, taxonomy, tokenize)
-    scores = (vectors[:count] @ seeds).toarray()
-    matched = ((vectors[:count] > 0).astype(np.float64) @ seeds).toarray()  # distinct seed terms per topic
+    seeds = seeds_of(taxonomy, tokenize)
+    terms = story_terms([*texts, *(text for text, _ in past)], seeds, tokenize)
+    if terms is None:
+        return [fallback] * count
+    scores = (terms.vectors[:count] @ terms.seeds).toarray()
+    matched = ((terms.vectors[:count] > 0).astype(np.float64) @ terms.seeds).toarray()  # seed terms per topic
     if hints is not None:
-        outlet = hint_scores(hints, [spec.label for spec in taxonomy], _seed_words(taxonomy, tokenize))
+        outlet = hint_scores(hints, [spec.label for spec in taxonomy], seed_words(seeds))
         scores += HINT_WEIGHT * outlet
         matched += MIN_SEED_TERMS * (outlet > 0)
-    unigrams = _unigrams(vectors, terms)
+    unigrams = terms.words
     known = np.concatenate([np.full(count, -1), [k for _, k in past]]).astype(np.int64)
     prior = _prior(scores, known)
     if len(known) >= 3:
@@ -145,50 +137,6 @@ def _placed(settled: Scores, matched: Scores, agreement: Scores) -> Labels:
     share = agreement[rows, best] / np.maximum(agreement.sum(axis=1), 1e-12)
     sure = (terms >= MIN_SEED_TERMS) | ((terms >= 1) & (share >= AGREEMENT)) | (share >= NO_SEED_AGREEMENT)
     return np.where(sure & (settled.max(axis=1) > 0), best, -1).astype(np.int64)
-
-
-def _seed_words(taxonomy: Sequence[TopicSpec], tokenize: Tokenizer) -> list[frozenset[str]]:
-    """Each topic's one-word seeds as tokens (``stem*`` kept), for matching hints."""
-    words: list[frozenset[str]] = []
-    for spec in taxonomy:
-        found = set()
-        for seed in spec.keywords:
-            tokens = tokenize(seed.rstrip("*"))
-            if len(tokens) == 1:
-                found.add(tokens[0] + ("*" if seed.endswith("*") else ""))
-        words.append(frozenset(found))
-    return words
-
-
-def _seed_matrix(terms: npt.NDArray[np.object_], vocabulary: dict[str, int], taxonomy: Sequence[TopicSpec],
-                 tokenize: Tokenizer) -> csr_matrix:
-    """A (terms x topics) 0/1 matrix: which of the vocabulary's ``terms`` each topic's seeds match."""
-    order = np.argsort(terms)
-    ordered = terms[order]
-    rows: list[int] = []
-    cols: list[int] = []
-    for k, spec in enumerate(taxonomy):
-        for seed in spec.keywords:
-            words = tokenize(seed.rstrip("*"))
-            if not words:
-                continue
-            key = " ".join(words)
-            if seed.endswith("*"):
-                lo, hi = np.searchsorted(ordered, [key, key + "\U0010ffff"])
-                hits = [int(order[i]) for i in range(lo, hi) if ordered[i].count(" ") == key.count(" ")]
-            else:
-                hits = [vocabulary[key]] if key in vocabulary else []
-            rows.extend(hits)
-            cols.extend([k] * len(hits))
-    matrix = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(terms), len(taxonomy)))
-    matrix.data[:] = 1.0  # a term matched by several seeds of one topic still counts once
-    return matrix
-
-
-def _unigrams(vectors: csr_matrix, terms: npt.NDArray[np.object_]) -> csr_matrix:
-    """The single-word columns of ``vectors``, rows scaled back to unit length (phrases only serve seeds)."""
-    single = np.flatnonzero(np.char.find(terms.astype(str), " ") < 0)
-    return normalize(vectors[:, single])
 
 
 _CURLY_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})

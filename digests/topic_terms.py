@@ -1,0 +1,127 @@
+"""Words and seed matches of the stories a window places: the vectors :mod:`digests.topics` works on.
+
+A story's terms are its words (:func:`digests.stories.word_tokens` by default) and the seed phrases of the
+taxonomy found in it, nothing else: counting every two- and three-word sequence of a window of 2,000 stories
+took seconds; a seed phrase is found by a look-up on its first word.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+from scipy.sparse import csr_matrix
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+from digests.stories import Tokenizer
+
+MAX_PHRASE_WORDS = 3  # longer seed phrases are not looked for
+
+
+class _Topic(Protocol):
+    @property
+    def keywords(self) -> tuple[str, ...]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Seed:
+    """One seed as tokens: ``words``, and whether its last word is a stem (``elect*``)."""
+
+    words: tuple[str, ...]
+    stem: bool
+
+    @property
+    def term(self) -> str:
+        return " ".join(self.words) + ("*" if self.stem and len(self.words) > 1 else "")
+
+
+@dataclass(frozen=True, slots=True)
+class StoryTerms:
+    """Unit-length TF-IDF rows over words and seed phrases, ``words`` (the same rows over the words alone,
+    unit length again: what likeness between stories is measured on) and ``seeds`` (terms x topics, 1 where
+    a topic's seed matches the term)."""
+
+    vectors: csr_matrix
+    words: csr_matrix
+    seeds: csr_matrix
+
+
+def seeds_of(taxonomy: Sequence[_Topic], tokenize: Tokenizer) -> tuple[tuple[Seed, ...], ...]:
+    """Each topic's seeds as tokens (seeds of stop words alone, or longer than MAX_PHRASE_WORDS, dropped)."""
+    return _seeds_of(tuple(tuple(spec.keywords) for spec in taxonomy), tokenize)
+
+
+@lru_cache(maxsize=64)
+def _seeds_of(keywords: tuple[tuple[str, ...], ...], tokenize: Tokenizer) -> tuple[tuple[Seed, ...], ...]:
+    found: list[tuple[Seed, ...]] = []
+    for topic in keywords:
+        seeds = [Seed(tuple(tokenize(seed.rstrip("*"))), seed.endswith("*")) for seed in topic]
+        found.append(tuple(seed for seed in seeds if 0 < len(seed.words) <= MAX_PHRASE_WORDS))
+    return tuple(found)
+
+
+def story_terms(texts: Sequence[str], seeds: Sequence[Sequence[Seed]], tokenize: Tokenizer) -> StoryTerms | None:
+    """The terms of ``texts``; None when not one of them has a word."""
+    phrases: dict[str, list[Seed]] = {}
+    for seed in {seed for topic in seeds for seed in topic if len(seed.words) > 1}:
+        phrases.setdefault(seed.words[0], []).append(seed)
+    documents = [_with_phrases(tokenize(text), phrases) for text in texts]
+    vectorizer = TfidfVectorizer(analyzer=_same, sublinear_tf=True, dtype=np.float64)
+    try:
+        vectors = vectorizer.fit_transform(documents)
+    except ValueError:  # not one word in any text
+        return None
+    terms = vectorizer.get_feature_names_out().astype(str)
+    single = np.char.find(terms, " ") < 0
+    words = normalize(vectors[:, np.flatnonzero(single)])
+    return StoryTerms(vectors, words, _seed_matrix(terms, single, vectorizer.vocabulary_, seeds))
+
+
+def _same(document: list[str]) -> list[str]:
+    return document
+
+
+def _with_phrases(tokens: list[str], phrases: dict[str, list[Seed]]) -> list[str]:
+    """``tokens`` and the seed phrases that start at any of them (as their :attr:`Seed.term`)."""
+    found = list(tokens)
+    for i in [i for i, token in enumerate(tokens) if token in phrases]:
+        for seed in phrases[tokens[i]]:
+            following = tokens[i + 1 : i + len(seed.words)]
+            rest = seed.words[1:]
+            if len(following) == len(rest) and following[:-1] == list(rest[:-1]) and (
+                    following[-1].startswith(rest[-1]) if seed.stem else following[-1] == rest[-1]):
+                found.append(seed.term)
+    return found
+
+
+def _seed_matrix(terms: npt.NDArray[np.str_], single: npt.NDArray[np.bool_], vocabulary: dict[str, int],
+                 seeds: Sequence[Sequence[Seed]]) -> csr_matrix:
+    """A (terms x topics) 0/1 matrix: which ``terms`` each topic's seeds match (a stem: every word with it)."""
+    words = np.flatnonzero(single)
+    ordered = words[np.argsort(terms[words])]
+    sorted_terms = terms[ordered]
+    rows: list[int] = []
+    cols: list[int] = []
+    for k, topic in enumerate(seeds):
+        for seed in topic:
+            if len(seed.words) == 1 and seed.stem:
+                lo, hi = np.searchsorted(sorted_terms, [seed.words[0], seed.words[0] + "\U0010ffff"])
+                hits = ordered[lo:hi].tolist()
+            else:
+                hits = [vocabulary[seed.term]] if seed.term in vocabulary else []
+            rows.extend(hits)
+            cols.extend([k] * len(hits))
+    matrix = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(terms), len(seeds)))
+    matrix.data[:] = 1.0  # a term matched by several seeds of one topic still counts once
+    return matrix
+
+
+def seed_words(seeds: Sequence[Sequence[Seed]]) -> list[frozenset[str]]:
+    """Each topic's one-word seeds (``stem*`` for stems), for matching the outlet's hints."""
+    return [frozenset(seed.words[0] + ("*" if seed.stem else "") for seed in topic if len(seed.words) == 1)
+            for topic in seeds]
