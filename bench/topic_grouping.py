@@ -7,18 +7,16 @@ many groups there are: that number is found. The peer, TF-IDF + k-means, is give
 Figures: NMI and ARI against the BBC categories (scikit-learn), the number of groups found, a confusion
 table, and seconds. Two texts per article: the title and full article text (the setting of the k-means
 figure in ARCHITECTURE.md), and the title and reference summary (closer to a digest story's title and
-summary). Each on the even-numbered articles (the half the seeds and thresholds were tuned on), the
-odd-numbered ones (never tuned on) and all. ``--tune`` prints the sweep that set the thresholds, run on
-the even-numbered half only.
+summary). Each on the even-numbered articles (the half the thresholds were tuned on, on a day's windows:
+``bench/topic_windows.py --split even --tune``), the odd-numbered ones (never tuned on) and all.
 
-Run: ``.venv/bin/python bench/topic_grouping.py [--tune]``
+Run: ``.venv/bin/python bench/topic_grouping.py``
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
-import itertools
 import json
 import re
 import statistics
@@ -32,7 +30,6 @@ from sklearn.cluster import KMeans
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-from digests import topics
 from digests.topics import DEFAULT_TAXONOMY, FALLBACK_TOPIC, assign_topics
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "bbc-news-summary" / "articles.jsonl.gz"
@@ -98,26 +95,11 @@ def report(rows: list[Row]) -> None:
                 print(confusion(truth, found))
 
 
-def tune(rows: list[Row]) -> None:
-    """The sweep that set the constants in digests.topics, on the even-numbered half only."""
-    part = halves(rows)["even (tuned)"]
-    truth = [r["category"] for r in part]
-    texts = {name: [text_of(r) for r in part] for name, text_of in TEXTS.items()}
-    print("seed_score margin neighbours alpha min_terms | NMI per text: " + ", ".join(texts))
-    grid = itertools.product((0.05, 0.1, 0.15), (1.5, 2.0), (7, 10, 15), (0.8, 0.9, 0.95), (1, 2))
-    for topics.SEED_SCORE, topics.SEED_MARGIN, topics.NEIGHBOURS, topics.SPREAD_ALPHA, topics.MIN_SEED_TERMS in grid:
-        scores = [normalized_mutual_info_score(truth, assign_topics(t)) for t in texts.values()]
-        print(f"{topics.SEED_SCORE:<10} {topics.SEED_MARGIN:<6} {topics.NEIGHBOURS:<10} {topics.SPREAD_ALPHA:<5} "
-              f"{topics.MIN_SEED_TERMS:<9} | " + "  ".join(f"{s:.4f}" for s in scores), flush=True)
-
-
 def main() -> None:
     """Parse the arguments and print."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--tune", action="store_true", help="print the threshold sweep (even-numbered half)")
-    args = parser.parse_args()
-    rows = load()
-    tune(rows) if args.tune else report(rows)
+    parser.parse_args()
+    report(load())
 
 
 if __name__ == "__main__":

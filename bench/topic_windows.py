@@ -20,8 +20,12 @@ named after its commonest section, an oracle the peer does not have). On the Ben
 Urdu "world" sections, which are a scope rather than a subject, Politics and Security both count as right,
 and count as one group for NMI and ARI; so do Technology and Health on the Urdu "science-technology" section.
 
+Last, the seconds to place one window of 2,000 stories (the sets' stories together, repeated) with 600 of
+history, the most a digest places (digests.compose.TOPIC_POOL, digests.topics.MAX_HISTORY).
+
 Windows come from the odd-numbered articles by default (held out: thresholds are set with ``--split even``).
-Run: ``.venv/bin/python bench/topic_windows.py [--split odd|even] [--seeds 5] [--sizes 30,100,300]``
+Run: ``.venv/bin/python bench/topic_windows.py [--split odd|even] [--seeds 5] [--sizes 30,100,300]``;
+the sweep that set digests.topics' constants: ``... --split even --sizes 30,100 --tune``.
 """
 
 from __future__ import annotations
@@ -35,16 +39,18 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import cycle
 from pathlib import Path
 
 from sklearn.cluster import KMeans
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
+from digests import topics
 from digests.compose import topic_text
 from digests.stories import word_tokens
 from digests.summarize import summarize
-from digests.topics import FALLBACK_TOPIC, assign_topics
+from digests.topics import FALLBACK_TOPIC, MAX_HISTORY, assign_topics
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 SETS = {  # name: (file, language)
@@ -168,16 +174,64 @@ def report(name: str, pool: Sequence[Item], sizes: Sequence[int], seeds: int) ->
             print(line(system, mean(figures), worst if system.startswith("Khobor") else None))
 
 
+def speed(pool: Sequence[Item], size: int = 2000) -> None:
+    """Seconds to place one large window (the sets' stories together, repeated up to ``size``) with
+    MAX_HISTORY stories of history, beside k-means told k on the same window."""
+    texts = [item.text for item in pool] * (size // max(len(pool), 1) + 1)
+    today = texts[:size]
+    history = [(text, label) for text, label in zip(texts[size:], cycle(SCOPE | {"Sport", "Economy"}), strict=False)]
+    runs = []
+    for _ in range(3):
+        started = time.perf_counter()
+        assign_topics(today, history=history[:MAX_HISTORY])
+        runs.append(time.perf_counter() - started)
+    peer_figures = peer([Item(text, item.section) for text, item in zip(today, cycle(pool), strict=False)], 0)
+    print(f"\n== one window of {len(today)} stories ({len(pool)} distinct, mixed languages), "
+          f"{min(MAX_HISTORY, len(history))} of history: Khobor {min(runs):.3f} s (best of 3); "
+          f"peer k-means (true k) {peer_figures.seconds:.3f} s")
+
+
+# Each constant of digests.topics varied alone around the chosen value (--tune, on the even-numbered half).
+TUNED: dict[str, tuple[float, ...]] = {
+    "SPREAD_ALPHA": (0.5, 0.6, 0.7, 0.8), "NEIGHBOURS": (7, 10, 15), "AGREEMENT": (0.5, 0.6),
+    "NO_SEED_AGREEMENT": (0.8, 1.01), "HISTORY_PRIOR": (0.25, 0.5, 1.0), "SETTLE_MIX": (0.5, 0.7),
+}
+
+
+def tune(pools: dict[str, list[Item]], sizes: Sequence[int], seeds: int) -> None:
+    """Mean NMI (fresh database / with history) per set and size for each value of each constant in TUNED."""
+    for constant, values in TUNED.items():
+        chosen = getattr(topics, constant)
+        for value in values:
+            setattr(topics, constant, type(chosen)(value))
+            cells = []
+            for name, pool in pools.items():
+                for size in sizes:
+                    pairs = windows(pool, size, seeds)
+                    fresh = mean([ours(today, None) for today, _ in pairs])
+                    past = mean([ours(today, yesterday) for today, yesterday in pairs])
+                    cells.append(f"{name.split()[0]}-{size} {fresh.nmi:.3f}/{past.nmi:.3f} p{fresh.precision:.2f}")
+            print(f"{constant}={value:<5}{' *' if value == chosen else '  '} " + "  ".join(cells), flush=True)
+        setattr(topics, constant, chosen)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--split", choices=("odd", "even", "all"), default="odd")
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--sizes", default="30,100,300")
     parser.add_argument("--sets", default=",".join(SETS), help="comma-separated set names")
+    parser.add_argument("--tune", action="store_true", help="print the sweep that set digests.topics' constants")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    if args.tune:
+        tune({name: load(name, args.split) for name in args.sets.split(",")}, sizes, args.seeds)
+        return
+    pools = []
     for name in args.sets.split(","):
-        report(name, load(name, args.split), sizes, args.seeds)
+        pools.append(load(name, args.split))
+        report(name, pools[-1], sizes, args.seeds)
+    speed([item for pool in pools for item in pool])
 
 
 if __name__ == "__main__":
