@@ -81,4 +81,5 @@ def settle(vectors: csr_matrix, evidence: Scores, known: Labels, *, rounds: int,
 
 def _distributions(scores: Scores) -> Scores:
     """Each row scaled to sum to 1 (rows of zeros stay zero)."""
-    return scores / np.maximum(scores.sum(axis=1, keepdims=True), 1e-12)
+    totals: Scores = np.maximum(scores.sum(axis=1, keepdims=True), 1e-12)
+    return np.asarray(scores / totals, dtype=np.float64)

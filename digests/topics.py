@@ -21,6 +21,7 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 import regex
+from scipy.sparse import csr_matrix
 
 from digests.stories import Tokenizer, word_tokens
 from digests.topic_hints import hint_scores
@@ -28,7 +29,7 @@ from digests.topic_seeds import LABEL_LANGUAGES as LABEL_LANGUAGES  # re-exporte
 from digests.topic_seeds import LABELS, SEEDS
 from digests.topic_seeds import fallback_label as fallback_label  # re-exported
 from digests.topic_spread import settle, similarity_graph, spread
-from digests.topic_terms import seed_words, seeds_of, story_terms
+from digests.topic_terms import Seed, StoryTerms, seed_words, seeds_of, story_terms
 
 Labels = npt.NDArray[np.int64]  # topic index per story, -1 for none
 Scores = npt.NDArray[np.float64]
@@ -91,30 +92,43 @@ def assign_topics(texts: Sequence[str], taxonomy: Sequence[TopicSpec] = DEFAULT_
         return [fallback] * len(texts)
     index = {spec.label.casefold(): k for k, spec in enumerate(taxonomy)}
     past = [(text, index[label.casefold()]) for text, label in history if label.casefold() in index][-MAX_HISTORY:]
-    count = len(texts)
     seeds = seeds_of(taxonomy, tokenize)
     terms = story_terms([*texts, *(text for text, _ in past)], seeds, tokenize)
     if terms is None:
-        return [fallback] * count
+        return [fallback] * len(texts)
+    scores, matched = _seed_evidence(terms, len(texts), [spec.label for spec in taxonomy], seeds, hints)
+    labels = _window_labels(terms.words, scores, matched, [k for _, k in past])
+    return [taxonomy[k].label if k >= 0 else fallback for k in labels.tolist()]
+
+
+def _seed_evidence(terms: StoryTerms, count: int, labels: Sequence[str], seeds: Sequence[Sequence[Seed]],
+                   hints: Sequence[Sequence[str]] | None) -> tuple[Scores, Scores]:
+    """For today's ``count`` stories: each topic's share of the story's TF-IDF weight on its seed terms (plus
+    :data:`HINT_WEIGHT` per hint of the outlet for it), and how many distinct seed terms it has (a hint counts
+    as :data:`MIN_SEED_TERMS`)."""
     scores = (terms.vectors[:count] @ terms.seeds).toarray()
-    matched = ((terms.vectors[:count] > 0).astype(np.float64) @ terms.seeds).toarray()  # seed terms per topic
+    matched = ((terms.vectors[:count] > 0).astype(np.float64) @ terms.seeds).toarray()
     if hints is not None:
-        outlet = hint_scores(hints, [spec.label for spec in taxonomy], seed_words(seeds))
+        outlet = hint_scores(hints, labels, seed_words(seeds))
         scores += HINT_WEIGHT * outlet
         matched += MIN_SEED_TERMS * (outlet > 0)
-    unigrams = terms.words
-    known = np.concatenate([np.full(count, -1), [k for _, k in past]]).astype(np.int64)
-    prior = _prior(scores, known)
+    return scores, matched
+
+
+def _window_labels(words: csr_matrix, scores: Scores, matched: Scores, past: Sequence[int]) -> Labels:
+    """Today's stories' topics (-1: the fallback): seed evidence spread over the similarity graph of today's
+    and the ``past`` stories (rows of ``words`` after today's), settled by self-training, then kept only
+    where the story has evidence of its own (:func:`_placed`)."""
+    count, topics = scores.shape
+    known = np.concatenate([np.full(count, -1), past]).astype(np.int64)
+    evidence = _prior(scores, known)
+    agreement = np.zeros((count, topics))
     if len(known) >= 3:
-        graph = similarity_graph(unigrams, neighbours=NEIGHBOURS, min_similarity=MIN_SIMILARITY)
-        prior = spread(graph, prior, alpha=SPREAD_ALPHA, rounds=SPREAD_ROUNDS)
-        agreement = np.asarray(graph[:count, :count] @ prior[:count])  # what today's neighbours say
-    else:
-        agreement = np.zeros((count, len(taxonomy)))
-    settled = settle(unigrams, prior, known, rounds=SETTLE_ROUNDS, mix=SETTLE_MIX,
-                     temperature=SETTLE_TEMPERATURE)[:count]
-    labels = _placed(settled, matched, agreement)
-    return [taxonomy[k].label if k >= 0 else fallback for k in labels.tolist()]
+        graph = similarity_graph(words, neighbours=NEIGHBOURS, min_similarity=MIN_SIMILARITY)
+        evidence = spread(graph, evidence, alpha=SPREAD_ALPHA, rounds=SPREAD_ROUNDS)
+        agreement = np.asarray(graph[:count, :count] @ evidence[:count])  # what today's neighbours say
+    settled = settle(words, evidence, known, rounds=SETTLE_ROUNDS, mix=SETTLE_MIX, temperature=SETTLE_TEMPERATURE)
+    return _placed(settled[:count], matched, agreement)
 
 
 def _prior(scores: Scores, known: Labels) -> Scores:

@@ -88,6 +88,26 @@ def test_the_corpus_vocabulary_places_stories_with_few_seed_words() -> None:
     assert assign_topics([*sport, last], DEFAULT_TAXONOMY, fallback="Other") == ["Sport"] * 5
 
 
+def test_one_seed_word_places_a_story_only_where_todays_neighbours_agree() -> None:
+    # Issue 11: a wrong topic costs a reader's trust more than "Other news". "club" is one Sport seed word
+    # and the story's neighbours are sport stories; "digital" is one Technology seed word with no neighbour.
+    sport = ["Abahani beat Mohammedan in the league at Bangabandhu stadium; the striker scored twice.",
+             "Mohammedan coach blames referee after Abahani defeat in the Dhaka derby match.",
+             "Abahani players celebrate the league title at Bangabandhu stadium with their fans.",
+             "Mohammedan sign a new goalkeeper before the return match against Abahani."]
+    club = "Abahani's Rakib Hasan netted twice against Mohammedan at Bangabandhu for his club."
+    library = "The city library reopened with a digital archive of old newspapers and new reading rooms."
+    assert assign_topics([*sport, club, library], fallback="Other") == ["Sport"] * 5 + ["Other"]
+
+
+def test_a_window_of_bengali_and_urdu_stories_is_placed_by_their_own_seed_words() -> None:
+    texts = ["ঢাকায় টি-টোয়েন্টি সিরিজের ফাইনালে অধিনায়কের সেঞ্চুরিতে জয় পেল দল, স্টেডিয়ামে উচ্ছ্বাস।",
+             "শেয়ারবাজারে লেনদেন বেড়েছে, ব্যাংক ঋণের সুদের হার কমাল কেন্দ্রীয় ব্যাংক।",
+             "نئی فلم کی شوٹنگ مکمل، اداکارہ اور گلوکار نے مداحوں کا شکریہ ادا کیا۔",
+             "اسٹیٹ بینک نے شرح سود برقرار رکھی، ڈالر کی قیمت اور مہنگائی میں کمی۔"]
+    assert assign_topics(texts) == ["Sport", "Economy", "Culture", "Economy"]
+
+
 # parse_keywords and matches_filters
 
 
