@@ -31,9 +31,9 @@ SEEDS: dict[str, tuple[str, ...]] = {
         "اسمبلی*, سینیٹ*",
         "labour, conservative*, tory, tories, liberal democrat*, republican*, democrat*, senator*, chancellor*,"
         "secretary of state, home secretary, foreign secretary, downing street, white house, westminster, whitehall,"
-        "legislation, bill, policy, policies, reform*, treaty, treaties, summit*, sanction*, embassy, embassies,"
+        "legislation, policy, policies, reform*, treaty, treaties, summit*, sanction*, embassy, embassies,"
         "ambassador*, united nations, nato, european union, eu, asylum, immigration, immigrant*, candidate*, ballot*,"
-        "premier, protest*, rally, rallies, council*, foreign minister*, head of state, regime*, dictator*,"
+        "protest*, council*, foreign minister*, head of state, regime*, dictator*,"
         "sovereign*, independence, constitution*,"
         "মন্ত্রিসভা*, প্রেসিডেন্ট*, পররাষ্ট্র*, কূটনৈতিক*, কূটনীতি*, দূতাবাস*, রাষ্ট্রদূত*, জাতিসংঘ*, নিষেধাজ্ঞা*,"
         "বিক্ষোভ*, আন্দোলন*, সমাবেশ*, প্রার্থী*, গণতন্ত্র*, ক্ষমতাসীন*, কংগ্রেস*, বিজেপি*, ন্যাটো*, হোয়াইট হাউস,"
@@ -41,7 +41,7 @@ SEEDS: dict[str, tuple[str, ...]] = {
         "मुख्यमंत्री*, राज्यपाल*, उम्मीदवार*, गठबंधन*, राजदूत*, दूतावास*, संयुक्त राष्ट्र, प्रतिबंध*,"
         "विरोध प्रदर्शन*, संविधान*, लोकतंत्र*,"
         "وزیراعظم*, وزیر اعظم, سفیر*, سفارت*, اقوام متحدہ, معاہدہ*, معاہدے*, پابندی*, پابندیاں*, مذاکرات*, احتجاج*,"
-        "مظاہر*, امیدوار*, جمہوری*, جمہوریت*, کانگریس*, ریپبلکن*, ڈیموکریٹ*, سربراہی*, آئین*, نیٹو*, وائٹ ہاؤس,"
+        "امیدوار*, جمہوری*, جمہوریت*, کانگریس*, ریپبلکن*, ڈیموکریٹ*, سربراہی*, آئین*, نیٹو*, وائٹ ہاؤس,"
     ),
     "Security": _seeds(
         "police, policeman, policemen, military, army, armed, troops, soldier*, attack*, terror*, militant*,"
@@ -95,8 +95,8 @@ SEEDS: dict[str, tuple[str, ...]] = {
         "spending, brand*, chain*, factory, factories, trade union*, workers, employer*, pay rise*,"
         "কোম্পানি*, বিক্রি*, ক্রেতা*, গ্রাহক*, ঋণ*, সুদ*, ভ্যাট*, শুল্ক*, পণ্য*, উৎপাদন*, মূল্য*, বিমা*, বীমা*, তেল*,"
         "জ্বালানি*, কৃষি*, কৃষক*, শেয়ারবাজার*, পুঁজিবাজার*, লেনদেন*, রেমিট্যান্স*, প্রবাসী আয়, বিলিয়ন*,"
-        "ব্যবসায়ী*, উদ্যোক্তা*, শিল্পখাত*, খাত*, গার্মেন্টস*, পোশাকশিল্প*, শোরুম*, অফার*, ছাড়*,"
-        "ग्राहक*, बिक्री*, कर्ज*, क़र्ज़*, ब्याज*, जीएसटी*, टैक्स*, पेट्रोल*, डीजल*, किसान*, कृषि*, महंगा*, अरब*,"
+        "ব্যবসায়ী*, উদ্যোক্তা*, শিল্পখাত*, গার্মেন্টস*, পোশাকশিল্প*, শোরুম*, অফার*,"
+        "ग्राहक*, बिक्री*, कर्ज*, क़र्ज़*, ब्याज*, जीएसटी*, टैक्स*, पेट्रोल*, डीजल*, किसान*, कृषि*, महंगा*,"
         "उत्पादन*,"
         "ڈالر*, سونے, پیٹرول*, پٹرول*, قرض*, سود*, شرح سود, کاروبار*, صنعت*, زرمبادلہ*, ذخائر*, تیل*, مالی*,"
         "مالیاتی*, ریونیو*, محصول*, خسارہ*, خسارے*, افراط زر, انڈیکس*, پوائنٹس*, اسٹیٹ بینک, برآمدات*, سرمایہ کار*,"
@@ -115,11 +115,11 @@ SEEDS: dict[str, tuple[str, ...]] = {
         "पदक*, शतक*, बल्लेबाज*, गेंदबाज*",
         "کرکٹ*, فٹبال*, میچ*, ٹورنامنٹ*, کھیل*, کھلاڑی*, گول, وکٹ*, رنز*, ورلڈ کپ, کپتان*, ہاکی*, اولمپک*, تمغہ*,"
         "سنچری*",
-        "club, clubs, team, teams, season*, champion*, race, races, racing, olympics, athletics, world record,"
+        "club, clubs, team, teams, season*, champion*, racing, olympics, athletics, world record,"
         "manager*, injury, premiership, premier league, champions league, grand prix, cyclist*, cycling, swimm*,"
-        "sprinter*, runner*, final, finals, semi final*, quarter final*, victory, defeat*, trophy, trophies,"
+        "sprinter*, runner*, finals, semi final*, quarter final*, trophy, trophies,"
         "test series, batting, bowling, hat trick, penalty, penalties, defender*, midfielder*, winger*, playmaker*,"
-        "knockout, title race, transfer fee*, fans, tackl*, seeded, seed, seeds, wimbledon, unbeaten,"
+        "knockout, title race, transfer fee*, seeded, wimbledon, unbeaten,"
         "ক্রীড়া*, ফাইনাল*, সেমিফাইনাল*, লিগ*, ক্লাব*, স্ট্রাইকার*, গোলরক্ষক*, রান, রানে, রানের, ইনিংস*, টেস্ট,"
         "টেস্টে, টেস্টের, ওয়ানডে*, টি-টোয়েন্টি*, টোয়েন্টি*, বিসিবি*, ফিফা*, আইসিসি*, চ্যাম্পিয়ন*, শিরোপা*, পদক*,"
         "অ্যাথলেট*, গলফ*, টেনিস*, ব্যাডমিন্টন*, কাবাডি*, দাবা*, স্টেডিয়াম*, ব্যাটসম্যান*, ফিফটি*, ফিল্ডিং*, বোলিং*,"
@@ -148,10 +148,10 @@ SEEDS: dict[str, tuple[str, ...]] = {
         "ٹیکنالوجی*, انٹرنیٹ*, موبائل*, اسمارٹ فون*, کمپیوٹر*, سافٹ ویئر*, ڈیجیٹل*, ایپ*, سائبر*, مصنوعی ذہانت,"
         "ویب سائٹ*, سیٹلائٹ*, گوگل*, مائیکروسافٹ*, فیس بک*,"
         "چیٹ بوٹ*, روبوٹ*, ہیکر*, اسٹارٹ اپ*, ٹیلی کام*, فون*, ڈرون*, سمارٹ فون*",
-        "users, user, network*, wi fi, wifi, email*, malware, phishing, hardware, data, database*, microchip*,"
-        "processor*, pc, pcs, console*, playstation, xbox, nintendo, games, ipod*, apple, music download*,"
+        "users, user, network*, wi fi, wifi, email*, malware, phishing, hardware, database*, microchip*,"
+        "processor*, pc, pcs, console*, playstation, xbox, nintendo, ipod*, apple, music download*,"
         "file sharing, peer to peer, mobile phone*, handset*, camera phone*, bandwidth, electronic*, science,"
-        "scientist*, space, nasa, rocket*, astronaut*, telescope*, researcher*, screen*, high tech, net, networks,"
+        "scientist*, nasa, rocket*, astronaut*, telescope*, researcher*, high tech, networks,"
         "tablet*, sony, samsung, tiktok, youtube, twitter, instagram, whatsapp, social media, operating system*,"
         "open source, encrypt*,"
         "অনলাইন*, ব্যবহারকারী*, নেটওয়ার্ক*, ফোন*, ল্যাপটপ*, গ্যাজেট*, ডিভাইস*, ইউটিউব*, টুইটার*, হোয়াটসঅ্যাপ*,"
@@ -160,7 +160,7 @@ SEEDS: dict[str, tuple[str, ...]] = {
         "यूजर*, यूज़र*, ऑनलाइन*, फोन*, फ़ोन*, लैपटॉप*, डेटा*, वैज्ञानिक*, विज्ञान*, अंतरिक्ष*, नासा*, रॉकेट*,"
         "सोशल मीडिया,"
         "ایپل*, سام سنگ*, واٹس ایپ*, ٹوئٹر*, ٹک ٹاک*, یوٹیوب*, صارف*, فیچر*, ڈیوائس*, لیپ ٹاپ*, آن لائن*, ڈیٹا*,"
-        "سائنس*, سائنسدان*, خلا*, خلائی*, ناسا*, راکٹ*, سیارہ*, سیارے*, سوشل میڈیا, تحقیق*, محققین*,"
+        "سائنس*, سائنسدان*, خلائی*, ناسا*, راکٹ*, سیارہ*, سیارے*, سوشل میڈیا, محققین*,"
     ),
     "Health": _seeds(
         "health*, hospital*, doctor*, patient*, disease*, vaccin*, medic*, cancer*, covid*, coronavirus,"
@@ -176,13 +176,13 @@ SEEDS: dict[str, tuple[str, ...]] = {
         "صحت*, ہسپتال*, اسپتال*, علاج*, ڈاکٹر*, بیماری*, بیماریوں*, مریض*, ویکسین*, وائرس*, کینسر*, دوا*, ادویات*,"
         "انفیکشن*, وبا*, ڈینگی*, کورونا*, پولیو*",
         "doctors, medical, medicine*, drug*, flu, influenza, heart, blood, therap*, diet*, smoking, tobacco, alcohol,"
-        "fitness, care home*, dementia, virus, viruses, transplant*, gp, gps, ambulance*, ward*, ill, sick*, allerg*,"
+        "fitness, care home*, dementia, virus, viruses, transplant*, gp, gps, ambulance*, ill, sick*, allerg*,"
         "asthma, stroke, diagnos*, antibiotic*, immun*, polio, measles, wellbeing, depression,"
         "কোভিড*, আক্রান্ত*, সংক্রমিত*, অস্ত্রোপচার*, স্বাস্থ্যবিধি*, মাস্ক*, আইসিইউ*, ভ্যাকসিন*, টিকাদান*, হৃদরোগ*,"
         "ডায়াবেটিস*, পুষ্টি*, যক্ষ্মা*, ম্যালেরিয়া*, কলেরা*, অসুস্থ*, হৃদ্‌রোগ*, চিকিৎসাধীন*,"
-        "कोविड*, संक्रमित*, मरीजों*, चिकित्सा*, डायबिटीज*, टीकाकरण*, बीमार*, ऑपरेशन*,"
-        "کووڈ*, کوویڈ*, طبی*, ہیلتھ*, دل کا دورہ, ذیابیطس*, موٹاپا*, موٹاپے*, نیند*, وزن*, صحت مند, خون*, دماغ*,"
-        "ماہرین صحت, متاثر*, مریضوں*, ویکسینیشن*,"
+        "कोविड*, संक्रमित*, मरीजों*, चिकित्सा*, डायबिटीज*, टीकाकरण*, बीमार*,"
+        "کووڈ*, کوویڈ*, طبی*, ہیلتھ*, دل کا دورہ, ذیابیطس*, موٹاپا*, موٹاپے*, نیند*, وزن*, صحت مند, دماغ*,"
+        "ماہرین صحت, مریضوں*, ویکسینیشن*,"
     ),
     "Environment": _seeds(
         "climate*, environment*, pollution, pollut*, emission*, carbon, flood*, cyclone*, storm*, weather, rain,"
@@ -199,7 +199,7 @@ SEEDS: dict[str, tuple[str, ...]] = {
         "زلزلے*, کاربن*, اخراج*, موسم*",
         "environmental, animal*, nature, renewable energy, coal, climate change, hurricane*, typhoon*, tornado*,"
         "wildfire*, bushfire*, volcano*, volcanic, snow*, heat, river*, sea, seas, ocean*, drinking water,"
-        "natural disaster*, disaster*, weather, green energy, fossil fuel*, wind farm*, trees, tree, wild, zoo*,"
+        "natural disaster*, disaster*, weather, green energy, fossil fuel*, wind farm*, trees, tree, zoo*,"
         "whale*, bird*, fish stock*, extinct*, ecosystem*,"
         "দুর্যোগ*, নদীভাঙন*, ভাঙন*, বনাঞ্চল*, বন্যপ্রাণী*, প্রাণী*, গাছ*, বৃক্ষ*, সমুদ্র*, উপকূল*, দাবানল*,"
         "অগ্ন্যুৎপাত*, আগ্নেয়গিরি*, হিমবাহ*, বায়ুদূষণ*, প্লাস্টিক*, শৈত্যপ্রবাহ*, তাপপ্রবাহ*, কুয়াশা*, পাহাড়ধস*,"
@@ -229,12 +229,12 @@ SEEDS: dict[str, tuple[str, ...]] = {
         "تہوار*, کتاب*,"
         "ناول*, شاعر*, شاعری*, ادب*, ایوارڈ*, بالی وڈ*, ہالی وڈ*, لالی وڈ*, ٹیلی ویژن*, شوبز*, ہدایت کار*,"
         "شوٹنگ*, سپر اسٹار*",
-        "star, stars, singles chart*, chart*, show, shows, episode*, broadcaster*, radio, dj, djs, band, bands, rock,"
-        "pop, hip hop, rap, guitar*, musical*, stage, playwright*, director*, producer*, screenplay*, studio*,"
+        "singles chart*, chart*, episode*, broadcaster*, radio, dj, djs, band, rock,"
+        "pop, hip hop, rap, guitar*, musical*, playwright*, screenplay*, studio*,"
         "nominat*, ceremony, gallery, galleries, painter*, photograph*, designer*, reality show*, reality tv, soap*,"
         "comic*, animation, animated, cartoon*, blockbuster*, sequel*, entertainment, celebrity, audience*, viewers,"
         "hit single*, record label*, ballet, choreograph*,"
-        "ছবি, ছবিতে, ছবির, ছবিটি, ধারাবাহিক*, অনুষ্ঠান*, প্রযোজক*, বক্স অফিস, ট্রেলার*, শিল্পকলা*, নৃত্য*, কৌতুক*,"
+        "ছবি, ছবিতে, ছবির, ছবিটি, ধারাবাহিক*, প্রযোজক*, বক্স অফিস, ট্রেলার*, শিল্পকলা*, নৃত্য*, কৌতুক*,"
         "অভিনীত*, সুপারস্টার*, টালিউড*, চিত্রনাট্য*, সিরিয়াল*, বিনোদন*, নাট্য*, গীতিকার*, সুরকার*,"
         "फिल्मों*, सीरियल*, शो, बॉक्स ऑफिस, ट्रेलर*, प्रशंसक*, डांस*, नृत्य*, मनोरंजन*, रियलिटी शो*,"
         "فنکار*, فنکارہ*, ماڈل*, گلوکارہ*, فلمساز*, ہدایتکار*, شو, مداح*, ویب سیریز*, ٹریلر*, باکس آفس, شوبز,"
