@@ -3,8 +3,9 @@
 Pure numerics on unit-length story vectors (rows) and (stories x topics) evidence matrices; no words here.
 :func:`similarity_graph` links each story to the stories most like it, :func:`spread` carries the seed
 evidence along those links (label spreading, Zhou et al. 2004, with the seeds as soft priors), and
-:func:`settle` self-trains a nearest-centroid classifier on the window's own stories. Each step costs about
-(stories x neighbours x topics) or (stories x words), never stories squared in memory.
+:func:`settle` self-trains a nearest-centroid classifier on the window's own stories. The graph compares every
+pair of stories (sparse products, :data:`CHUNK` rows at a time, so memory stays CHUNK x stories); spreading
+and settling cost about stories x (neighbours + words) x topics a round.
 """
 
 from __future__ import annotations
