@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from digests.additions import MAX_ADDITIONS, outlet_additions
+from digests.continuity import Group, continued_groups
 from digests.models import ArticleDoc, Digest, SourceRef, Story, TopicGroup
 from digests.stories import group_stories, merge_summary, story_id
 from digests.topic_hints import url_sections
@@ -44,13 +45,16 @@ class DigestSpec:
 
 
 def compose_digest(docs: Sequence[ArticleDoc], spec: DigestSpec, *, now: datetime, notes: Sequence[str] = (),
-                   history: Sequence[tuple[ArticleDoc, str]] = ()) -> Digest:
+                   history: Sequence[tuple[ArticleDoc, str]] = (), recent: Sequence[ArticleDoc] = ()) -> Digest:
     """Group ``docs`` into stories under topics, keep what the spec asks for, most important first.
 
     ``history``: articles of the region's earlier digests with the topic each was placed under, labelled
-    context for placing these (see :func:`digests.topics.assign_topics`)."""
-    groups = story_groups(docs)
-    stories, groups = _topic_pool([_story(docs, group, spec) for group in groups], groups, spec)
+    context for placing these (see :func:`digests.topics.assign_topics`). ``recent``: the region's articles
+    of the days before the window, whose stories today's articles may continue (:mod:`digests.continuity`)."""
+    identified = story_groups(docs, recent)
+    groups = [group for group, _ in identified]
+    stories = [_story(docs, group, spec, story) for group, story in identified]
+    stories, groups = _topic_pool(stories, groups, spec)
     labels = assign_topics(
         [topic_text(docs[group[0]].title, story.summary, docs[group[0]].text) for story, group in
          zip(stories, groups, strict=True)], spec.taxonomy, fallback=spec.fallback_topic,
@@ -117,15 +121,17 @@ def with_additions(stories: Sequence[Story], docs: Sequence[ArticleDoc], *, limi
     return out
 
 
-def story_groups(docs: Sequence[ArticleDoc]) -> list[list[int]]:
-    """The stories of ``docs`` as indices: the ones assigned when the articles were stored, and for articles
-    stored before stories were, the grouping of :func:`digests.stories.group_stories` among those.
+def story_groups(docs: Sequence[ArticleDoc], recent: Sequence[ArticleDoc] = ()) -> list[Group]:
+    """The stories of ``docs`` as indices with their stored story ids: the ones assigned when the articles
+    were stored, and for articles stored before stories were, the grouping of
+    :func:`digests.stories.group_stories` among those.
 
-    A small window is grouped afresh: the story index decides with the words' rarity among the articles it
-    holds, which says little while it holds only a handful (a new installation), and comparing every pair of
-    a few hundred articles costs milliseconds."""
+    A small window is grouped afresh, together with the ``recent`` articles whose stories it may continue
+    (:func:`digests.continuity.continued_groups`): the story index decides with the words' rarity among the
+    articles it holds, which says little while it holds only a handful (a new installation), and comparing
+    every pair of a few hundred articles costs milliseconds."""
     if len(docs) <= REGROUP_UP_TO:
-        return group_stories(docs)
+        return continued_groups(docs, recent)
     assigned: dict[int, list[int]] = {}
     loose: list[int] = []
     for i, doc in enumerate(docs):
@@ -133,9 +139,9 @@ def story_groups(docs: Sequence[ArticleDoc]) -> list[list[int]]:
             loose.append(i)
         else:
             assigned.setdefault(doc.story_id, []).append(i)
-    groups = list(assigned.values())
+    groups: list[Group] = [(members, story) for story, members in assigned.items()]
     if loose:
-        groups += [[loose[j] for j in group] for group in group_stories([docs[i] for i in loose])]
+        groups += [([loose[j] for j in group], None) for group in group_stories([docs[i] for i in loose])]
     return groups
 
 
@@ -144,7 +150,7 @@ def importance(story: Story) -> tuple[int, datetime]:
     return len(story.sources), story.published or _OLDEST
 
 
-def _story(docs: Sequence[ArticleDoc], group: Sequence[int], spec: DigestSpec) -> Story:
+def _story(docs: Sequence[ArticleDoc], group: Sequence[int], spec: DigestSpec, stored: int | None) -> Story:
     # The first report leads: its headline and summary order, then what the others add.
     members = sorted((docs[i] for i in group), key=lambda d: (d.published or _OLDEST, d.id))
     lead = members[0]
@@ -156,7 +162,7 @@ def _story(docs: Sequence[ArticleDoc], group: Sequence[int], spec: DigestSpec) -
     return Story(id=story_id([d.url for d in members]), title=lead.title, summary=summary,
                  sources=tuple(sources.values()), topic="", language=lead.language,
                  published=max((d.published for d in members if d.published), default=None),
-                 article_ids=tuple(d.id for d in members))
+                 article_ids=tuple(d.id for d in members), story_id=stored)
 
 
 def topic_text(title: str, summary: Sequence[str], text: str) -> str:

@@ -120,6 +120,17 @@ class Addition:
 
 
 @dataclass(frozen=True, slots=True)
+class SeenBefore:
+    """What makes a story an update in one channel: the channel was shown it before, there (``link``: the
+    Discord message or Slack permalink of the post that carried it) on ``day`` (its local date), from these
+    outlets. The story then carries only what is new since."""
+
+    day: str
+    link: str | None
+    outlets: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Story:
     """One event, as reported by one or more outlets."""
 
@@ -133,6 +144,8 @@ class Story:
     article_ids: tuple[int, ...] = ()
     matched_keywords: tuple[str, ...] = ()  # the channel's keywords its headline or summary contains
     additions: tuple[Addition, ...] = ()  # what further outlets add (see digests.additions)
+    story_id: int | None = None  # the stored story (stable across days), when its articles have one
+    update: SeenBefore | None = None  # set when shown as an update of what a channel saw before
 
     @property
     def outlet_count(self) -> int:

@@ -9,7 +9,8 @@ from concurrent.futures import Executor
 from datetime import datetime, timedelta
 from functools import partial
 
-from digests.compose import DigestSpec, compose_digest
+from digests.compose import REGROUP_UP_TO, DigestSpec, compose_digest
+from digests.continuity import RECENT_LIMIT, STORY_OPEN
 from digests.models import Digest
 from digests.store import FeedHealth, PendingText, Store
 from digests.summarize import SummaryConfig
@@ -66,17 +67,21 @@ def failing_feed_notes(health: Sequence[FeedHealth], *, now: datetime) -> list[s
 async def build_digest(store: Store, spec: DigestSpec, *, feed_urls: Sequence[str], summary: SummaryConfig,
                        now: datetime, executor: Executor | None = None) -> Digest:
     """The digest of ``spec`` from what is stored (summaries as they are): the feeds' articles in the window,
-    the region's stories placed in the days before as the topics' context, and notes on feeds that failed
-    all day. Its topic placements are saved for the next digests."""
+    the stories of the days before that they continue, the region's stories placed in the days before as the
+    topics' context, and notes on feeds that failed all day. Its topic placements are saved for the next digests."""
     key = summary_key(summary)
     docs = await store.recent_articles(feed_urls=list(feed_urls), since=spec.start, until=spec.end, config=key,
                                        text_chars=LEAD_CHARS)
     notes = failing_feed_notes(await store.feed_health(urls=list(feed_urls)), now=now)
     history = await store.placed_articles(region=spec.region, since=spec.start - timedelta(days=HISTORY_DAYS),
                                           before=spec.start, config=key, limit=HISTORY_STORIES)
+    recent = []  # a large window's stories come from the database, already joined across days
+    if len(docs) <= REGROUP_UP_TO:
+        recent = (await store.recent_articles(feed_urls=list(feed_urls), since=spec.start - STORY_OPEN,
+                                              until=spec.start, config=key, text_chars=LEAD_CHARS))[:RECENT_LIMIT]
     loop = asyncio.get_running_loop()
     digest = await loop.run_in_executor(executor, partial(compose_digest, docs, spec, now=now, notes=notes,
-                                                          history=history))
+                                                          history=history, recent=recent))
     await store.save_placements(region=spec.region, now=now, topics={
         article: story.topic for story in digest.stories if story.topic != spec.fallback_topic
         for article in story.article_ids})

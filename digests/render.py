@@ -8,9 +8,10 @@ from datetime import datetime
 from typing import Any
 
 from digests.additions import MAX_ADDITIONS
-from digests.models import Digest, Story
+from digests.models import Digest, SeenBefore, Story
 
 SCHEMA_VERSION = 1
+UPDATE_MARK = "Update"  # the word every renderer puts before an update's headline
 _MD_SPECIAL = frozenset("\\`*_[]<>#|~")
 
 
@@ -23,6 +24,11 @@ def window_text(digest: Digest) -> str:
 def empty_text(digest: Digest) -> str:
     """What an empty day says, rather than silence."""
     return f"No new stories for {digest.title} ({window_text(digest)})."
+
+
+def seen_text(update: SeenBefore) -> str:
+    """Where an update links back to, in words: "Seen here on 2026-11-29" (the link goes on the date)."""
+    return f"Seen here on {update.day}"
 
 
 def more_text(digest: Digest) -> str:
@@ -67,10 +73,14 @@ def to_markdown(digest: Digest) -> str:
 def _story_markdown(story: Story) -> str:
     sources = ", ".join(f"[{_md(s.name)}](<{_md_url(s.url)}>)" for s in story.sources)
     summary = " ".join(story.summary)
-    lines = [f"- **{_md(story.title)}**"] + ([f"  {_md(summary)}"] if summary else [])
-    lines += [f"  Sources: {sources}", f"  _{_md(explain_text(story))}_"]
+    mark = f"{UPDATE_MARK}: " if story.update is not None else ""
+    lines = [f"- **{mark}{_md(story.title)}**"] + ([f"  {_md(summary)}"] if summary else [])
+    lines += [f"  {'New from' if mark else 'Sources'}: {sources}", f"  _{_md(explain_text(story))}_"]
     lines += [f"  - [{_md(a.source)}](<{_md_url(a.url)}>) adds: {_md(a.sentence)}"
               for a in story.additions[:MAX_ADDITIONS]]
+    if story.update is not None:
+        seen = seen_text(story.update)
+        lines.append(f"  [{seen}](<{_md_url(story.update.link)}>)" if story.update.link else f"  {seen}")
     return "\n".join(lines)
 
 
@@ -116,6 +126,9 @@ def _story_dict(story: Story) -> dict[str, Any]:
         "single_outlet": story.single_outlet,
         "matched_keywords": list(story.matched_keywords),
         "additions": [{"source": a.source, "url": a.url, "sentence": a.sentence} for a in story.additions],
+        "story_id": story.story_id,
+        "update": None if story.update is None else {
+            "day": story.update.day, "link": story.update.link, "outlets_before": list(story.update.outlets)},
     }
 
 

@@ -172,6 +172,19 @@ def merge_summary(summaries: Sequence[Sequence[str]], *, max_sentences: int, max
     return tuple(taken)
 
 
+def new_sentences(sentences: Sequence[str], said: Sequence[str]) -> tuple[str, ...]:
+    """The ``sentences`` that ``said`` does not already say (by :func:`merge_summary`'s rule: the same words,
+    a light rewording, or content words mostly said), in order, none twice."""
+    keys = [_sentence_key(s) for s in said]
+    fresh: list[str] = []
+    for sentence in (s.strip() for s in sentences):
+        key = _sentence_key(sentence)
+        if key.text and not _repeats(key, keys):
+            fresh.append(sentence)
+            keys.append(key)
+    return tuple(fresh)
+
+
 @dataclass(frozen=True, slots=True)
 class _Key:
     text: str  # every word and number, normalised

@@ -9,7 +9,9 @@ article then joins the candidate story whose members it is, on average, most lik
 vectors, IDF from the index's articles of that language, ``1 + ln(count)`` term frequencies) if that average
 reaches the threshold. Articles in different languages never share a story.
 
-Memory is bounded by the horizon: about 1 KB per article (a day at 200,000 articles: ~200 MB).
+Memory is bounded by the horizon: about 1 KB per article (a day at 200,000 articles: ~200 MB). The horizon is
+how long a story stays open (:data:`digests.continuity.STORY_OPEN`, 3 days): an article finds a story while
+that story's newest article arrived within it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from digests.continuity import STORY_OPEN
 from digests.stories import LEAD_WORDS, SAME_STORY, Tokenizer, word_tokens
 
 POSTED_TERMS = 24  # an article is findable by this many of its rarest words
@@ -61,7 +64,7 @@ class _Bucket:
 class StoryIndex:
     """The recent articles' stories, in memory. ``match`` decides, ``add`` records (after the database did)."""
 
-    def __init__(self, *, horizon: timedelta = timedelta(hours=48), threshold: float = SAME_STORY) -> None:
+    def __init__(self, *, horizon: timedelta = STORY_OPEN, threshold: float = SAME_STORY) -> None:
         self.horizon = horizon
         self.threshold = threshold
         self._terms: dict[str, int] = {}

@@ -57,6 +57,7 @@ class Posted:
 
     message_ids: tuple[str, ...]
     thread_id: str | None = None
+    links: tuple[tuple[str, str], ...] = ()  # (story key, link of the message that carried it), where known
 
 
 Checkpoint = Callable[[Posted], Awaitable[None]]

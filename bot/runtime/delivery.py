@@ -30,6 +30,7 @@ from bot.core.ports import ChannelRef, ChatAdapter, Checkpoint, Posted, RateLimi
 from bot.core.schedule import due_at
 from bot.errors import ChannelGoneError
 from bot.runtime.pacing import Pacer
+from digests.memory import plan_digest, shown_of
 from digests.models import Digest
 from digests.store.deliveries import FAILED, PAUSED, SKIPPED, Deliveries, Delivery, LeaseLost
 from digests.store.subscriptions import Subscription
@@ -298,7 +299,7 @@ class Deliverer:
             return await self._gone(sub, record, exc), True
         except Exception as exc:  # anything else is transient: retried with backoff, bounded
             return await self._failed(sub, record, exc), True
-        return await self._posted(record, posted), True
+        return await self._posted(record, posted, digest), True
 
     def _checkpoint(self, record: Delivery, platform: str) -> Checkpoint:
         """Called by the adapter before each message: wait for the platform's pace (each message is one request
@@ -346,11 +347,21 @@ class Deliverer:
             notes = [n for n in notes if before is None or n not in before.feed_notes]
         if late:
             notes.append(late_note(sub, self._clock()))
-        return replace(digest, notes=tuple(notes))
+        return await self._remembered(sub, record, replace(digest, notes=tuple(notes)))
 
-    async def _posted(self, record: Delivery, posted: Posted) -> Delivery:
+    async def _remembered(self, sub: Subscription, record: Delivery, digest: Digest) -> Digest:
+        """This channel's digest after its memory of stories: repeats without anything new left out, stories
+        with something new as updates (:func:`digests.memory.plan_digest`)."""
+        ids = [s.story_id for s in (*digest.stories, *digest.more) if s.story_id is not None]
+        memory = await self.deliveries.seen(subscription_id=sub.id, story_ids=ids, before=record.digest_date)
+        return plan_digest(digest, memory).digest
+
+    async def _posted(self, record: Delivery, posted: Posted, digest: Digest | None = None) -> Delivery:
+        """Record the posted digest and, in the same transaction, what it showed of each story (unknown when
+        a digest given up on is found posted: then the channel's memory misses that day)."""
+        shown = shown_of(digest, day=record.digest_date.isoformat(), links=dict(posted.links)) if digest else []
         return await self.deliveries.mark_posted(delivery_id=record.id, message_ids=posted.message_ids,
-                                                 thread_id=posted.thread_id, now=self._clock())
+                                                 thread_id=posted.thread_id, now=self._clock(), shown=shown)
 
     async def _failed(self, sub: Subscription, record: Delivery, exc: Exception) -> Delivery:
         wait = self.policy.backoff(max(record.attempts, 1))

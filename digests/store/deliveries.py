@@ -23,12 +23,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from digests.errors import StoreError
-from digests.store.tables import DeliveryRow, SubscriptionRow
+from digests.memory import Shown
+from digests.store.tables import DeliveryRow, StoryShownRow, SubscriptionRow
 
 PENDING, POSTING, POSTED, FAILED, PAUSED, SKIPPED = "pending", "posting", "posted", "failed", "paused", "skipped"
 STATUSES = (PENDING, POSTING, POSTED, FAILED, PAUSED, SKIPPED)
@@ -135,14 +136,30 @@ class Deliveries:
             return _value(row)
 
     async def mark_posted(self, *, delivery_id: int, message_ids: Sequence[str], thread_id: str | None,
-                          now: datetime) -> Delivery:
-        """The digest is on the platform: its message ids. Final, whoever writes it (it is the truth)."""
+                          now: datetime, shown: Sequence[Shown] = ()) -> Delivery:
+        """The digest is on the platform: its message ids, and what it showed of each story (the channel's
+        memory), in one transaction: the memory is written exactly when the record says posted. Final,
+        whoever writes it (it is the truth); written again, the day's memory is replaced, not doubled."""
         async with self._session.begin() as session:
             row = await _row(session, delivery_id)
             row.status, row.message_ids, row.thread_id = POSTED, list(message_ids), thread_id
             row.error, row.retry_at, row.posted_at, row.updated_at = None, None, now, now
             row.owner, row.lease_until = None, None
+            if shown:
+                await _remember(session, row, shown, now)
             return _value(row)
+
+    async def seen(self, *, subscription_id: int, story_ids: Sequence[int], before: date) -> list[Shown]:
+        """What this subscription's posted digests before ``before`` showed of these stories."""
+        if not story_ids:
+            return []
+        query = select(StoryShownRow).where(StoryShownRow.subscription_id == subscription_id,
+                                            StoryShownRow.story_id.in_(sorted(set(story_ids))),
+                                            StoryShownRow.digest_date < before.isoformat())
+        async with self._session() as session:
+            rows = (await session.scalars(query.order_by(StoryShownRow.digest_date, StoryShownRow.id))).all()
+        return [Shown(story_id=r.story_id, day=r.digest_date, outlets=tuple(r.outlets), sentences=tuple(r.sentences),
+                      link=r.link) for r in rows]
 
     async def mark_failed(self, *, delivery_id: int, error: str, retry_at: datetime | None, now: datetime,
                           owner: str | None = None) -> Delivery:
@@ -224,6 +241,17 @@ class Deliveries:
                 return None
             row = await session.get(DeliveryRow, delivery_id, populate_existing=True)
             return _value(row) if row is not None else None
+
+
+async def _remember(session: AsyncSession, row: DeliveryRow, shown: Sequence[Shown], now: datetime) -> None:
+    stories = sorted({s.story_id for s in shown})
+    await session.execute(delete(StoryShownRow).where(StoryShownRow.subscription_id == row.subscription_id,
+                                                      StoryShownRow.digest_date == row.digest_date,
+                                                      StoryShownRow.story_id.in_(stories)))
+    session.add_all(StoryShownRow(subscription_id=row.subscription_id, story_id=s.story_id, digest_date=row.digest_date,
+                                  outlets=list(s.outlets), sentences=list(s.sentences),
+                                  link=s.link[:1000] if s.link else None, shown_at=now)
+                    for s in {s.story_id: s for s in shown}.values())
 
 
 async def _row(session: AsyncSession, delivery_id: int) -> DeliveryRow:

@@ -180,3 +180,22 @@ class TopicPlacementRow(Base):
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
     topic: Mapped[str] = mapped_column(String(100))
     placed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class StoryShownRow(Base):
+    """What one subscription's digest of one local day showed of one story, and the message that carried it:
+    the channel's memory of stories (migration 0008_i16m). Written with the delivery's ``posted`` mark."""
+
+    __tablename__ = "stories_shown"
+    __table_args__ = (
+        UniqueConstraint("subscription_id", "story_id", "digest_date", name="uq_stories_shown_sub_story_date"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("subscriptions.id", ondelete="CASCADE"))
+    story_id: Mapped[int] = mapped_column(Integer)  # stories.id
+    digest_date: Mapped[str] = mapped_column(String(10))  # "YYYY-MM-DD", local to the subscription
+    outlets: Mapped[list[str]] = mapped_column(JSON)
+    sentences: Mapped[list[str]] = mapped_column(JSON)
+    link: Mapped[str | None] = mapped_column(String(1000))  # Discord message link / Slack permalink
+    shown_at: Mapped[datetime] = mapped_column(UTCDateTime())

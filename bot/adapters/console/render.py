@@ -8,7 +8,7 @@ from rich.style import Style
 from rich.text import Text
 
 from digests.models import Digest, Story
-from digests.render import empty_text, explain_text, more_text, window_text
+from digests.render import UPDATE_MARK, empty_text, explain_text, more_text, seen_text, window_text
 
 
 def digest_text(digest: Digest) -> Group:
@@ -31,9 +31,13 @@ def digest_text(digest: Digest) -> Group:
 
 def _story_text(story: Story) -> Hanging:
     body = Text()
+    if story.update is not None:
+        body.append(f"{UPDATE_MARK}: ", style="bold yellow")
     body.append(story.title + "\n", style="bold")
     if story.summary:
         body.append(" ".join(story.summary) + "\n")
+    if story.update is not None and story.sources:
+        body.append("New from: ", style="dim")
     for i, source in enumerate(story.sources):
         body.append(", " if i else "", style="dim")
         body.append(source.name, style=f"dim link {source.url}")
@@ -43,6 +47,10 @@ def _story_text(story: Story) -> Hanging:
         body.append("\n+ ")
         body.append(addition.source, style=Style(bold=True, link=addition.url))
         body.append(f": {addition.sentence}")
+    if story.update is not None:
+        body.append("\n" + seen_text(story.update), style="dim")
+        if story.update.link:
+            body.append(f" {story.update.link}", style=f"dim link {story.update.link}")
     return Hanging("• ", body)
 
 

@@ -24,7 +24,15 @@ from discord import app_commands
 
 from bot.adapters.discord.commands import DigestGroup, Interaction, summary_command
 from bot.adapters.discord.config import DiscordConfig
-from bot.adapters.discord.render import CONTENT_CHARS, DiscordMessage, defuse, render_digest, render_reply, thread_name
+from bot.adapters.discord.render import (
+    CONTENT_CHARS,
+    DiscordMessage,
+    defuse,
+    render_digest,
+    render_reply,
+    story_links,
+    thread_name,
+)
 from bot.core import commands as cmd
 from bot.core.catalogue import Catalogue
 from bot.core.ports import DISCORD_LIMITS, ChannelRef, Checkpoint, Limits, Posted, RateLimited, Reply, UserRef
@@ -252,7 +260,9 @@ class DiscordAdapter:
             if checkpoint is not None:
                 await checkpoint(Posted(message_ids=tuple(ids), thread_id=thread))
             ids.append(str((await self._send(rest, messages[index], nonce=message_nonce(nonce, index))).id))
-        return Posted(message_ids=tuple(ids), thread_id=thread if len(ids) > 1 else None)
+        links = story_links(messages, ids, guild_id=channel.workspace_id, channel_id=channel.channel_id,
+                            thread_id=thread)
+        return Posted(message_ids=tuple(ids), thread_id=thread if len(ids) > 1 else None, links=links)
 
     async def find_posted(self, channel: ChannelRef, nonce: str, since: datetime) -> Posted | None:
         """The digest whose head message carries ``nonce``'s marker, among the bot's recent messages in the

@@ -19,7 +19,7 @@ import discord
 from bot.core.ports import DISCORD_LIMITS, Reply
 from digests.additions import MAX_ADDITIONS
 from digests.models import Addition, Digest, SourceRef, Story
-from digests.render import empty_text, explain_text, more_text, window_text
+from digests.render import UPDATE_MARK, empty_text, explain_text, more_text, seen_text, window_text
 
 CONTENT_CHARS = DISCORD_LIMITS.message_chars  # 2,000
 EMBEDS_PER_MESSAGE = DISCORD_LIMITS.blocks_per_message  # 10
@@ -150,21 +150,35 @@ def sources_value(sources: Sequence[SourceRef]) -> str:
     return value
 
 
+def seen_value(story: Story) -> str:
+    """Where the channel saw an updated story before: the date as a link to that message."""
+    if story.update is None:
+        return ""
+    url = safe_url(story.update.link or "")
+    text = seen_text(story.update)
+    return f"[{text}]({url})" if url else text
+
+
 def topic_colour(topic: str) -> int:
     """A stable colour for a topic label."""
     return PALETTE[zlib.crc32(topic.encode()) % len(PALETTE)]
 
 
 def story_embed(story: Story) -> discord.Embed:
-    """One story as one embed; each part within its own limit, so any single story fits a message."""
+    """One story as one embed; each part within its own limit, so any single story fits a message. An update
+    is marked in its title, names its sources as new, and links to where the channel saw the story before."""
     links = [u for u in (safe_url(s.url) for s in story.sources) if u]
-    embed = discord.Embed(title=shorten(story.title, TITLE_CHARS) or "(untitled)",
+    mark = f"{UPDATE_MARK}: " if story.update is not None else ""
+    embed = discord.Embed(title=mark + (shorten(story.title, TITLE_CHARS - len(mark)) or "(untitled)"),
                           url=links[0] if links else None,
                           description=summary_text(story.summary) or None,
                           colour=topic_colour(story.topic), timestamp=story.published)
     if story.sources:
         name = "Source" if len(story.sources) == 1 else f"Sources ({len(story.sources)})"
-        embed.add_field(name=name, value=sources_value(story.sources), inline=False)
+        embed.add_field(name=f"New: {name.lower()}" if mark else name, value=sources_value(story.sources),
+                        inline=False)
+    if story.update is not None:
+        embed.add_field(name="Seen before", value=seen_value(story), inline=False)
     if explain_text(story):
         embed.set_footer(text=_plain(explain_text(story), min(EXPLAIN_CHARS, FOOTER_CHARS)))
     value = additions_value(story.additions, EMBED_TOTAL_CHARS - len(embed) - len(ADDITIONS_NAME))
@@ -300,6 +314,23 @@ def render_reply(reply: Reply) -> DiscordMessage:
     ids = (reply.story.id,) if reply.story is not None else ()
     return DiscordMessage(content=text, embeds=embeds, ephemeral=reply.private, story_ids=ids,
                           suppress_embeds=bool(reply.lines) and not embeds)
+
+
+def message_link(guild_id: str, channel_id: str, message_id: str) -> str:
+    """A Discord message link (``@me`` stands for a direct message's guild)."""
+    guild = "@me" if guild_id == "dm" else guild_id
+    return f"https://discord.com/channels/{guild}/{channel_id}/{message_id}"
+
+
+def story_links(messages: Sequence[DiscordMessage], ids: Sequence[str], *, guild_id: str, channel_id: str,
+                thread_id: str | None) -> tuple[tuple[str, str], ...]:
+    """Each story's key and the link of the posted message that carries it (the head in the channel, the rest
+    in the thread when there is one)."""
+    links: list[tuple[str, str]] = []
+    for index, (message, message_id) in enumerate(zip(messages, ids, strict=False)):
+        where = thread_id if index and thread_id else channel_id
+        links += [(key, message_link(guild_id, where, message_id)) for key in message.story_ids]
+    return tuple(links)
 
 
 def thread_name(digest: Digest) -> str:

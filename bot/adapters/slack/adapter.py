@@ -27,7 +27,7 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.config import SlackConfig
-from bot.adapters.slack.render import SlackMessage, render_digest, render_reply
+from bot.adapters.slack.render import SlackMessage, render_digest, render_reply, story_links
 from bot.core.ports import SLACK_LIMITS, ChannelRef, Checkpoint, Limits, Posted, RateLimited, Reply, UserRef
 from bot.core.service import CoreService
 from bot.errors import BotError, ChannelGoneError
@@ -72,6 +72,7 @@ class SlackAdapter:
         self._socket: AsyncSocketModeHandler | None = None
         self._runner: web.AppRunner | None = None
         self._admins: dict[tuple[str, str], tuple[float, bool]] = {}
+        self._workspace_url = ""  # auth.test's url (https://team.slack.com/), for permalinks
 
     @property
     def client(self) -> AsyncWebClient:
@@ -126,8 +127,9 @@ class SlackAdapter:
         if socket and token is None:
             raise SlackSetupError("slack: Socket Mode needs an app token (xapp-…); set KHOBOR_SLACK_APP_TOKEN "
                                   "(or use mode = \"http\")")
-        await self._checked("auth.test", "KHOBOR_SLACK_BOT_TOKEN", "the app's bot token (xoxb-…)",
-                            self.client.auth_test())
+        identity = await self._checked("auth.test", "KHOBOR_SLACK_BOT_TOKEN", "the app's bot token (xoxb-…)",
+                                       self.client.auth_test())
+        self._workspace_url = str(identity.get("url") or "")
         if socket and token is not None:
             opened = await self._checked("apps.connections.open", "KHOBOR_SLACK_APP_TOKEN", "an app-level token "
                                          "(xapp-…) with the connections:write scope",
@@ -240,7 +242,8 @@ class SlackAdapter:
                 continue
             await asyncio.sleep(self.pace)  # Slack allows about one message a second per channel
             ids.append(await self._post(channel, messages[index], thread_ts=ids[0]))
-        return Posted(message_ids=tuple(ids), thread_id=ids[0] if len(ids) > 1 else None)
+        links = story_links(messages, ids, workspace_url=self._workspace_url, channel_id=channel.channel_id)
+        return Posted(message_ids=tuple(ids), thread_id=ids[0] if len(ids) > 1 else None, links=links)
 
     async def find_posted(self, channel: ChannelRef, nonce: str, since: datetime) -> Posted | None:
         """The digest posted with ``nonce`` after ``since``, read back from the channel's history (its head

@@ -16,7 +16,7 @@ from urllib.parse import quote
 from bot.core.ports import SLACK_LIMITS, Reply
 from digests.additions import MAX_ADDITIONS
 from digests.models import Addition, Digest, SourceRef, Story
-from digests.render import empty_text, explain_text, more_text, window_text
+from digests.render import UPDATE_MARK, empty_text, explain_text, more_text, seen_text, window_text
 
 Block = dict[str, Any]
 
@@ -168,13 +168,16 @@ def story_blocks(story: Story) -> list[Block]:
     """One story as sections: bold title, summary, sources. Never more than ~25 blocks, whatever its text."""
     limit = SECTION_CHARS - 1  # room for _line's soft hyphen
     title = inline(story.title, TITLE_CHARS) or "(untitled)"
-    parts = [f"*{title}*", *chunks(inline(" ".join(story.summary), SUMMARY_CHARS), limit)]
+    mark = f"{UPDATE_MARK}: " if story.update is not None else ""
+    parts = [f"*{mark}{title}*", *chunks(inline(" ".join(story.summary), SUMMARY_CHARS), limit)]
     links = [source_link(s) for s in story.sources[:MAX_SOURCES]]
     more = len(story.sources) - MAX_SOURCES
     if more > 0:
         links.append(f"and {more} more")
     if links:
-        parts += pack([f"Sources: {links[0]}", *links[1:]], limit, sep=" · ")
+        parts += pack([f"{'New from' if mark else 'Sources'}: {links[0]}", *links[1:]], limit, sep=" · ")
+    if story.update is not None:
+        parts.append(seen_line(story))
     for addition in story.additions[:MAX_ADDITIONS]:  # within the story's budget, or left out
         line = addition_line(addition)
         if sum(size(p) for p in parts) + size(line) <= STORY_CHARS:
@@ -188,6 +191,33 @@ def addition_line(addition: Addition) -> str:
     """``+ <url|Outlet>: sentence``: what a further outlet adds, one line within a section."""
     link = source_link(SourceRef(name=addition.source, url=addition.url, title=""))
     return clip(f"+ {link}: {inline(addition.sentence, ADDITION_CHARS)}", SECTION_CHARS - 1)
+
+
+def seen_line(story: Story) -> str:
+    """Where the channel saw an updated story before: the words as a link to that message (a permalink)."""
+    if story.update is None:
+        return ""
+    url = link_url(story.update.link or "")
+    text = neutralise(seen_text(story.update))
+    return f"<{url}|{text}>" if url else text
+
+
+def permalink(workspace_url: str, channel_id: str, ts: str, thread_ts: str | None = None) -> str:
+    """A message's permalink in Slack's documented form (``https://team.slack.com/archives/C1/p1700000000000100``
+    and, for a reply in a thread, ``?thread_ts=…&cid=…``), without asking the API for each."""
+    base = workspace_url.rstrip("/") or "https://slack.com"
+    link = f"{base}/archives/{channel_id}/p{ts.replace('.', '')}"
+    return f"{link}?thread_ts={thread_ts}&cid={channel_id}" if thread_ts and thread_ts != ts else link
+
+
+def story_links(messages: list[SlackMessage], ids: list[str], *, workspace_url: str,
+                channel_id: str) -> tuple[tuple[str, str], ...]:
+    """Each story's key and the permalink of the posted message that carries it (the rest in the head's thread)."""
+    links: list[tuple[str, str]] = []
+    for index, (message, ts) in enumerate(zip(messages, ids, strict=False)):
+        link = permalink(workspace_url, channel_id, ts, ids[0] if index else None)
+        links += [(key, link) for key in message.story_ids]
+    return tuple(links)
 
 
 def _text_size(block: Block) -> int:

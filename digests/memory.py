@@ -1,0 +1,94 @@
+"""A channel's memory of stories: what it was shown of each, and what its next digest shows of them.
+
+A story the channel was shown before (on an earlier local day; the same story id, see
+:mod:`digests.continuity`) comes again only when it has something new: outlets the channel has not seen
+report it, or summary sentences it has not read (:func:`digests.stories.new_sentences`). It then comes once
+as an update, carrying only what is new and where the channel saw it before (:class:`SeenBefore`); with
+nothing new it is left out, and a note says how many were. Pure functions: the adapters only render.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from digests.models import Digest, SeenBefore, Story, TopicGroup
+from digests.stories import new_sentences
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """What one subscription's digest of one local day (``day``, "YYYY-MM-DD") showed of one story, and the
+    message that carried it (a Discord message link, a Slack permalink; None when not known)."""
+
+    story_id: int
+    day: str
+    outlets: tuple[str, ...]
+    sentences: tuple[str, ...]
+    link: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A channel's digest after its memory: what it shows, and how many stories it left out as repeats."""
+
+    digest: Digest
+    updates: int
+    repeats_left_out: int
+
+
+def repeats_note(count: int) -> str:
+    """The note that says how many stories were left out for having nothing new."""
+    return (f"{count} {'story' if count == 1 else 'stories'} this channel saw before "
+            f"{'has' if count == 1 else 'have'} nothing new today and {'is' if count == 1 else 'are'} left out.")
+
+
+def plan_digest(digest: Digest, memory: Iterable[Shown]) -> Plan:
+    """``digest`` as this channel should see it, given what it was shown before (``memory``, earlier days
+    only): repeats without anything new left out, stories with something new turned into updates."""
+    seen: dict[int, list[Shown]] = {}
+    for shown in memory:
+        seen.setdefault(shown.story_id, []).append(shown)
+    updates = repeats = 0
+    groups: list[TopicGroup] = []
+    for group in digest.topics:
+        kept: list[Story] = []
+        for story in group.stories:
+            planned = update_of(story, seen.get(story.story_id, ())) if story.story_id is not None else story
+            if planned is None:
+                repeats += 1
+                continue
+            updates += planned.update is not None
+            kept.append(planned)
+        if kept:
+            groups.append(replace(group, stories=tuple(kept), weight=float(sum(len(s.sources) for s in kept))))
+    more = [story for story in digest.more if story.story_id is None or story.story_id not in seen]
+    notes = (*digest.notes, repeats_note(repeats)) if repeats else digest.notes
+    return Plan(replace(digest, topics=tuple(groups), more=tuple(more), notes=notes), updates, repeats)
+
+
+def update_of(story: Story, before: Sequence[Shown]) -> Story | None:
+    """``story`` after what the channel was shown of it (``before``): unchanged if nothing; None if it has
+    nothing new; else an update with only the new outlets (all of them when only sentences are new) and the
+    new sentences, and where the channel saw it last."""
+    if not before:
+        return story
+    outlets = {name.casefold() for shown in before for name in shown.outlets}
+    said = [sentence for shown in sorted(before, key=lambda s: s.day) for sentence in shown.sentences]
+    fresh_sources = tuple(s for s in story.sources if s.name.casefold() not in outlets)
+    fresh = new_sentences(story.summary, said)
+    if not fresh_sources and not fresh:
+        return None
+    last = max(before, key=lambda s: (s.day, s.link is not None))
+    names = tuple(dict.fromkeys(name for shown in before for name in shown.outlets))
+    return replace(story, sources=fresh_sources or story.sources, summary=fresh,
+                   update=SeenBefore(day=last.day, link=last.link, outlets=names))
+
+
+def shown_of(digest: Digest, *, day: str, links: Mapping[str, str] | None = None) -> list[Shown]:
+    """What a posted digest showed of each story with a stored id (``links``: story key -> the message that
+    carried it). Stories left out at the story limit were shown as a headline only: not remembered."""
+    links = links or {}
+    return [Shown(story_id=story.story_id, day=day, outlets=tuple(dict.fromkeys(s.name for s in story.sources)),
+                  sentences=story.summary, link=links.get(story.id))
+            for story in digest.stories if story.story_id is not None]
