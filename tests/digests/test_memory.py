@@ -53,7 +53,7 @@ def test_todays_articles_continue_yesterdays_story_and_carry_its_stored_id() -> 
     assert sorted(s.story_id for s in composed.stories if s.story_id) == [11, 13]
     flood = next(s for s in composed.stories if s.story_id == 11)
     assert [s.name for s in flood.sources] == ["Delta"]  # only the window's articles are shown
-    assert STORY_OPEN == timedelta(days=3) and StoryIndex().horizon == STORY_OPEN
+    assert StoryIndex().horizon == STORY_OPEN == timedelta(days=3)
 
 
 def test_a_stored_id_is_kept_by_one_story_only() -> None:
@@ -106,7 +106,8 @@ def test_an_update_renders_marked_with_its_link_in_markdown_and_json() -> None:
     memory = [Shown(2, "2026-11-24", ("Karachi",), ("Rate held.",), "https://team.slack.com/archives/C1/p1")]
     plan = plan_digest(digest_of(story("b", ("Delta",), ("Lenders expect a cut.",), 2)), memory)
     text = to_markdown(plan.digest)
-    assert "**Update: Story b**" in text and "[Seen here on 2026-11-24](<https://team.slack.com/archives/C1/p1>)" in text
+    assert "**Update: Story b**" in text
+    assert "[Seen here on 2026-11-24](<https://team.slack.com/archives/C1/p1>)" in text
     data = to_dict(plan.digest)["topics"][0]["stories"][0]
     assert data["update"] == {"day": "2026-11-24", "link": "https://team.slack.com/archives/C1/p1",
                               "outlets_before": ["Karachi"]} and data["story_id"] == 2
