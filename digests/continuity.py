@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from digests.models import ArticleDoc
-from digests.stories import group_stories
+from digests.models import ArticleDoc, StoryDay
+from digests.stories import group_stories, merge_summary, new_sentences
 
 STORY_OPEN = timedelta(days=3)  # a story takes new articles until its newest article is this old
 RECENT_LIMIT = 900  # the newest earlier articles a window's articles are compared with
@@ -58,3 +58,25 @@ def unique_story_ids(groups: Sequence[Group]) -> list[Group]:
             taken.add(story)
         unique.append((list(members), story))
     return unique
+
+
+def development(docs: Sequence[ArticleDoc], *, max_sentences: int, max_chars: int) -> tuple[StoryDay, ...]:
+    """A story's articles day by day (UTC dates, in order): each day's outlets and the facts new that day
+    (its articles' summaries merged, less what earlier days said). Days that add neither a fact nor an
+    outlet are left out."""
+    days: dict[str, list[ArticleDoc]] = {}
+    for doc in sorted(docs, key=lambda d: (d.published or _OLDEST, d.id)):
+        days.setdefault(f"{(doc.published or _OLDEST).astimezone(UTC):%Y-%m-%d}", []).append(doc)
+    said: list[str] = []
+    outlets_seen: set[str] = set()
+    out: list[StoryDay] = []
+    for day, members in days.items():
+        outlets = tuple(dict.fromkeys(d.source for d in members))
+        merged = merge_summary([d.summary for d in members if d.summary], max_sentences=max_sentences,
+                               max_chars=max_chars)
+        fresh = new_sentences(merged, said)
+        if fresh or not outlets_seen.issuperset(outlets):
+            out.append(StoryDay(day=day, outlets=outlets, sentences=fresh))
+        said += fresh
+        outlets_seen.update(outlets)
+    return tuple(out)

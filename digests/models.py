@@ -131,6 +131,16 @@ class SeenBefore:
 
 
 @dataclass(frozen=True, slots=True)
+class StoryDay:
+    """One day of a story's development: the outlets that reported it that day and the facts (summary
+    sentences) that were new that day."""
+
+    day: str  # "YYYY-MM-DD" (UTC)
+    outlets: tuple[str, ...]
+    sentences: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Story:
     """One event, as reported by one or more outlets."""
 
@@ -146,6 +156,7 @@ class Story:
     additions: tuple[Addition, ...] = ()  # what further outlets add (see digests.additions)
     story_id: int | None = None  # the stored story (stable across days), when its articles have one
     update: SeenBefore | None = None  # set when shown as an update of what a channel saw before
+    development: tuple[StoryDay, ...] = ()  # day by day, when asked for (``summary WORDS``)
 
     @property
     def outlet_count(self) -> int:

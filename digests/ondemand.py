@@ -11,7 +11,8 @@ from concurrent.futures import Executor
 from datetime import datetime
 from functools import partial
 
-from digests.compose import source_of
+from digests.compose import REGROUP_UP_TO, source_of
+from digests.continuity import development
 from digests.extract import extract_article
 from digests.fetch import Fetcher
 from digests.models import ArticleDoc, SourceRef, Story
@@ -41,8 +42,8 @@ async def summarize_page(fetcher: Fetcher, url: str, *, config: SummaryConfig, d
 
 async def find_story(store: Store, words: str, *, feed_urls: Sequence[str], since: datetime, now: datetime,
                      config: SummaryConfig, executor: Executor | None = None) -> Story | None:
-    """The recent story that best matches ``words`` (full-text search), with every outlet's article of it and
-    a summary merged from theirs; None when nothing since ``since`` matches."""
+    """The recent story that best matches ``words`` (full-text search), with every outlet's article of it, a
+    summary merged from theirs, and its development day by day; None when nothing since ``since`` matches."""
     key = summary_key(config)
     found = await store.search(words=words, since=since, limit=1, config=key)
     if not found:
@@ -53,9 +54,11 @@ async def find_story(store: Store, words: str, *, feed_urls: Sequence[str], sinc
     sentences = merge_summary([d.summary for d in story if d.summary], max_sentences=config.sentences,
                               max_chars=config.max_chars)
     lead = story[0]
+    days = development(story, max_sentences=config.sentences, max_chars=config.max_chars)
     return Story(id=story_id([d.url for d in story]), title=lead.title, summary=sentences,
                  sources=first_article_per_outlet(story), topic="", language=lead.language,
-                 published=lead.published, article_ids=tuple(d.id for d in story))
+                 published=lead.published, article_ids=tuple(d.id for d in story), story_id=lead.story_id,
+                 development=days)
 
 
 def first_article_per_outlet(story: list[ArticleDoc]) -> tuple[SourceRef, ...]:
@@ -67,9 +70,10 @@ def first_article_per_outlet(story: list[ArticleDoc]) -> tuple[SourceRef, ...]:
 
 
 def story_of(match: ArticleDoc, recent: list[ArticleDoc]) -> list[ArticleDoc]:
-    """The articles of ``match``'s story among ``recent``, ``match`` first: the story it was given when stored,
-    or (stored before stories were) the grouping of everything recent."""
-    if match.story_id is not None:
+    """The articles of ``match``'s story among ``recent``, ``match`` first: as a digest finds them (a few
+    hundred recent articles grouped afresh, :mod:`digests.continuity`), else the story it was given when
+    stored, or (stored before stories were) the grouping of everything recent."""
+    if match.story_id is not None and len(recent) > REGROUP_UP_TO:
         return [match, *(d for d in recent if d.story_id == match.story_id and d.id != match.id)]
     docs = [match, *(d for d in recent if d.id != match.id)]
     group = next(g for g in group_stories(docs) if 0 in g)

@@ -37,4 +37,18 @@ async def _url_summary(news: Newsroom, url: str, *, deadline_s: float) -> Reply:
 
 def _reply(story: Story) -> Reply:
     outlets = "1 outlet" if len(story.sources) == 1 else f"{len(story.sources)} outlets"
-    return Reply(f"Summary ({outlets}):", story=story)
+    if len(story.development) < 2:
+        return Reply(f"Summary ({outlets}):", story=story)
+    days = len(story.development)
+    return Reply(f"Summary ({outlets}, over {days} days). How it developed:", story=story,
+                 lines=development_lines(story))
+
+
+def development_lines(story: Story) -> tuple[str, ...]:
+    """Each day of a story's development on a line: the day, its outlets, its new facts (third-party text:
+    the adapters show these lines plain)."""
+    lines = []
+    for day in story.development:
+        facts = " ".join(day.sentences) or "(no new facts; more outlets reported it)"
+        lines.append(f"{day.day} · {', '.join(day.outlets)}: {facts}")
+    return tuple(lines)

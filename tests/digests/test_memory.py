@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
+from bot.core.summary import development_lines
 from digests.compose import DigestSpec, compose_digest
-from digests.continuity import STORY_OPEN, continued_groups, unique_story_ids
+from digests.continuity import STORY_OPEN, continued_groups, development, unique_story_ids
 from digests.memory import Shown, plan_digest, repeats_note, shown_of, update_of
 from digests.models import ArticleDoc, Digest, SourceRef, Story, TopicGroup
 from digests.render import to_dict, to_markdown
@@ -127,3 +128,21 @@ async def test_memory_is_written_with_the_posted_mark_and_read_for_later_days_on
     later = await deliveries.seen(subscription_id=sub.id, story_ids=[5, 6, 7], before=day + timedelta(days=1))
     assert later == shown  # written once, however often the posted mark is
     assert await deliveries.seen(subscription_id=sub.id, story_ids=[], before=day + timedelta(days=1)) == []
+
+
+def test_a_story_develops_day_by_day_with_each_days_outlets_and_new_facts() -> None:
+    first = doc(1, FLOOD, "Dhaka", hours_ago=50, summary=("Rivers burst their banks in Sylhet.",))
+    copy = doc(2, FLOOD, "Dhaka", hours_ago=49, summary=("Rivers have burst their banks in Sylhet.",))
+    follow = doc(3, FLOOD, "Delta", hours_ago=26, summary=("Rivers burst their banks in Sylhet.",
+                                                            "The army opened forty shelters in schools."))
+    quiet = doc(4, FLOOD, "Delta", hours_ago=25, summary=("The army opened forty shelters in schools.",))
+    late = doc(5, FLOOD, "Karachi", hours_ago=2, summary=("Water began to recede on Thursday.",))
+    days = development([late, quiet, follow, copy, first], max_sentences=3, max_chars=600)
+    assert [(d.day, d.outlets, d.sentences) for d in days] == [
+        ("2026-11-23", ("Dhaka",), ("Rivers burst their banks in Sylhet.",)),
+        ("2026-11-24", ("Delta",), ("The army opened forty shelters in schools.",)),
+        ("2026-11-25", ("Karachi",), ("Water began to recede on Thursday.",))]
+    story_value = Story(id="f", title="Floods", summary=(), sources=(), topic="", language="en", published=NOW,
+                        development=days)
+    lines = development_lines(story_value)
+    assert lines[1] == "2026-11-24 · Delta: The army opened forty shelters in schools."
