@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 
 from digests.models import ArticleDoc, StoryDay
 from digests.stories import group_stories, merge_summary, new_sentences
+from digests.text import article_sentences
 
 STORY_OPEN = timedelta(days=3)  # a story takes new articles until its newest article is this old
 RECENT_LIMIT = 900  # the newest earlier articles a window's articles are compared with
@@ -62,8 +63,8 @@ def unique_story_ids(groups: Sequence[Group]) -> list[Group]:
 
 def development(docs: Sequence[ArticleDoc], *, max_sentences: int, max_chars: int) -> tuple[StoryDay, ...]:
     """A story's articles day by day (UTC dates, in order): each day's outlets and the facts new that day
-    (its articles' summaries merged, less what earlier days said). Days that add neither a fact nor an
-    outlet are left out."""
+    (its articles' summaries merged, less what earlier days' articles said: an edited copy adds nothing).
+    Days that add neither a fact nor an outlet are left out."""
     days: dict[str, list[ArticleDoc]] = {}
     for doc in sorted(docs, key=lambda d: (d.published or _OLDEST, d.id)):
         days.setdefault(f"{(doc.published or _OLDEST).astimezone(UTC):%Y-%m-%d}", []).append(doc)
@@ -77,6 +78,6 @@ def development(docs: Sequence[ArticleDoc], *, max_sentences: int, max_chars: in
         fresh = new_sentences(merged, said)
         if fresh or not outlets_seen.issuperset(outlets):
             out.append(StoryDay(day=day, outlets=outlets, sentences=fresh))
-        said += fresh
+        said += [line for d in members for line in article_sentences(d.text, d.language)] + list(fresh)
         outlets_seen.update(outlets)
     return tuple(out)

@@ -2,7 +2,9 @@
 
 A story the channel was shown before (on an earlier local day; the same story id, see
 :mod:`digests.continuity`) comes again only when it has something new: outlets the channel has not seen
-report it, or summary sentences it has not read (:func:`digests.stories.new_sentences`). It then comes once
+report it, or summary sentences that say what neither its summaries nor the articles they linked to said
+(:func:`digests.stories.new_sentences`): an edited copy of an article the channel was shown is not new
+because its summary picked another of that article's sentences. It then comes once
 as an update, carrying only what is new and where the channel saw it before (:class:`SeenBefore`); with
 nothing new it is left out, and a note says how many were. Pure functions: the adapters only render.
 """
@@ -14,6 +16,7 @@ from dataclasses import dataclass, replace
 
 from digests.models import Digest, SeenBefore, Story, TopicGroup
 from digests.stories import new_sentences
+from digests.text import article_sentences
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +29,8 @@ class Shown:
     outlets: tuple[str, ...]
     sentences: tuple[str, ...]
     link: str | None = None
+    article_ids: tuple[int, ...] = ()  # the articles it linked to
+    read: tuple[str, ...] = ()  # their texts, when read back (what the channel could read there)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +80,7 @@ def update_of(story: Story, before: Sequence[Shown]) -> Story | None:
         return story
     outlets = {name.casefold() for shown in before for name in shown.outlets}
     said = [sentence for shown in sorted(before, key=lambda s: s.day) for sentence in shown.sentences]
+    said += [line for shown in before for text in shown.read for line in article_sentences(text, story.language)]
     fresh_sources = tuple(s for s in story.sources if s.name.casefold() not in outlets)
     fresh = new_sentences(story.summary, said)
     if not fresh_sources and not fresh:
@@ -90,5 +96,5 @@ def shown_of(digest: Digest, *, day: str, links: Mapping[str, str] | None = None
     carried it). Stories left out at the story limit were shown as a headline only: not remembered."""
     links = links or {}
     return [Shown(story_id=story.story_id, day=day, outlets=tuple(dict.fromkeys(s.name for s in story.sources)),
-                  sentences=story.summary, link=links.get(story.id))
+                  sentences=story.summary, link=links.get(story.id), article_ids=story.article_ids)
             for story in digest.stories if story.story_id is not None]

@@ -23,18 +23,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from digests.errors import StoreError
 from digests.memory import Shown
-from digests.store.tables import DeliveryRow, StoryShownRow, SubscriptionRow
+from digests.store.tables import ArticleRow, DeliveryRow, StoryShownRow, SubscriptionRow
 
 PENDING, POSTING, POSTED, FAILED, PAUSED, SKIPPED = "pending", "posting", "posted", "failed", "paused", "skipped"
 STATUSES = (PENDING, POSTING, POSTED, FAILED, PAUSED, SKIPPED)
 DONE = (POSTED, PAUSED, SKIPPED)
 NONCE_CHARS = 25
+READ_CHARS = 20_000  # of an article a channel was shown, what is compared with a later day's summary
 
 
 class LeaseLost(StoreError):
@@ -150,7 +151,8 @@ class Deliveries:
             return _value(row)
 
     async def seen(self, *, subscription_id: int, story_ids: Sequence[int], before: date) -> list[Shown]:
-        """What this subscription's posted digests before ``before`` showed of these stories."""
+        """What this subscription's posted digests before ``before`` showed of these stories, with the text of
+        the articles they linked to (those not pruned yet; their first ``READ_CHARS`` characters)."""
         if not story_ids:
             return []
         query = select(StoryShownRow).where(StoryShownRow.subscription_id == subscription_id,
@@ -158,8 +160,14 @@ class Deliveries:
                                             StoryShownRow.digest_date < before.isoformat())
         async with self._session() as session:
             rows = (await session.scalars(query.order_by(StoryShownRow.digest_date, StoryShownRow.id))).all()
+            ids = sorted({i for r in rows for i in r.article_ids or ()})
+            texts: dict[int, str] = {}
+            if ids:
+                read = select(ArticleRow.id, func.substr(ArticleRow.text, 1, READ_CHARS)).where(ArticleRow.id.in_(ids))
+                texts = {row[0]: row[1] for row in (await session.execute(read)).all()}
         return [Shown(story_id=r.story_id, day=r.digest_date, outlets=tuple(r.outlets), sentences=tuple(r.sentences),
-                      link=r.link) for r in rows]
+                      link=r.link, article_ids=tuple(r.article_ids or ()),
+                      read=tuple(texts[i] for i in r.article_ids or () if i in texts)) for r in rows]
 
     async def mark_failed(self, *, delivery_id: int, error: str, retry_at: datetime | None, now: datetime,
                           owner: str | None = None) -> Delivery:
@@ -250,7 +258,8 @@ async def _remember(session: AsyncSession, row: DeliveryRow, shown: Sequence[Sho
                                                       StoryShownRow.story_id.in_(stories)))
     session.add_all(StoryShownRow(subscription_id=row.subscription_id, story_id=s.story_id, digest_date=row.digest_date,
                                   outlets=list(s.outlets), sentences=list(s.sentences),
-                                  link=s.link[:1000] if s.link else None, shown_at=now)
+                                  link=s.link[:1000] if s.link else None, article_ids=list(s.article_ids),
+                                  shown_at=now)
                     for s in {s.story_id: s for s in shown}.values())
 
 

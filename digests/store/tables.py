@@ -198,4 +198,5 @@ class StoryShownRow(Base):
     outlets: Mapped[list[str]] = mapped_column(JSON)
     sentences: Mapped[list[str]] = mapped_column(JSON)
     link: Mapped[str | None] = mapped_column(String(1000))  # Discord message link / Slack permalink
+    article_ids: Mapped[list[int]] = mapped_column(JSON)  # the articles it linked to
     shown_at: Mapped[datetime] = mapped_column(UTCDateTime())

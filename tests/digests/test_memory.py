@@ -146,3 +146,14 @@ def test_a_story_develops_day_by_day_with_each_days_outlets_and_new_facts() -> N
                         development=days)
     lines = development_lines(story_value)
     assert lines[1] == "2026-11-24 · Delta: The army opened forty shelters in schools."
+
+
+def test_an_edited_copy_whose_summary_picked_another_sentence_of_the_read_article_is_not_new() -> None:
+    article = ("Rivers burst their banks in Sylhet on Tuesday. Army boats carried food to forty shelters. "
+               "Farmers said the water destroyed the seedbeds meant for next month.")
+    before = [Shown(1, "2026-11-24", ("Dhaka",), ("Rivers burst their banks in Sylhet on Tuesday.",), None,
+                    article_ids=(10,), read=(article,))]
+    copy = story("a", ("Dhaka",), ("Farmers says the water destroyed the seedbeds meant for next month.",), 1)
+    assert update_of(copy, before) is None
+    news = story("a", ("Dhaka",), ("The government announced compensation for the farmers on Thursday.",), 1)
+    assert update_of(news, before) is not None

@@ -1,10 +1,10 @@
 """Three days of a loopback region built from the BBC News Summary set, for story memory across days.
 
 Each BBC article is an event. Day 1 brings new events, each from one of three outlets (its opening paragraphs:
-what is known that day). Day 2 brings follow-ups of some day-1 events from another outlet (the same opening,
-then the paragraphs not yet reported: new facts), edited copies of others from the same outlet (a new URL,
-"said" made "says", nothing new), and new events; day 3 likewise (follow-ups of day-1 and day-2 events, a third
-outlet for events followed up on day 2). Every article's ground truth is kept: which event, what kind, which
+what is known that day). Day 2 brings follow-ups of some day-1 events from another outlet (the opening's first
+50 words or more, then two paragraphs not yet reported: new facts), edited copies of others from the same
+outlet (a new URL, "said" made "says", nothing new), and new events; day 3 likewise (follow-ups of day-1 and
+day-2 events). Every article's ground truth is kept: which event, what kind, which
 day, so what the platforms received can be judged from outside.
 """
 
@@ -23,6 +23,7 @@ from tests.fakes.webserver import WebServer
 
 OUTLETS = ("Northern Post", "Harbour Times", "Valley Herald")
 NEW, FOLLOW, EDIT = "new", "follow", "edit"
+RECAP_WORDS = 50  # a follow-up restates the event's opening (some BBC items open with 3-word lines)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,16 @@ class Event:
     key: str  # the BBC id, e.g. "business/001"
     title: str
     paragraphs: tuple[str, ...]
+
+    @property
+    def recap(self) -> tuple[str, ...]:
+        """What a follow-up restates first: the opening paragraphs, at least ``RECAP_WORDS`` words of them."""
+        words = 0
+        for end, paragraph in enumerate(self.paragraphs[:self.split], start=1):
+            words += len(paragraph.split())
+            if words >= RECAP_WORDS:
+                return self.paragraphs[:end]
+        return self.paragraphs[:self.split]
 
     @property
     def split(self) -> int:
@@ -128,7 +139,7 @@ class Simulation:
             outlet = next(o for o in OUTLETS if o not in self._outlet[key])
             told = sum(1 for p in self.pieces if p.event == key and p.kind == FOLLOW)
             new = event.paragraphs[event.split + told:event.split + told + 2]
-            paragraphs, title = (*event.paragraphs[:2], *new), event.title
+            paragraphs, title = (*event.recap, *new), event.title
         else:
             outlet = self._outlet[key][0]
             paragraphs, title = edited(event.paragraphs[:event.split]), event.title

@@ -9,9 +9,8 @@ that carried the story before, and the largest update message on each platform a
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -61,8 +60,18 @@ class Shown:
     paths: frozenset[str]
     update: bool
     seen_link: str | None
-    message_chars: int
     message_id: str  # Discord message id, Slack ts
+    size: Size
+
+
+@dataclass(frozen=True, slots=True)
+class Size:
+    """A story's payload and its message's, as the platform limits count them."""
+
+    story_chars: int  # Discord: the embed's characters; Slack: its sections' text
+    message_chars: int  # Discord: all embeds of the message (limit 6,000); Slack: all block text (40,000)
+    message_blocks: int  # Discord: embeds (10); Slack: blocks (50)
+    largest_block: int  # Discord: the longest embed description (4,096); Slack: the longest section (3,000)
 
 
 @dataclass
@@ -74,7 +83,7 @@ class DayFigures:
     new_shown: int = 0
     new_expected: int = 0
     links_ok: int = 0  # update links that lead to a message of this channel that carried the event before
-    largest_update: int = 0  # characters of the largest message carrying an update
+    largest_update: Size | None = None  # the largest update (by its own characters) and its message
     problems: list[str] = field(default_factory=list)
 
 
@@ -121,13 +130,16 @@ def discord_stories(fake: FakeDiscord, since: int) -> list[Shown]:
     messages = [m for head in heads for m in (head, *fake.messages.get(int(head["id"]), []))]
     shown = []
     for message in messages:
-        size = len(message.get("content") or "") + sum(embed_chars(e) for e in message.get("embeds") or [])
-        for embed in message.get("embeds") or []:
+        embeds = message.get("embeds") or []
+        total, longest = sum(embed_chars(e) for e in embeds), max((len(e.get("description") or "") for e in embeds),
+                                                                   default=0)
+        for embed in embeds:
             fields = {f["name"]: f["value"] for f in embed.get("fields") or []}
             urls = {embed.get("url") or "", *(u for v in fields.values() for u in _DISCORD_LINK.findall(v))}
             seen = _DISCORD_LINK.findall(fields.get("Seen before", ""))
             shown.append(Shown(frozenset(urlparse(u).path for u in urls if u), (embed.get("title") or "")
-                               .startswith("Update: "), seen[0] if seen else None, size, str(message["id"])))
+                               .startswith("Update: "), seen[0] if seen else None, str(message["id"]),
+                               Size(embed_chars(embed), total, len(embeds), longest)))
     return shown
 
 
@@ -135,8 +147,11 @@ def slack_stories(slack: FakeSlackApi, since: int) -> list[Shown]:
     """The stories of the digests posted in the Slack channel from message ``since`` on (heads and threads)."""
     shown: list[Shown] = []
     for message in slack.messages.get(SLACK_CHANNEL, [])[since:]:
-        size = len(json.dumps(message["blocks"]))
-        texts = [b["text"]["text"] for b in message["blocks"] if b.get("type") == "section"]
+        blocks = message["blocks"]
+        texts = [b["text"]["text"] for b in blocks if b.get("type") == "section"]
+        every = [t for b in blocks for t in ([b["text"]["text"]] if "text" in b else
+                                             [e["text"] for e in b.get("elements", [])])]
+        total, longest = sum(map(len, every)), max(map(len, texts), default=0)
         story: list[str] = []
         for text in [*texts, "*"]:  # a story opens with its bold headline; the sentinel closes the last
             if text.startswith("*") and story:
@@ -144,7 +159,7 @@ def slack_stories(slack: FakeSlackApi, since: int) -> list[Shown]:
                 seen = [u for u in _SLACK_LINK.findall(story[-1]) if "/archives/" in u]
                 paths = {urlparse(u).path for u in _SLACK_LINK.findall(joined) if "/archives/" not in u}
                 shown.append(Shown(frozenset(paths), story[0].startswith("*Update: "), seen[0] if seen else None,
-                                   size, str(message["ts"])))
+                                   str(message["ts"]), Size(sum(map(len, story)), total, len(blocks), longest)))
                 story = []
             if text.startswith("*") or story:
                 story.append(text)
@@ -179,7 +194,8 @@ def judge(day: int, sim: Simulation, shown: list[Shown], seen_events: set[str]) 
             figures.new_shown += 1
         elif kind == "update" and story.update:
             figures.updates_marked += 1
-            figures.largest_update = max(figures.largest_update, story.message_chars)
+            if figures.largest_update is None or story.size.story_chars > figures.largest_update.story_chars:
+                figures.largest_update = story.size
         elif event in seen_events and kind != "update":
             figures.repeats += 1
         else:
@@ -187,8 +203,10 @@ def judge(day: int, sim: Simulation, shown: list[Shown], seen_events: set[str]) 
     return figures
 
 
-async def run(sim: Simulation, tmp: Path, outlets: WebServer, first_day: date) -> dict[str, list[DayFigures]]:
-    """Collect and deliver the three days; each channel's figures per day."""
+async def run(sim: Simulation, tmp: Path, outlets: WebServer, first_day: date,
+              after: Callable[[App], Awaitable[None]] | None = None) -> dict[str, list[DayFigures]]:
+    """Collect and deliver the three days; each channel's figures per day. ``after`` is awaited with the app
+    once the three days are delivered (to ask it more)."""
     results: dict[str, list[DayFigures]] = {"discord": [], "slack": []}
     async with platforms(tmp, outlets) as (app, fake, slack, adapters):
         subs: dict[str, Subscription] = {}
@@ -219,6 +237,8 @@ async def run(sim: Simulation, tmp: Path, outlets: WebServer, first_day: date) -
                     *(carriers[platform].get(e, set()) for e in _events(s, sim)))) for s in shown if s.update)
                 results[platform].append(figures)
                 _remember(shown, sim, seen[platform], carriers[platform])
+        if after is not None:
+            await after(app)
     return results
 
 

@@ -30,6 +30,7 @@ def upgrade() -> None:
         sa.Column("outlets", sa.JSON, nullable=False),
         sa.Column("sentences", sa.JSON, nullable=False),
         sa.Column("link", sa.String(1000)),
+        sa.Column("article_ids", sa.JSON, nullable=False),
         sa.Column("shown_at", UTCDateTime(), nullable=False),
         sa.UniqueConstraint("subscription_id", "story_id", "digest_date", name="uq_stories_shown_sub_story_date"),
     )
