@@ -40,6 +40,8 @@ from bot.settings import (
     Settings,
     SlackSettings,
 )
+from digests.models import Digest
+from digests.store.deliveries import Delivery
 from digests.store.subscriptions import Subscription
 from tests.fakes.discord_api import TOKEN, FakeDiscord, embed_chars
 from tests.fakes.slack_api import TEAM_ID, FakeSlackApi
@@ -203,10 +205,19 @@ def judge(day: int, sim: Simulation, shown: list[Shown], seen_events: set[str]) 
     return figures
 
 
+class Forgetful(Deliverer):
+    """The delivery as it was before story memory: every channel gets the shared digest as it is (the
+    previous figure the bench prints beside ours)."""
+
+    async def _remembered(self, sub: Subscription, record: Delivery, digest: Digest) -> Digest:
+        return digest
+
+
 async def run(sim: Simulation, tmp: Path, outlets: WebServer, first_day: date,
-              after: Callable[[App], Awaitable[None]] | None = None) -> dict[str, list[DayFigures]]:
+              after: Callable[[App], Awaitable[None]] | None = None,
+              memory: bool = True) -> dict[str, list[DayFigures]]:
     """Collect and deliver the three days; each channel's figures per day. ``after`` is awaited with the app
-    once the three days are delivered (to ask it more)."""
+    once the three days are delivered (to ask it more); ``memory=False`` delivers as before story memory."""
     results: dict[str, list[DayFigures]] = {"discord": [], "slack": []}
     async with platforms(tmp, outlets) as (app, fake, slack, adapters):
         subs: dict[str, Subscription] = {}
@@ -224,7 +235,8 @@ async def run(sim: Simulation, tmp: Path, outlets: WebServer, first_day: date,
             marks = {"discord": len(fake.messages.get(CHANNEL, [])),
                      "slack": len(slack.messages.get(SLACK_CHANNEL, []))}
             clock = partial(_at, due_at(subs["discord"], when))
-            deliverer = Deliverer(app, adapters, clock=clock, policy=DeliveryPolicy(rates={}))
+            kind = Deliverer if memory else Forgetful
+            deliverer = kind(app, adapters, clock=clock, policy=DeliveryPolicy(rates={}))
             for platform, sub in subs.items():
                 status = await deliverer.deliver(sub, digest_date=when)
                 if status != "posted":
