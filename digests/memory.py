@@ -67,7 +67,8 @@ def plan_digest(digest: Digest, memory: Iterable[Shown]) -> Plan:
             kept.append(planned)
         if kept:
             groups.append(replace(group, stories=tuple(kept), weight=float(sum(len(s.sources) for s in kept))))
-    more = [story for story in digest.more if story.story_id is None or story.story_id not in seen]
+    planned_more = (update_of(s, seen.get(s.story_id, ())) if s.story_id is not None else s for s in digest.more)
+    more = [story for story in planned_more if story is not None]
     notes = (*digest.notes, repeats_note(repeats)) if repeats else digest.notes
     return Plan(replace(digest, topics=tuple(groups), more=tuple(more), notes=notes), updates, repeats)
 

@@ -5,6 +5,10 @@ A day of the project's own sample news (tests/fakes/stories.py) goes through the
 style and photographed with headless Chromium (Debian's `chromium` package).
 
     .venv/bin/python scripts/preview_digest.py    # writes docs/preview-discord.png, docs/preview-slack.png
+
+It also draws the next day's digest of a channel that got this one (docs/preview-update-discord.png and
+docs/preview-update-slack.png): a third outlet's follow-up of the flood story comes as an update with only
+what is new and a link to the earlier post, and the story with nothing new is left out with a note.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import re
 import subprocess
 import sys
 import tempfile
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -23,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 from bot.adapters.discord.render import render_digest as discord_messages  # noqa: E402
 from bot.adapters.slack.render import render_digest as slack_messages  # noqa: E402
 from digests.compose import DigestSpec, compose_digest  # noqa: E402
+from digests.memory import plan_digest, shown_of  # noqa: E402
 from digests.models import ArticleDoc, Digest  # noqa: E402
 from digests.summarize import summarize  # noqa: E402
 from tests.fakes import stories  # noqa: E402
@@ -36,14 +42,40 @@ OUTLETS = [("Dhaka Daily", "Floods cut off 40,000 families in Sylhet", stories.F
            ("Ganges Herald", "Bihar to vote in three phases", stories.ELECTION)]
 
 
-def sample_digest() -> Digest:
-    docs = [ArticleDoc(id=n, title=title, text=" ".join(text), source=outlet,
+FOLLOW_UP = ("Sylhet Mirror", "Floods cut off 40,000 families in Sylhet as shelters fill", (
+    *stories.FLOOD[:3],
+    "By Wednesday evening the district had opened 212 shelters, most of them in schools, and health teams "
+    "reported the first cases of diarrhoea among children in Companiganj.",
+    "The government released 500 tonnes of rice and 2 crore taka for the worst-hit unions, the disaster "
+    "management ministry said."))
+
+
+def docs_of(items: list[tuple[str, str, tuple[str, ...]]], *, first: int, now: datetime) -> list[ArticleDoc]:
+    return [ArticleDoc(id=first + n, title=title, text=" ".join(text), source=outlet,
                        summary=summarize(" ".join(text), language="en").sentences,
-                       url=f"https://{outlet.lower().replace(' ', '')}.example/{n}",
-                       published=NOW - timedelta(hours=n + 1), language="en")
-            for n, (outlet, title, text) in enumerate(OUTLETS)]
+                       url=f"https://{outlet.lower().replace(' ', '')}.example/{first + n}",
+                       published=now - timedelta(hours=n + 1), language="en", story_id=first + n)
+            for n, (outlet, title, text) in enumerate(items)]
+
+
+def sample_digest() -> Digest:
     spec = DigestSpec(region="south-asia", title="South Asia", start=NOW - timedelta(hours=24), end=NOW)
-    return compose_digest(docs, spec, now=NOW)
+    return compose_digest(docs_of(OUTLETS, first=0, now=NOW), spec, now=NOW)
+
+
+def update_digest() -> Digest:
+    """The next day for a channel that was shown :func:`sample_digest`: the flood's follow-up from a new
+    outlet, an edited copy of the cricket report, and the channel's memory of yesterday."""
+    yesterday, today = sample_digest(), NOW + timedelta(days=1)
+    links = {s.id: f"https://discord.com/channels/1/2/{100 + n}" for n, s in enumerate(yesterday.stories)}
+    recent = docs_of(OUTLETS, first=0, now=NOW)
+    texts = {doc.id: doc.text for doc in recent}  # what the store reads back of the articles shown
+    memory = [replace(shown, read=tuple(texts[i] for i in shown.article_ids))
+              for shown in shown_of(yesterday, day=f"{NOW:%Y-%m-%d}", links=links)]
+    cricket = ("Dhaka Daily", "Sri Lanka beat Nepal to clinch T20 series", stories.CRICKET)
+    docs = docs_of([FOLLOW_UP, cricket], first=50, now=today)
+    spec = DigestSpec(region="south-asia", title="South Asia", start=NOW, end=today)
+    return plan_digest(compose_digest(docs, spec, now=today, recent=recent), memory).digest
 
 
 def discord_inline(text: str) -> str:
@@ -117,7 +149,10 @@ def main() -> None:
     docs.mkdir(exist_ok=True)
     photograph(discord_html(digest), docs / "preview-discord.png")
     photograph(slack_html(digest), docs / "preview-slack.png")
-    print(f"wrote {docs / 'preview-discord.png'} and {docs / 'preview-slack.png'}")
+    update = update_digest()
+    photograph(discord_html(update), docs / "preview-update-discord.png")
+    photograph(slack_html(update), docs / "preview-update-slack.png")
+    print(f"wrote {docs / 'preview-discord.png'}, {docs / 'preview-slack.png'} and the update's two pictures")
 
 
 if __name__ == "__main__":

@@ -101,6 +101,8 @@ def test_stories_without_a_stored_id_and_left_out_ones_are_not_remembered() -> N
     assert shown == [Shown(7, "2026-11-25", ("Delta",), ("T.",), "https://discord.com/channels/1/2/3")]
     plan = plan_digest(digest, [Shown(8, "2026-11-24", ("Dhaka",), ("U.",))])
     assert plan.digest.more == () and len(plan.digest.stories) == 2  # a seen story is not listed as "more" again
+    plan = plan_digest(digest, [Shown(8, "2026-11-24", ("Reuters",), ("U.",))])
+    assert [s.update is not None for s in plan.digest.more] == [True]  # ... unless it has something new
 
 
 def test_an_update_renders_marked_with_its_link_in_markdown_and_json() -> None:
