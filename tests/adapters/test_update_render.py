@@ -38,7 +38,7 @@ def test_discord_marks_an_update_and_links_the_earlier_message() -> None:
     assert embed.title is not None and embed.title.startswith("Update: ")
     fields = {f.name: f.value for f in embed.fields}
     assert fields["Seen before"] == f"[Seen here on 2026-11-24]({DISCORD_LINK})"
-    assert any(name is not None and name.startswith("New: source") for name in fields)
+    assert any(name is not None and name.startswith("New source") for name in fields)
     messages = discord_render.render_digest(digest)
     check_limits(messages)
     assert sum("Update: " in (e.title or "") for m in messages for e in m.embeds) == 1

@@ -175,7 +175,7 @@ def story_embed(story: Story) -> discord.Embed:
                           colour=topic_colour(story.topic), timestamp=story.published)
     if story.sources:
         name = "Source" if len(story.sources) == 1 else f"Sources ({len(story.sources)})"
-        embed.add_field(name=f"New: {name.lower()}" if mark else name, value=sources_value(story.sources),
+        embed.add_field(name=f"New {name.lower()}" if mark else name, value=sources_value(story.sources),
                         inline=False)
     if story.update is not None:
         embed.add_field(name="Seen before", value=seen_value(story), inline=False)
