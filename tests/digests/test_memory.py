@@ -159,3 +159,26 @@ def test_an_edited_copy_whose_summary_picked_another_sentence_of_the_read_articl
     assert update_of(copy, before) is None
     news = story("a", ("Dhaka",), ("The government announced compensation for the farmers on Thursday.",), 1)
     assert update_of(news, before) is not None
+
+
+async def test_a_story_stays_open_three_days_after_its_last_article(store: Store) -> None:
+    from digests.intake import Intake
+    from digests.pipeline import build_digest, summary_key
+    from digests.summarize import SummaryConfig
+    from tests.digests.test_intake import feed, new_article
+
+    feed_id, config = await feed(store), SummaryConfig()
+    first = Intake(store, summary=config, summary_key=summary_key(config), stories=StoryIndex(), clock=lambda: NOW)
+    (ferry,) = await first.add([new_article(feed_id, 0)])  # published NOW - 1 h, given a stored story
+    # Later copies are stored without an index: the digest's own comparison with the days before decides.
+    later = Intake(store, summary=config, summary_key=summary_key(config), clock=lambda: NOW)
+    ids: dict[int, list[int | None]] = {}
+    for days in (1, 5):
+        copy = replace(new_article(feed_id, 1), url=f"https://o.example/{days}", link=f"https://o.example/{days}",
+                       content_hash=f"copy{days}", published_at=NOW + timedelta(days=days))
+        await later.add([copy])
+        end = NOW + timedelta(days=days, hours=1)
+        spec = DigestSpec(region="r", title="R", start=end - timedelta(days=1), end=end)
+        digest = await build_digest(store, spec, feed_urls=["https://outlet.example/feed"], summary=config, now=end)
+        ids[days] = [s.story_id for s in digest.stories]
+    assert ferry is not None and ids == {1: [ferry.story_id], 5: [None]}
