@@ -73,6 +73,26 @@ def plan_digest(digest: Digest, memory: Iterable[Shown]) -> Plan:
     return Plan(replace(digest, topics=tuple(groups), more=tuple(more), notes=notes), updates, repeats)
 
 
+def to_read(digest: Digest, memory: Iterable[Shown]) -> set[int]:
+    """The articles whose text decides whether a story is new: those the channel was shown of each story that
+    no new outlet reports (read them, and give them to :func:`plan_digest` with :func:`with_read`)."""
+    seen: dict[int, list[Shown]] = {}
+    for shown in memory:
+        seen.setdefault(shown.story_id, []).append(shown)
+    wanted: set[int] = set()
+    for story in (*digest.stories, *digest.more):
+        before = seen.get(story.story_id, []) if story.story_id is not None else []
+        outlets = {name.casefold() for shown in before for name in shown.outlets}
+        if before and all(s.name.casefold() in outlets for s in story.sources):
+            wanted.update(i for shown in before for i in shown.article_ids)
+    return wanted
+
+
+def with_read(memory: Iterable[Shown], texts: Mapping[int, str]) -> list[Shown]:
+    """``memory`` with the texts of the articles it linked to (``texts``: article id -> text)."""
+    return [replace(shown, read=tuple(texts[i] for i in shown.article_ids if i in texts)) for shown in memory]
+
+
 def update_of(story: Story, before: Sequence[Shown]) -> Story | None:
     """``story`` after what the channel was shown of it (``before``): unchanged if nothing; None if it has
     nothing new; else an update with only the new outlets (all of them when only sentences are new) and the

@@ -30,7 +30,7 @@ from bot.core.ports import ChannelRef, ChatAdapter, Checkpoint, Posted, RateLimi
 from bot.core.schedule import due_at
 from bot.errors import ChannelGoneError
 from bot.runtime.pacing import Pacer
-from digests.memory import plan_digest, shown_of
+from digests.memory import plan_digest, shown_of, to_read, with_read
 from digests.models import Digest
 from digests.store.deliveries import FAILED, PAUSED, SKIPPED, Deliveries, Delivery, LeaseLost
 from digests.store.subscriptions import Subscription
@@ -354,7 +354,8 @@ class Deliverer:
         with something new as updates (:func:`digests.memory.plan_digest`)."""
         ids = [s.story_id for s in (*digest.stories, *digest.more) if s.story_id is not None]
         memory = await self.deliveries.seen(subscription_id=sub.id, story_ids=ids, before=record.digest_date)
-        return plan_digest(digest, memory).digest
+        texts = await self.deliveries.article_texts(article_ids=to_read(digest, memory))
+        return plan_digest(digest, with_read(memory, texts)).digest
 
     async def _posted(self, record: Delivery, posted: Posted, digest: Digest | None = None) -> Delivery:
         """Record the posted digest and, in the same transaction, what it showed of each story (unknown when

@@ -18,7 +18,7 @@ digest is still being built costs none). Posted, paused and skipped records, and
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -151,8 +151,7 @@ class Deliveries:
             return _value(row)
 
     async def seen(self, *, subscription_id: int, story_ids: Sequence[int], before: date) -> list[Shown]:
-        """What this subscription's posted digests before ``before`` showed of these stories, with the text of
-        the articles they linked to (those not pruned yet; their first ``READ_CHARS`` characters)."""
+        """What this subscription's posted digests before ``before`` showed of these stories."""
         if not story_ids:
             return []
         query = select(StoryShownRow).where(StoryShownRow.subscription_id == subscription_id,
@@ -160,14 +159,18 @@ class Deliveries:
                                             StoryShownRow.digest_date < before.isoformat())
         async with self._session() as session:
             rows = (await session.scalars(query.order_by(StoryShownRow.digest_date, StoryShownRow.id))).all()
-            ids = sorted({i for r in rows for i in r.article_ids or ()})
-            texts: dict[int, str] = {}
-            if ids:
-                read = select(ArticleRow.id, func.substr(ArticleRow.text, 1, READ_CHARS)).where(ArticleRow.id.in_(ids))
-                texts = {row[0]: row[1] for row in (await session.execute(read)).all()}
         return [Shown(story_id=r.story_id, day=r.digest_date, outlets=tuple(r.outlets), sentences=tuple(r.sentences),
-                      link=r.link, article_ids=tuple(r.article_ids or ()),
-                      read=tuple(texts[i] for i in r.article_ids or () if i in texts)) for r in rows]
+                      link=r.link, article_ids=tuple(r.article_ids or ())) for r in rows]
+
+    async def article_texts(self, *, article_ids: Collection[int]) -> dict[int, str]:
+        """The texts (their first ``READ_CHARS`` characters) of these articles, those not pruned yet: what a
+        channel could read of the stories it was shown."""
+        if not article_ids:
+            return {}
+        query = select(ArticleRow.id, func.substr(ArticleRow.text, 1, READ_CHARS)).where(
+            ArticleRow.id.in_(sorted(article_ids)))
+        async with self._session() as session:
+            return {row[0]: row[1] for row in (await session.execute(query)).all()}
 
     async def mark_failed(self, *, delivery_id: int, error: str, retry_at: datetime | None, now: datetime,
                           owner: str | None = None) -> Delivery:

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from bot.core.summary import development_lines
 from digests.compose import DigestSpec, compose_digest
 from digests.continuity import STORY_OPEN, continued_groups, development, unique_story_ids
-from digests.memory import Shown, plan_digest, repeats_note, shown_of, update_of
+from digests.memory import Shown, plan_digest, repeats_note, shown_of, to_read, update_of, with_read
 from digests.models import ArticleDoc, Digest, SourceRef, Story, TopicGroup
 from digests.render import to_dict, to_markdown
 from digests.store import Store, Subscriptions
@@ -129,6 +129,7 @@ async def test_memory_is_written_with_the_posted_mark_and_read_for_later_days_on
     assert await deliveries.seen(subscription_id=sub.id, story_ids=[5, 6, 7], before=day) == []  # same day
     later = await deliveries.seen(subscription_id=sub.id, story_ids=[5, 6, 7], before=day + timedelta(days=1))
     assert later == shown  # written once, however often the posted mark is
+    assert await deliveries.article_texts(article_ids={999}) == {} == await deliveries.article_texts(article_ids=())
     assert await deliveries.seen(subscription_id=sub.id, story_ids=[], before=day + timedelta(days=1)) == []
 
 
@@ -157,6 +158,10 @@ def test_an_edited_copy_whose_summary_picked_another_sentence_of_the_read_articl
                     article_ids=(10,), read=(article,))]
     copy = story("a", ("Dhaka",), ("Farmers says the water destroyed the seedbeds meant for next month.",), 1)
     assert update_of(copy, before) is None
+    unread = [replace(before[0], read=())]
+    assert to_read(digest_of(copy), unread) == {10}  # only stories no new outlet reports need their articles read
+    assert to_read(digest_of(story("a", ("Delta",), ("X.",), 1)), unread) == set()
+    assert with_read(unread, {10: article, 11: "other"}) == before
     news = story("a", ("Dhaka",), ("The government announced compensation for the farmers on Thursday.",), 1)
     assert update_of(news, before) is not None
 
