@@ -94,3 +94,10 @@ def test_the_console_marks_an_update_with_where_it_was_seen() -> None:
     Console(file=out, width=200, color_system=None).print(digest_text(digest))
     text = out.getvalue()
     assert "Update: Story" in text and "Seen here on 2026-11-24" in text and "New from: " in text
+
+
+def test_an_update_left_out_at_the_story_limit_is_marked_in_the_thread_list() -> None:
+    digest, story = updated(DISCORD_LINK)
+    listed = replace(digest, more=(story,))
+    assert any("Update: " in m.content for m in discord_render.render_digest(listed))
+    assert "Update: " in json.dumps([m.blocks for m in slack_render.render_digest(listed)])

@@ -248,7 +248,7 @@ def _more_messages(digest: Digest) -> list[DiscordMessage]:
 def _headline(story: Story) -> str:
     """``• [Title](<url>) · Outlet``: the angle brackets stop Discord from previewing every link."""
     url = next((u for u in (safe_url(s.url) for s in story.sources) if u), None)
-    title = shorten(story.title, 200) or "(untitled)"
+    title = (f"{UPDATE_MARK}: " if story.update is not None else "") + (shorten(story.title, 200) or "(untitled)")
     outlets = shorten(story.sources[0].name, SOURCE_NAME_CHARS) if story.sources else ""
     if len(story.sources) > 1:
         outlets += f" and {len(story.sources) - 1} more"

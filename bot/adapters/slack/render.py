@@ -310,7 +310,8 @@ def _more_lines(digest: Digest) -> list[str]:
 
 
 def _headline(story: Story) -> str:
-    title = inline(story.title, TITLE_CHARS) or "(untitled)"
+    mark = f"{UPDATE_MARK}: " if story.update is not None else ""
+    title = mark + (inline(story.title, TITLE_CHARS) or "(untitled)")
     url = next((u for u in (link_url(s.url) for s in story.sources) if u), None)
     outlets = inline(story.sources[0].name, SOURCE_NAME_CHARS) if story.sources else ""
     if len(story.sources) > 1:
