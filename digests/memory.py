@@ -95,8 +95,8 @@ def with_read(memory: Iterable[Shown], texts: Mapping[int, str]) -> list[Shown]:
 
 def update_of(story: Story, before: Sequence[Shown]) -> Story | None:
     """``story`` after what the channel was shown of it (``before``): unchanged if nothing; None if it has
-    nothing new; else an update with only the new outlets (all of them when only sentences are new) and the
-    new sentences, and where the channel saw it last."""
+    nothing new; else an update with only the new outlets (all of them when only sentences are new), the new
+    sentences, what new outlets add that is new, and where the channel saw it last."""
     if not before:
         return story
     outlets = {name.casefold() for shown in before for name in shown.outlets}
@@ -108,7 +108,9 @@ def update_of(story: Story, before: Sequence[Shown]) -> Story | None:
         return None
     last = max(before, key=lambda s: (s.day, s.link is not None))
     names = tuple(dict.fromkeys(name for shown in before for name in shown.outlets))
-    return replace(story, sources=fresh_sources or story.sources, summary=fresh,
+    additions = tuple(a for a in story.additions  # what a new outlet adds that the channel has not read
+                      if a.source.casefold() not in outlets and new_sentences([a.sentence], [*said, *fresh]))
+    return replace(story, sources=fresh_sources or story.sources, summary=fresh, additions=additions,
                    update=SeenBefore(day=last.day, link=last.link, outlets=names))
 
 

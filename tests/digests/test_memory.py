@@ -10,7 +10,7 @@ from bot.core.summary import development_lines
 from digests.compose import DigestSpec, compose_digest
 from digests.continuity import STORY_OPEN, continued_groups, development, unique_story_ids
 from digests.memory import Shown, plan_digest, repeats_note, shown_of, to_read, update_of, with_read
-from digests.models import ArticleDoc, Digest, SourceRef, Story, TopicGroup
+from digests.models import Addition, ArticleDoc, Digest, SourceRef, Story, TopicGroup
 from digests.render import to_dict, to_markdown
 from digests.store import Store, Subscriptions
 from digests.store.deliveries import Deliveries
@@ -77,6 +77,11 @@ def test_nothing_new_is_left_out_and_something_new_is_an_update_with_only_the_ne
     assert update.update is not None and update.update.day == "2026-11-24" and update.update.link is None
     assert [s.name for s in update.sources] == ["Delta"]  # the new outlet only
     assert update.summary == ("Lenders expect a cut in January.",)  # the new sentence only
+    with_additions = replace(follow, additions=(Addition("Karachi", "https://k/1", "Rate held at 12%."),
+                                                Addition("Delta", "https://d/1", "Lenders expect a cut in January."),
+                                                Addition("Delta", "https://d/1", "Bond yields fell on the news.")))
+    planned = update_of(with_additions, memory[1:])
+    assert planned is not None and [a.sentence for a in planned.additions] == ["Bond yields fell on the news."]
     assert plan.digest.notes == (repeats_note(1),)
     assert "1 story this channel saw before has nothing new" in repeats_note(1)
 

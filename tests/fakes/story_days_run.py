@@ -158,7 +158,7 @@ def slack_stories(slack: FakeSlackApi, since: int) -> list[Shown]:
         for text in [*texts, "*"]:  # a story opens with its bold headline; the sentinel closes the last
             if text.startswith("*") and story:
                 joined = " ".join(story)
-                seen = [u for u in _SLACK_LINK.findall(story[-1]) if "/archives/" in u]
+                seen = [u for u in _SLACK_LINK.findall(joined) if "/archives/" in u]
                 paths = {urlparse(u).path for u in _SLACK_LINK.findall(joined) if "/archives/" not in u}
                 shown.append(Shown(frozenset(paths), story[0].startswith("*Update: "), seen[0] if seen else None,
                                    str(message["ts"]), Size(sum(map(len, story)), total, len(blocks), longest)))
