@@ -41,7 +41,14 @@ def more_text(digest: Digest) -> str:
 
 
 def outlets_text(story: Story) -> str:
-    """How many outlets report a story: "3 outlets", or "1 outlet (only Daily Star)"; "" with no source."""
+    """How many outlets report a story: "3 outlets", or "1 outlet (only Daily Star)"; "" with no source. An
+    update counts the outlets the channel saw before too: "3 outlets so far, 1 new"."""
+    if story.update is not None:
+        before = {name.casefold() for name in story.update.outlets}
+        new = sum(1 for s in story.sources if s.name.casefold() not in before)
+        total = len(before | {s.name.casefold() for s in story.sources})
+        counted = f"{total} outlet{'' if total == 1 else 's'} so far"
+        return f"{counted}, {new} new" if new else counted
     if story.single_outlet:
         return f"1 outlet (only {' '.join(story.sources[0].name.split()) or 'one source'})"
     return f"{story.outlet_count} outlets" if story.sources else ""

@@ -11,7 +11,7 @@ from digests.compose import DigestSpec, compose_digest
 from digests.continuity import STORY_OPEN, continued_groups, development, unique_story_ids
 from digests.memory import Shown, plan_digest, repeats_note, shown_of, to_read, update_of, with_read
 from digests.models import Addition, ArticleDoc, Digest, SourceRef, Story, TopicGroup
-from digests.render import to_dict, to_markdown
+from digests.render import outlets_text, to_dict, to_markdown
 from digests.store import Store, Subscriptions
 from digests.store.deliveries import Deliveries
 from digests.stories import new_sentences
@@ -83,6 +83,8 @@ def test_nothing_new_is_left_out_and_something_new_is_an_update_with_only_the_ne
     planned = update_of(with_additions, memory[1:])
     assert planned is not None and [a.sentence for a in planned.additions] == ["Bond yields fell on the news."]
     assert plan.digest.notes == (repeats_note(1),)
+    assert outlets_text(update) == "2 outlets so far, 1 new"  # not "1 outlet (only Delta)"
+    assert outlets_text(replace(update, sources=follow.sources[1:])) == "1 outlet so far"
     assert "1 story this channel saw before has nothing new" in repeats_note(1)
 
 
