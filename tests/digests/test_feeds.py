@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import random
 import tarfile
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -304,7 +303,6 @@ def _declared_content_type(body: bytes) -> str | None:
 
 def test_corpus_never_raises_and_keeps_linked_entries() -> None:
     files = _corpus_files()
-    started = time.perf_counter()
     linked = kept = 0
     for name, body in files:
         feed = parse_feed(body, url=f"https://corpus.example/{name}", content_type=_declared_content_type(body))
@@ -317,7 +315,6 @@ def test_corpus_never_raises_and_keeps_linked_entries() -> None:
     assert len(files) > 2000
     assert linked > 50
     assert kept >= 0.95 * linked, f"only {kept} of {linked} well-formed feeds with links gave entries"
-    assert time.perf_counter() - started < 30
 
 
 def test_item_categories_from_rss_atom_and_dublin_core() -> None:
