@@ -253,3 +253,24 @@ def test_a_misplaced_story_of_yesterday_hands_its_label_to_no_one() -> None:
                ("The central bank raised interest rates as inflation and the trade deficit grew", "Economy")]
     today = ["Ayesha Rahman's quartet played another night at the Shilpakala hall in Dhaka to packed rows"]
     assert assign_topics(today, history=history) == [FALLBACK_TOPIC]
+
+
+COURT_CASES = [  # (a reader's topic, a story about a court case) written for this test
+    ("Economy", "Carmaker wins court fight with its dealers. A judge ruled on Monday that the company may end its "
+                "contracts with 40 dealers after a two-week trial; lawyers for the firm told the court the dispute "
+                "had cost it sales, and its shares rose 4 percent."),
+    ("Culture", "Singer's label loses court case over royalties. A judge told the record label to pay the singer's "
+                "royalties on her first album; her lawyers said the trial showed the label had hidden streaming "
+                "income from the artist."),
+    ("Sport", "Sprinter takes drugs ban to court. The athlete's lawyers told the sport's court of arbitration that "
+              "the trial of his sample was flawed and asked the judge to lift the two-year ban before the world "
+              "championships."),
+    ("Security", "Two men jailed for armed robbery. Police arrested the pair after a raid on a jeweller's shop; a "
+                 "court sentenced them to eight years in prison for robbery and assault."),
+]
+
+
+def test_a_court_case_is_news_of_its_subject_and_only_a_crime_is_security() -> None:
+    # Court, trial, judge and lawyer are no seeds of Security: civil suits and sport's appeals are business,
+    # culture and sport news (all four went under Security when they were, as did 28 such BBC stories).
+    assert assign_topics([text for _, text in COURT_CASES]) == [label for label, _ in COURT_CASES]
