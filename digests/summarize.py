@@ -3,6 +3,7 @@
 The default algorithm, ``support``, scores a sentence by how much of its content the rest of the article
 shares (centrality), how common its vocabulary is across the article, and a length prior (see
 :func:`_support_order`); it is numpy on the sentences' words, ~0.6 ms an article (bench/summary_speed.py).
+``pacsum`` (:mod:`digests.pacsum`) ranks by PacSum's directed centrality instead, within the same bounds.
 sumy's algorithms are selectable by name and run on the same sentences through
 :class:`digests.text.Tokenizer`. Languages outside :data:`digests.language.SUPPORTED`, and any run that
 overruns its time, get the lead sentences instead.
@@ -37,6 +38,7 @@ from sumy.summarizers.text_rank import TextRankSummarizer
 
 from digests.language import SUPPORTED, choose_language
 from digests.models import Summary
+from digests.pacsum import pacsum_scores
 from digests.summary_config import ALGORITHMS as ALGORITHMS  # re-exported: callers name it from here
 from digests.summary_config import SUMY_NAMES
 from digests.summary_config import SummaryConfig as SummaryConfig
@@ -55,6 +57,7 @@ SUMY_ALGORITHMS: dict[str, Callable[..., Any]] = {
 }
 assert tuple(SUMY_ALGORITHMS) == SUMY_NAMES  # the names settings accept are the classes here
 DEFAULT_CONFIG = SummaryConfig()
+NUMPY_ALGORITHMS = ("support", "pacsum")  # Khobor's own: numpy on the words, bounded by MAX_RANKED_*
 
 # A long feature is ~60 KB of text; what lies beyond is comments, listings or a broken page.
 MAX_INPUT_CHARS = 100_000
@@ -109,7 +112,7 @@ def _summarize(text: str, language: str | None, config: SummaryConfig, deadline:
         sentences.pop()  # it may have been cut in the middle
     if config.algorithm == "lead" or language not in SUPPORTED or time.monotonic() > deadline:
         return _lead(sentences, language, config)
-    limit = MAX_RANKED_SENTENCES if config.algorithm == "support" else MAX_SUMY_SENTENCES
+    limit = MAX_RANKED_SENTENCES if config.algorithm in NUMPY_ALGORITHMS else MAX_SUMY_SENTENCES
     candidates = _rankable(sentences, config.max_chars, limit)
     order = _rank([sentences[i] for i in candidates], language, config.algorithm, deadline)
     if order is None or time.monotonic() > deadline:
@@ -168,10 +171,13 @@ def _rank(sentences: Sequence[str], language: str, algorithm: str, deadline: flo
     if len(sentences) < 2:
         return list(range(len(sentences)))
     tokenizer = Tokenizer(language)
-    if algorithm == "support":
+    if algorithm in NUMPY_ALGORITHMS:
         words = [tokenizer.to_words(sentence) for sentence in sentences]
         if time.monotonic() > deadline:
             return None
+        if algorithm == "pacsum":
+            score, _ = pacsum_scores(words, language, stop_words(language))
+            return sorted(range(len(words)), key=lambda index: (-score[index], index))
         return _support_order(words, stop_words(language))
     return _sumy_order(sentences, tokenizer, _sumy_summarizer(algorithm, language))
 
