@@ -183,7 +183,13 @@ def _rank(sentences: Sequence[str], language: str, algorithm: str, deadline: flo
 
 
 def _support_order(words: Sequence[Sequence[str]], stop: frozenset[str]) -> list[int]:
-    """Sentences ranked best first by centrality x commonness x a length prior.
+    """Sentences ranked best first by :func:`support_scores`, the picks avoiding each other's words."""
+    score, shared = support_scores(words, stop)
+    return _diverse_order(score, shared, SUPPORT_REDUNDANCY)
+
+
+def support_scores(words: Sequence[Sequence[str]], stop: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Each sentence's log score, centrality x commonness x a length prior, and its shared-word counts (rows).
 
     - centrality: content words shared with each other sentence, each pair divided by the sum of the two
       sentences' log lengths (sumy's Reduction edge weight), summed over the other sentences;
@@ -221,7 +227,7 @@ def _support_order(words: Sequence[Sequence[str]], stop: frozenset[str]) -> list
         - _LENGTH_FALL * np.log(length)
         - SUPPORT_POSITION * np.log1p(np.arange(len(words)))
     )
-    return _diverse_order(score, shared, SUPPORT_REDUNDANCY)
+    return score, shared
 
 
 def _diverse_order(score: np.ndarray, vectors: np.ndarray, redundancy: float) -> list[int]:
