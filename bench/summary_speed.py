@@ -1,11 +1,11 @@
 """Summary speed: milliseconds per article for the whole text -> summary step, ours vs sumy offline.
 
 Ours: ``summarize(text, language="en")`` with the default configuration (cleaning, sentencex, ranking,
-budget), and once more with ``language=None`` (detection included). Peer: sumy as commonly set up offline
-(PlaintextParser, pysbd sentences, NLTK Treebank words, sumy's English stemmer and stop words) with the
-algorithm that scores best for sumy in bench/summary_quality.py (Reduction; TextRank is shown too). Same
-articles, same run, interleaved per round so machine load hits every system alike; the best of
-``--rounds`` rounds is reported per system.
+budget), once more with ``language=None`` (detection included), and with the ``pacsum`` algorithm. Peer:
+sumy as commonly set up offline (PlaintextParser, pysbd sentences, NLTK Treebank words, sumy's English
+stemmer and stop words) with the algorithm that scores best for sumy in bench/summary_quality.py
+(Reduction; TextRank is shown too). Same articles, same run, interleaved per round so machine load hits
+every system alike; the best of ``--rounds`` rounds is reported per system.
 
 Run: ``.venv/bin/python bench/summary_speed.py [--n 300] [--rounds 3]``
 """
@@ -24,7 +24,9 @@ from sumy.summarizers.text_rank import TextRankSummarizer
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bbc
 
-from digests.summarize import summarize
+from digests.summarize import SummaryConfig, summarize
+
+PACSUM = SummaryConfig(algorithm="pacsum")
 
 
 def per_article_ms(system: Callable[[str], object], texts: list[str]) -> float:
@@ -44,6 +46,7 @@ def main() -> None:
     systems: dict[str, Callable[[str], object]] = {
         "ours (default, language='en')": lambda text: summarize(text, language="en"),
         "ours (default, language detected)": lambda text: summarize(text, language=None),
+        "ours (pacsum, language='en')": lambda text: summarize(text, language="en", config=PACSUM),
         "sumy+pysbd reduction": bbc.sumy_peer(ReductionSummarizer),
         "sumy+pysbd textrank": bbc.sumy_peer(TextRankSummarizer),
     }
