@@ -4,8 +4,9 @@ Prints ROUGE-2 per corpus for each setting, beside the goals from the same run (
 set-up + 2; CNN and Daily Mail: Lead-3 + 0.5), and the worst shortfall over the three: a setting is chosen
 for BBC, CNN and Daily Mail together (never for one). Sweeps (``--sweeps``, comma-separated):
 - ``support``: the default's position prior and redundancy (digests.summarize.SUPPORT_POSITION, _REDUNDANCY);
-- ``mix``: ``support``'s score plus WEIGHT x PacSum's directed centrality (scaled to at most 1) at two
-  backward weights: can PacSum's lead signal lift CNN and Daily Mail without costing BBC?
+- ``mix``: ``support``'s score (at three position priors) plus WEIGHT x PacSum's directed centrality (scaled
+  to at most 1) at three backward weights: can PacSum's lead signal lift CNN and Daily Mail without costing
+  BBC? (Not beyond noise: see digests.summarize's SUPPORT_* constants.)
 - ``pacsum``: the ``pacsum`` algorithm's backward weight (lambda1) and edge threshold (beta).
 Report the choice with ``bench/summary_quality.py --split odd``.
 Run: ``.venv/bin/python bench/summary_tune.py [--n 200] [--sweeps support,mix,pacsum]``
@@ -31,7 +32,9 @@ from digests.summarize import SUMY_ALGORITHMS, SummaryConfig, summarize
 
 POSITION = (0.0, 0.15, 0.2, 0.3, 0.45)
 REDUNDANCY = (0.0, 0.5, 1.0, 2.0)
-MIX_WEIGHT = (0.25, 0.5, 1.0)
+MIX_POSITION = (0.0, 0.1, 0.2)
+MIX_WEIGHT = (0.1, 0.25, 0.5, 1.0)
+MIX_BACKWARD = (-1.0, 0.0, 0.5)
 BACKWARD = (-2.0, -1.0, -0.5, 0.0)
 THRESHOLD = (0.0, 0.3)
 SUMY_FOR_BBC = ("reduction", "textrank", "luhn")  # sumy's best on BBC is among these (bench/summary_quality.py)
@@ -61,11 +64,14 @@ def support_sweep() -> Iterator[tuple[str, str]]:
 
 def mix_sweep() -> Iterator[tuple[str, str]]:
     """``support`` at its defaults plus a weight of PacSum's centrality, through the default's own code path."""
-    plain = module._support_order
-    for weight, pacsum.PACSUM_BACKWARD in itertools.product(MIX_WEIGHT, (-1.0, 0.0)):
+    plain, position = module._support_order, module.SUPPORT_POSITION
+    for module.SUPPORT_POSITION, weight, pacsum.PACSUM_BACKWARD in itertools.product(
+        MIX_POSITION, MIX_WEIGHT, MIX_BACKWARD
+    ):
         module._support_order = _mixed(weight)
-        yield f"support + {weight:.2f} x pacsum (lambda1 {pacsum.PACSUM_BACKWARD:+.1f})", "support"
-    module._support_order = plain
+        yield (f"support pos {module.SUPPORT_POSITION:.1f} + {weight:.2f} x pacsum "
+               f"(lambda1 {pacsum.PACSUM_BACKWARD:+.1f})", "support")
+    module._support_order, module.SUPPORT_POSITION = plain, position
 
 
 def _mixed(weight: float) -> Callable[[Sequence[Sequence[str]], frozenset[str]], list[int]]:
