@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -99,6 +100,10 @@ async def main(args: argparse.Namespace) -> None:
           f"= {last / 60:.2f} min; the limit's floor {floor:.1f} s: {last / floor:.1%} of it; "
           f"429s {api.limited}; posted {sum(s == 'posted' for s in statuses.values())}; lost {heads.count(0)}; "
           f"doubled {sum(h > 1 for h in heads)}")
+    pauses = [b - a for a, b in pairwise(posts) if b - a > 0.25]
+    print(f"after the first post: {(last - (posts[0] - started)) / floor:.1%} of the floor; 429s from the workspace "
+          f"limit {api.limited_workspace}, the channel limit {api.limited_channel}; {len(pauses)} pauses over 0.25 s "
+          f"between posts, {sum(pauses):.1f} s in all")
     scale = 10_000 / args.subscriptions
     print(f"extrapolated to 10,000 subscriptions (linear in messages): {last * scale / 60:.1f} min "
           f"(floor {floor * scale / 60:.1f} min)")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import functools
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Collection, Sequence
@@ -71,6 +73,16 @@ def feed_sources(settings: Settings, region: str | None = None) -> list[FeedSour
     return Catalogue(settings.regions).feeds(region)
 
 
+@functools.cache
+def _freeze_imports() -> None:
+    """Once a process has imported everything (scikit-learn, SQLAlchemy...: about 200,000 objects that live as
+    long as it does), move them out of the garbage collector's sight: it no longer walks them in every full
+    collection. A 5,000-article digest took 4.3 s with the collector on and 2.8 s with it off (one measurement
+    each, a loaded machine). Once per process, after a collection, so no garbage is frozen with them."""
+    gc.collect()
+    gc.freeze()
+
+
 class App:
     """The runtime's shared parts: database, HTTP client, collector. Use ``async with App(settings)``."""
 
@@ -106,6 +118,7 @@ class App:
         engine = await open_database(self.settings.database_url,
                                      timeout_s=self.settings.storage.connect_timeout_seconds)
         self._store, self._subscriptions = Store(engine), Subscriptions(engine)
+        _freeze_imports()
         self._fetcher = Fetcher(fetch_config(self.settings))
         await self._fetcher.start()
 

@@ -50,21 +50,42 @@ def compose_digest(docs: Sequence[ArticleDoc], spec: DigestSpec, *, now: datetim
 
     ``history``: articles of the region's earlier digests with the topic each was placed under, labelled
     context for placing these (see :func:`digests.topics.assign_topics`). ``recent``: the region's articles
-    of the days before the window, whose stories today's articles may continue (:mod:`digests.continuity`)."""
-    identified = story_groups(docs, recent)
-    groups = [group for group, _ in identified]
-    stories = [_story(docs, group, spec, story) for group, story in identified]
-    stories, groups = _topic_pool(stories, groups, spec)
+    of the days before the window, whose stories today's articles may continue (:mod:`digests.continuity`).
+    The steps, :func:`pick_stories`, :func:`place_stories` and :func:`add_additions`, can run apart: then only
+    the picked stories' lead articles, and the shown stories' articles, need their texts (see
+    :func:`digests.pipeline.build_digest`)."""
+    stories, groups = pick_stories(docs, spec, recent)
+    digest = place_stories(stories, [[docs[i] for i in group] for group in groups], spec, now=now, notes=notes,
+                           history=history)
+    return add_additions(digest, docs, limit=spec.max_additions)
+
+
+def pick_stories(docs: Sequence[ArticleDoc], spec: DigestSpec,
+                 recent: Sequence[ArticleDoc] = ()) -> tuple[list[Story], list[list[int]]]:
+    """The stories of ``docs`` a digest chooses among (:data:`TOPIC_POOL` at most), each with its articles'
+    indices, the first of which is the article its topic is read from (see :func:`place_stories`). Reads no
+    text but of articles without a story (and in windows of at most :data:`REGROUP_UP_TO`)."""
+    return _topic_pool(docs, story_groups(docs, recent), spec)
+
+
+def lead_indices(groups: Sequence[Sequence[int]]) -> list[int]:
+    """The article of each story (as :func:`pick_stories` gives them) whose text its topic is read from."""
+    return [group[0] for group in groups]
+
+
+def place_stories(stories: Sequence[Story], members: Sequence[Sequence[ArticleDoc]], spec: DigestSpec, *,
+                  now: datetime, notes: Sequence[str] = (), history: Sequence[tuple[ArticleDoc, str]] = ()) -> Digest:
+    """Place the picked ``stories`` (``members``: each one's articles, the lead first) under topics, keep what
+    the spec asks for, most important first; what further outlets add comes after (:func:`add_additions`)."""
     labels = assign_topics(
-        [topic_text(docs[group[0]].title, story.summary, docs[group[0]].text) for story, group in
-         zip(stories, groups, strict=True)], spec.taxonomy, fallback=spec.fallback_topic,
-        hints=[_hints([docs[i] for i in group], spec) for group in groups],
+        [topic_text(group[0].title, story.summary, group[0].text) for story, group in
+         zip(stories, members, strict=True)], spec.taxonomy, fallback=spec.fallback_topic,
+        hints=[_hints(group, spec) for group in members],
         history=[(topic_text(doc.title, doc.summary, doc.text), label) for doc, label in history])
     kept = [_explained(story, label, spec) for story, label in zip(stories, labels, strict=True)
             if matches_filters(_topic_text(story), topics=spec.topics, story_topic=label, keywords=spec.keywords)]
     kept.sort(key=importance, reverse=True)
     kept, more = fair_cut(kept, spec.max_stories)
-    kept = with_additions(kept, docs, limit=spec.max_additions)
     return Digest(region=spec.region, title=spec.title, window_start=spec.start, window_end=spec.end,
                   generated_at=now, topics=_by_topic(kept, spec.fallback_topic), notes=tuple(notes),
                   more=tuple(more))
@@ -91,20 +112,47 @@ def fair_cut(stories: Sequence[Story], limit: int | None) -> tuple[list[Story], 
     return ([s for i, s in enumerate(stories) if i in chosen], [s for i, s in enumerate(stories) if i not in chosen])
 
 
-def _topic_pool(stories: list[Story], groups: list[list[int]],
+def _topic_pool(docs: Sequence[ArticleDoc], identified: Sequence[Group],
                 spec: DigestSpec) -> tuple[list[Story], list[list[int]]]:
-    """All the stories, or in a window of more than TOPIC_POOL, the most important of those the keywords keep."""
-    if len(stories) <= TOPIC_POOL:
-        return stories, groups
-    pairs = [(story, group) for story, group in zip(stories, groups, strict=True)
-             if matches_filters(_topic_text(story), topics=None, story_topic="", keywords=spec.keywords)]
-    pairs.sort(key=lambda pair: importance(pair[0]), reverse=True)
-    return [story for story, _ in pairs[:TOPIC_POOL]], [group for _, group in pairs[:TOPIC_POOL]]
+    """The stories of ``identified`` (groups with their stored story ids): all of them, or in a window of more
+    than TOPIC_POOL, the most important of those the keywords keep. Only the stories kept are composed (their
+    summaries merged): a story's importance is read from its articles alone, so a window of 100,000 articles
+    does not merge 50,000 summaries."""
+    if len(identified) <= TOPIC_POOL:
+        return [_story(docs, group, spec, story) for group, story in identified], [group for group, _ in identified]
+    stories: list[Story] = []
+    kept: list[list[int]] = []
+    for group, stored in sorted(identified, key=lambda pair: _group_importance(docs, pair[0]), reverse=True):
+        story = _story(docs, group, spec, stored)
+        if matches_filters(_topic_text(story), topics=None, story_topic="", keywords=spec.keywords):
+            stories.append(story)
+            kept.append(list(group))
+            if len(kept) == TOPIC_POOL:
+                break
+    return stories, kept
+
+
+def _group_importance(docs: Sequence[ArticleDoc], group: Sequence[int]) -> tuple[int, datetime]:
+    """:func:`importance` of the story ``group`` makes, without making it."""
+    published = [moment for i in group if (moment := docs[i].published)]
+    return len({docs[i].source for i in group}), max(published, default=_OLDEST)
 
 
 def _explained(story: Story, label: str, spec: DigestSpec) -> Story:
     """The story under its topic, with the channel's keywords it matched: why it is in this digest."""
     return replace(story, topic=label, matched_keywords=matched_keywords(_topic_text(story), spec.keywords))
+
+
+def add_additions(digest: Digest, docs: Sequence[ArticleDoc], *, limit: int) -> Digest:
+    """``digest`` with what its shown stories' further outlets add, from ``docs`` (at least those stories'
+    articles, with their texts: see :func:`additions_needed`)."""
+    return replace(digest, topics=tuple(replace(topic, stories=tuple(with_additions(topic.stories, docs, limit=limit)))
+                                        for topic in digest.topics))
+
+
+def additions_needed(digest: Digest, limit: int) -> list[int]:
+    """The articles whose texts :func:`add_additions` reads: those of the shown stories of several outlets."""
+    return [i for story in digest.stories if story.outlet_count > 1 and limit > 0 for i in story.article_ids]
 
 
 def with_additions(stories: Sequence[Story], docs: Sequence[ArticleDoc], *, limit: int) -> list[Story]:

@@ -6,12 +6,21 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from concurrent.futures import Executor
+from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import partial
 
-from digests.compose import REGROUP_UP_TO, DigestSpec, compose_digest
+from digests.compose import (
+    REGROUP_UP_TO,
+    DigestSpec,
+    add_additions,
+    additions_needed,
+    lead_indices,
+    pick_stories,
+    place_stories,
+)
 from digests.continuity import RECENT_LIMIT, STORY_OPEN
-from digests.models import Digest
+from digests.models import ArticleDoc, Digest
 from digests.store import FeedHealth, PendingText, Store
 from digests.summarize import SummaryConfig
 from digests.workers import summarize_texts
@@ -68,22 +77,56 @@ async def build_digest(store: Store, spec: DigestSpec, *, feed_urls: Sequence[st
                        now: datetime, executor: Executor | None = None) -> Digest:
     """The digest of ``spec`` from what is stored (summaries as they are): the feeds' articles in the window,
     the stories of the days before that they continue, the region's stories placed in the days before as the
-    topics' context, and notes on feeds that failed all day. Its topic placements are saved for the next digests."""
+    topics' context, and notes on feeds that failed all day. Its topic placements are saved for the next digests.
+
+    The window is read without its texts (stories come assigned from the database): only the picked stories'
+    lead articles, the shown stories' articles (for what further outlets add), articles that have no story yet
+    and small windows are read for their openings."""
     key = summary_key(summary)
     docs = await store.recent_articles(feed_urls=list(feed_urls), since=spec.start, until=spec.end, config=key,
-                                       text_chars=LEAD_CHARS)
+                                       text_chars=0)
+    docs = await _with_texts(store, docs, [i for i, doc in enumerate(docs)
+                                           if doc.story_id is None or len(docs) <= REGROUP_UP_TO])
     notes = failing_feed_notes(await store.feed_health(urls=list(feed_urls)), now=now)
     history = await store.placed_articles(region=spec.region, since=spec.start - timedelta(days=HISTORY_DAYS),
-                                          before=spec.start, config=key, limit=HISTORY_STORIES)
+                                          before=spec.start, config=key, limit=HISTORY_STORIES,
+                                          text_chars=LEAD_CHARS)
     recent = []  # a large window's stories come from the database, already joined across days
     if len(docs) <= REGROUP_UP_TO:
         recent = (await store.recent_articles(feed_urls=list(feed_urls), since=spec.start - STORY_OPEN,
                                               until=spec.start, config=key, text_chars=LEAD_CHARS))[:RECENT_LIMIT]
     loop = asyncio.get_running_loop()
-    digest = await loop.run_in_executor(executor, partial(compose_digest, docs, spec, now=now, notes=notes,
-                                                          history=history, recent=recent))
+    stories, groups = await loop.run_in_executor(executor, partial(pick_stories, docs, spec, recent))
+    docs = await _with_texts(store, docs, lead_indices(groups))
+    digest = await loop.run_in_executor(executor, partial(place_stories, stories, [[docs[i] for i in group]
+                                                                                   for group in groups], spec,
+                                                          now=now, notes=notes, history=history))
+    digest = await _with_additions(store, digest, docs, spec, executor)
     await store.save_placements(region=spec.region, now=now, topics={
         article: story.topic for story in digest.stories if story.topic != spec.fallback_topic
         for article in story.article_ids})
     return digest
 
+
+async def _with_additions(store: Store, digest: Digest, docs: list[ArticleDoc], spec: DigestSpec,
+                          executor: Executor | None) -> Digest:
+    """``digest`` with what its shown stories' further outlets add (their articles' texts read first)."""
+    wanted = set(additions_needed(digest, spec.max_additions))
+    if not wanted:
+        return digest
+    shown = [i for i, doc in enumerate(docs) if doc.id in wanted]
+    docs = await _with_texts(store, docs, shown)
+    return await asyncio.get_running_loop().run_in_executor(executor, partial(
+        add_additions, digest, [docs[i] for i in shown], limit=spec.max_additions))
+
+
+async def _with_texts(store: Store, docs: list[ArticleDoc], indices: Sequence[int]) -> list[ArticleDoc]:
+    """``docs`` with the openings (LEAD_CHARS) of the texts of those at ``indices`` read in."""
+    missing = [i for i in indices if not docs[i].text]
+    if not missing:
+        return docs
+    texts = await store.article_texts(ids=[docs[i].id for i in missing], text_chars=LEAD_CHARS)
+    docs = list(docs)
+    for i in missing:
+        docs[i] = replace(docs[i], text=texts.get(docs[i].id, ""))
+    return docs

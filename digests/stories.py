@@ -31,10 +31,9 @@ from scipy.sparse.csgraph import connected_components
 from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.neighbors import radius_neighbors_graph
-from sumy.utils import get_stop_words
 
 from digests.models import ArticleDoc
-from digests.text import stop_words
+from digests.text import stop_words, sumy_stop_words
 from digests.urls import canonical_url
 
 Tokenizer = Callable[[str], list[str]]
@@ -56,7 +55,7 @@ _NEGATIONS = frozenset(unicodedata.normalize("NFC", w) for w in (
 def _stop_words() -> frozenset[str]:
     # sumy's English list, not scikit-learn's: that one drops news words such as "interest", "bill", "fire".
     regional = (stop_words(code) for code in ("bn", "hi", "ur"))  # Urdu's list repaired there
-    words = chain(get_stop_words("english"), *regional)
+    words = chain(sumy_stop_words("en"), *regional)
     return frozenset(unicodedata.normalize("NFC", w).casefold() for w in words)
 
 

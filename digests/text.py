@@ -9,6 +9,7 @@ stemmers are NLTK's Snowball stemmers (no data download), and there is none for 
 from __future__ import annotations
 
 import functools
+import pkgutil
 import unicodedata
 from collections.abc import Callable, Iterator
 
@@ -16,7 +17,7 @@ import regex
 import sentencex
 import stopwordsiso
 from sumy.nlp.stemmers import Stemmer
-from sumy.utils import get_stop_words as sumy_stop_words
+from sumy.utils import parse_stop_words
 
 # A word is letters with their combining marks and joiners; an apostrophe or hyphen between letters stays inside
 # it ("don't", "company's", "high-speed", "l'homme"). Split there, the pieces "s", "t", "high" would count as
@@ -198,6 +199,26 @@ def stop_words(language: str | None) -> frozenset[str]:
 def stemmer(language: str | None) -> Callable[[str], str]:
     """The Snowball stemmer of ``language`` (lowercasing), or plain lowercasing where there is none."""
     return _stemmer(language or "en")
+
+
+# The stop lists sumy ships, by ISO 639-1 code. Read as files: sumy's own get_stop_words looks the code up in
+# pycountry first, which loads its whole database (half a second in every process that builds a digest).
+_SUMY_LISTS = {"ar": "arabic", "zh": "chinese", "cs": "czech", "en": "english", "fr": "french", "de": "german",
+               "el": "greek", "he": "hebrew", "it": "italian", "ja": "japanese", "ko": "korean", "pl": "polish",
+               "pt": "portuguese", "sk": "slovak", "es": "spanish", "sv": "swedish", "th": "thai", "uk": "ukrainian"}
+
+
+def sumy_stop_words(language: str) -> frozenset[str]:
+    """sumy's stop list of ``language`` (an ISO 639-1 code or the list's English name, any case), as its
+    ``get_stop_words`` gives it; LookupError when sumy has none."""
+    name = _SUMY_LISTS.get(language.lower(), language.lower())
+    try:
+        data = pkgutil.get_data("sumy", f"data/stopwords/{name}.txt")
+    except OSError:
+        data = None
+    if data is None:
+        raise LookupError(f"text: sumy has no stop words for {language!r}")
+    return frozenset(parse_stop_words(data))
 
 
 @functools.cache

@@ -62,15 +62,24 @@ def hint_scores(hints: Sequence[Sequence[str]], labels: Sequence[str],
     a topic's name."""
     names = _names(labels)
     scores = np.zeros((len(hints), len(labels)))
+    pointed: dict[str, list[int]] = {}  # a window's stories share few hints (sections, feeds): each read once
     for row, story_hints in enumerate(hints):
         for hint in {_key(h) for h in story_hints if h.strip()}:
-            topics = [k for k, known in enumerate(names) if hint in known]
-            if not topics:
-                words = hint.split()
-                topics = [k for k, seeds in enumerate(seed_topics) if _seeded(words, seeds)]
+            if hint not in pointed:
+                pointed[hint] = _topics_of(hint, names, seed_topics)
+            topics = pointed[hint]
             for k in topics:
                 scores[row, k] += 1.0 / len(topics)
     return np.minimum(scores, 1.0)
+
+
+def _topics_of(hint: str, names: Sequence[set[str]], seed_topics: Sequence[frozenset[str]]) -> list[int]:
+    """The topics a hint (as :func:`_key` gives it) points to: those it names, else those it has seed words of."""
+    topics = [k for k, known in enumerate(names) if hint in known]
+    if not topics:
+        words = hint.split()
+        topics = [k for k, seeds in enumerate(seed_topics) if _seeded(words, seeds)]
+    return topics
 
 
 def _seeded(words: Sequence[str], seeds: frozenset[str]) -> bool:

@@ -15,6 +15,7 @@ posted. The life of a record is written down in :mod:`digests.store.deliveries`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import math
 import os
@@ -56,6 +57,10 @@ class DeliveryPolicy:
     # the records): a platform gets rate x this many deliveries in flight, so its rate, not the slots, is
     # what limits a busy minute, while a delivery waits in the pacer's queue for seconds, well within its lease.
     slot_seconds: float = 4.0
+    # Deliveries ``deliver_many`` runs at once (claimed, waiting for a digest, a slot or a retry), as the
+    # scheduler's ``deliver_concurrency`` does for scheduled ones: all 10,000 at once would queue 10,000 records'
+    # writes ahead of the first post, each waiting on the connection pool (which gives up after 30 s).
+    admit: int = 256
     find_margin: timedelta = timedelta(minutes=10)  # clock skew allowed when reading the platform back
     cache_entries: int = 256
 
@@ -159,8 +164,13 @@ class Deliverer:
         """Deliver to many channels at once (a busy minute): bounded concurrency, paced per platform, every
         one queued and none dropped. Returns each subscription's final status."""
         subs = list(subs)
-        outcomes = await asyncio.gather(*(self.deliver(s, digest_date=digest_date, late=late) for s in subs),
-                                        return_exceptions=True)
+        admitted = asyncio.Semaphore(self.policy.admit)
+
+        async def admit(sub: Subscription) -> str:
+            async with admitted:
+                return await self.deliver(sub, digest_date=digest_date, late=late)
+
+        outcomes = await asyncio.gather(*(admit(s) for s in subs), return_exceptions=True)
         statuses: dict[int, str] = {}
         for sub, outcome in zip(subs, outcomes, strict=True):
             if isinstance(outcome, BaseException):
@@ -230,6 +240,7 @@ class Deliverer:
         None: another process holds the record."""
         builds = 0
         while True:
+            await self._ready(sub, record)
             async with self.slots(sub.platform):  # one slot per attempt: a waiting retry holds none
                 outcome = await self._attempt(sub, record, late)
             if outcome is None:
@@ -247,6 +258,13 @@ class Deliverer:
                 return record
             if record.retry_at is not None:
                 await self._sleep(max(0.0, (record.retry_at - self._clock()).total_seconds()))
+
+    async def _ready(self, sub: Subscription, record: Delivery) -> None:
+        """Wait for the subscription's shared digest before taking a slot: in a busy minute the slots go to
+        deliveries that can post while the other filters' digests are still being built (a failed build is
+        left to the attempt, which records it)."""
+        with contextlib.suppress(Exception):
+            await self._digests.get(sub, due_at(sub, record.digest_date))
 
     def _count(self, sub: Subscription, status: str) -> None:
         self.app.metrics.deliveries.labels(platform=sub.platform, status=status).inc()
@@ -302,13 +320,17 @@ class Deliverer:
         return await self._posted(record, posted, digest), True
 
     def _checkpoint(self, record: Delivery, platform: str) -> Checkpoint:
-        """Called by the adapter before each message: wait for the platform's pace (each message is one request
-        to its limit), then renew the lease, recording what is posted so far, right before the message goes."""
+        """Called by the adapter before each message: renew the lease, recording what is posted so far, then
+        wait for the platform's pace (each message is one request to its limit), so the message goes out at its
+        turn (a database write in between would bunch the posts: 429s). After a wait longer than half the
+        lease, the lease is renewed and the turn waited for again: the message always goes within the lease."""
         async def checkpoint(posted: Posted) -> None:
-            await self._pace(platform)
-            await self.deliveries.renew(delivery_id=record.id, owner=self.owner, now=self._clock(),
-                                        lease=self.policy.lease, message_ids=posted.message_ids,
-                                        thread_id=posted.thread_id)
+            while True:
+                await self.deliveries.renew(delivery_id=record.id, owner=self.owner, now=self._clock(),
+                                            lease=self.policy.lease, message_ids=posted.message_ids,
+                                            thread_id=posted.thread_id)
+                if await self._pace(platform) <= self.policy.lease.total_seconds() / 2:
+                    return
         return checkpoint
 
     async def _give_up(self, sub: Subscription, record: Delivery) -> Delivery:
@@ -330,12 +352,15 @@ class Deliverer:
         await self._pace(channel.platform)
         return await adapter.find_posted(channel, record.nonce, since=record.created_at - self.policy.find_margin)
 
-    async def _pace(self, platform: str) -> None:
+    async def _pace(self, platform: str) -> float:
+        """Wait for the platform's next turn; the seconds waited."""
         pacer = self._pacers.get(platform)
-        if pacer is not None:
-            waited = await pacer.wait()
-            if waited > 0:
-                self.app.metrics.rate_limit_wait.labels(platform=platform).inc(waited)
+        if pacer is None:
+            return 0.0
+        waited = await pacer.wait()
+        if waited > 0:
+            self.app.metrics.rate_limit_wait.labels(platform=platform).inc(waited)
+        return waited
 
     async def _compose(self, sub: Subscription, record: Delivery, late: bool) -> Digest:
         """The shared digest, with the failing-feed notes this subscription has not had yet and a late note."""

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, exists, func, select, update
+from sqlalchemy import ColumnElement, delete, exists, func, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -248,29 +248,42 @@ class Store:
     async def recent_articles(self, *, feed_urls: Sequence[str], since: datetime, until: datetime,
                               config: str, text_chars: int | None = None) -> list[ArticleDoc]:
         """Articles of these feeds published (or, undated, fetched) in [since, until), with summaries and
-        stories. ``text_chars``: only the opening of each text (a digest reads headlines, summaries and leads)."""
+        stories. ``text_chars``: only the opening of each text (a digest reads headlines, summaries and leads);
+        0: no text (see :meth:`article_texts`)."""
         when = func.coalesce(ArticleRow.published_at, ArticleRow.fetched_at)
         in_window = (FeedRow.url.in_(feed_urls), when >= since, when < until)
         return await self._docs(*in_window, config=config, order=(when.desc(), ArticleRow.id.asc()),
                                 text_chars=text_chars)
 
+    async def article_texts(self, *, ids: Iterable[int], text_chars: int) -> dict[int, str]:
+        """The opening ``text_chars`` characters of these articles' texts, by id (ids not stored are absent)."""
+        wanted, texts = sorted(set(ids)), dict[int, str]()
+        opening = func.substr(ArticleRow.text, 1, text_chars).label("opening")
+        async with self._session() as session:
+            for start in range(0, len(wanted), 500):
+                query = select(ArticleRow.id, opening).where(ArticleRow.id.in_(wanted[start:start + 500]))
+                texts.update((row.id, row.opening) for row in (await session.execute(query)).all())
+        return texts
+
     async def _docs(self, *where: ColumnElement[bool], config: str, order: Sequence[ColumnElement[Any]] = (),
                     text_chars: int | None = None) -> list[ArticleDoc]:
-        text = ArticleRow.text if text_chars is None else func.substr(ArticleRow.text, 1, text_chars)
+        text = ArticleRow.text if text_chars is None else \
+            literal("") if text_chars <= 0 else func.substr(ArticleRow.text, 1, text_chars)
         query = (
             select(ArticleRow.id, ArticleRow.title, text.label("text"), ArticleRow.source, ArticleRow.link,
-                   ArticleRow.published_at, ArticleRow.fetched_at, ArticleRow.language, ArticleRow.story_id,
+                   func.coalesce(ArticleRow.published_at, ArticleRow.fetched_at).label("published"),
+                   ArticleRow.language, ArticleRow.story_id,
                    ArticleRow.categories, SummaryRow.sentences, SummaryRow.language.label("summary_language"),
                    FeedRow.url.label("feed_url"))
             .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
             .outerjoin(SummaryRow, (SummaryRow.article_id == ArticleRow.id) & (SummaryRow.config == config))
             .where(*where).order_by(*order)
         )
-        async with self._session() as session:
-            rows = (await session.execute(query)).all()
+        async with self._session() as session:  # Core: the ORM's per-row handling took seconds at 100,000
+            rows = (await (await session.connection()).execute(query)).all()
         return [
             ArticleDoc(id=r.id, title=r.title, text=r.text, summary=tuple(r.sentences or ()), source=r.source,
-                       url=r.link, published=r.published_at or r.fetched_at,
+                       url=r.link, published=r.published,
                        language=r.language or r.summary_language, categories=tuple(r.categories or ()),
                        feed_url=r.feed_url, story_id=r.story_id)
             for r in rows
@@ -288,9 +301,9 @@ class Store:
                             for article_id, topic in topics.items())
 
     async def placed_articles(self, *, region: str, since: datetime, before: datetime, config: str,
-                              limit: int) -> list[tuple[ArticleDoc, str]]:
+                              limit: int, text_chars: int | None = None) -> list[tuple[ArticleDoc, str]]:
         """Articles ``region``'s digests placed, published (or fetched) in [since, before), newest first,
-        each with its topic: the labelled context of a new digest."""
+        each with its topic: the labelled context of a new digest (``text_chars``: as for :meth:`recent_articles`)."""
         when = func.coalesce(ArticleRow.published_at, ArticleRow.fetched_at)
         query = (select(TopicPlacementRow.article_id, TopicPlacementRow.topic)
                  .join(ArticleRow, ArticleRow.id == TopicPlacementRow.article_id)
@@ -298,7 +311,7 @@ class Store:
                  .order_by(when.desc()).limit(limit))
         async with self._session() as session:
             topics = {row.article_id: row.topic for row in (await session.execute(query)).all()}
-        docs = await self._docs(ArticleRow.id.in_(list(topics)), config=config)
+        docs = await self._docs(ArticleRow.id.in_(list(topics)), config=config, text_chars=text_chars)
         return [(doc, topics[doc.id]) for doc in docs]
 
     async def search(self, *, words: str, since: datetime, limit: int, config: str) -> list[ArticleDoc]:

@@ -50,3 +50,18 @@ async def test_turns_missed_while_the_loop_was_busy_are_spread_again_not_sent_in
     pacer._sleep = stalled
     await pacer.wait()
     assert round(pacer._next - time.now, 6) == 0.1  # it took a fresh turn; the next caller waits a full interval
+
+
+async def test_a_caller_a_few_turns_late_keeps_its_turn() -> None:
+    time = FakeTime()
+    pacer = Pacer(10.0, clock=time.clock, sleep=time.sleep)
+    await pacer.wait()
+
+    async def late(seconds: float) -> None:  # the loop was busy: this waiter wakes two turns late
+        time.slept.append(round(seconds, 6))
+        time.now += seconds + 0.2
+
+    pacer._sleep = late
+    waited = await pacer.wait()
+    assert round(waited, 6) == 0.3 and time.slept == [0.1]  # it went (no second sleep, no new turn)
+    assert round(pacer._next - time.now, 6) == -0.1  # the turns after it are the ones already booked

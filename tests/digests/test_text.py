@@ -192,3 +192,14 @@ def test_a_closed_quote_stays_with_its_sentence() -> None:
     assert split_sentences(hindi, "hi") == ['उन्होंने कहा, "हम काम करेंगे।"', "इसके बाद बैठक खत्म हुई।"]
     urdu = "وزیر نے کہا، ”ہم کام کریں گے۔“ اس کے بعد اجلاس ختم ہوا۔"
     assert split_sentences(urdu, "ur") == ["وزیر نے کہا، ”ہم کام کریں گے۔“", "اس کے بعد اجلاس ختم ہوا۔"]
+
+
+def test_sumy_stop_lists_are_read_without_pycountry() -> None:
+    from sumy.utils import get_stop_words
+
+    from digests.text import sumy_stop_words
+
+    for language in ("en", "de", "PT", "english", "uk"):
+        assert sumy_stop_words(language) == get_stop_words(language)
+    with pytest.raises(LookupError, match="no stop words"):
+        sumy_stop_words("bn")

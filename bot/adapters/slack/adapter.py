@@ -235,13 +235,14 @@ class SlackAdapter:
         metadata = {"event_type": DIGEST_EVENT, "event_payload": {"nonce": nonce}} if nonce else None
         ids = list(resume.message_ids) if resume is not None else []
         for index in range(len(ids), len(messages)):
+            if index > 0:  # Slack allows about one message a second per channel; waited before the checkpoint,
+                await asyncio.sleep(self.pace)  # whose turn at the workspace's limit the message then takes at once
             if checkpoint is not None:
                 await checkpoint(Posted(message_ids=tuple(ids), thread_id=ids[0] if ids else None))
             if index == 0:
                 ids.append(await self._post(channel, messages[0], metadata=metadata))
-                continue
-            await asyncio.sleep(self.pace)  # Slack allows about one message a second per channel
-            ids.append(await self._post(channel, messages[index], thread_ts=ids[0]))
+            else:
+                ids.append(await self._post(channel, messages[index], thread_ts=ids[0]))
         links = story_links(messages, ids, workspace_url=self._workspace_url, channel_id=channel.channel_id)
         return Posted(message_ids=tuple(ids), thread_id=ids[0] if len(ids) > 1 else None, links=links)
 
