@@ -29,7 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot.adapters.slack.adapter import SlackAdapter
 from bot.adapters.slack.config import SlackConfig
 from bot.app import App
-from bot.runtime.delivery import Deliverer, DeliveryPolicy
+from bot.runtime.delivery import Deliverer
+from bot.runtime.delivery_policy import DeliveryPolicy
 from tests.fakes.deliver_child import child_settings
 from tests.fakes.flaky_slack import FlakySlackApi
 from tests.fakes.slack_api import TEAM_ID

@@ -18,7 +18,8 @@ from aiohttp import web
 from bot.adapters.discord.adapter import DiscordAdapter
 from bot.adapters.discord.render import render_digest
 from bot.core.ports import ChannelRef, Posted
-from bot.runtime.delivery import Deliverer, DeliveryPolicy, channel_of
+from bot.runtime.delivery import Deliverer
+from bot.runtime.delivery_policy import DeliveryPolicy, channel_of
 from digests.models import Digest
 from digests.store.deliveries import Deliveries
 from digests.store.subscriptions import Subscription

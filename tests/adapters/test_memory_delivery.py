@@ -10,7 +10,7 @@ import pytest
 
 from bot.adapters.discord.adapter import DiscordAdapter
 from bot.core.ports import Posted
-from bot.runtime.delivery import channel_of
+from bot.runtime.delivery_policy import channel_of
 from digests.models import Digest
 from tests.adapters.conftest import CHANNEL, GUILD
 from tests.adapters.slack_fixtures import make_digest

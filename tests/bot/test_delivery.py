@@ -19,7 +19,8 @@ from bot.adapters.slack.config import SlackConfig
 from bot.adapters.slack.render import render_digest
 from bot.app import App
 from bot.core.ports import ChannelRef, Checkpoint, Posted
-from bot.runtime.delivery import Deliverer, DeliveryPolicy, channel_of
+from bot.runtime.delivery import Deliverer
+from bot.runtime.delivery_policy import DeliveryPolicy, channel_of
 from bot.settings import StorageSettings
 from digests.models import Digest
 from digests.store.deliveries import Deliveries

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.adapters.slack.render import render_digest
-from bot.runtime.delivery import DeliveryPolicy
+from bot.runtime.delivery_policy import DeliveryPolicy
 from bot.runtime.pacing import Pacer
 from digests.store.subscriptions import Subscription
 from tests.adapters.slack_fixtures import NOW, make_digest

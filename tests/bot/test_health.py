@@ -26,7 +26,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bot.adapters.console.adapter import ConsoleAdapter
 from bot.app import App
 from bot.cli.main import main
-from bot.runtime.delivery import Deliverer, DeliveryPolicy
+from bot.runtime.delivery import Deliverer
+from bot.runtime.delivery_policy import DeliveryPolicy
 from bot.runtime.health import HealthServer, Readiness
 from bot.runtime.logs import REDACTED, RedactSecrets, secret_values, setup_logging
 from bot.runtime.run import collect_due

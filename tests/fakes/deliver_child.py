@@ -25,7 +25,8 @@ from bot.adapters.slack.adapter import SlackAdapter
 from bot.adapters.slack.config import SlackConfig
 from bot.app import App
 from bot.core.ports import ChannelRef, Checkpoint, Posted
-from bot.runtime.delivery import Deliverer, DeliveryPolicy
+from bot.runtime.delivery import Deliverer
+from bot.runtime.delivery_policy import DeliveryPolicy
 from bot.settings import (
     CollectSettings,
     FeedSettings,

@@ -29,7 +29,8 @@ from bot.adapters.slack.adapter import SlackAdapter
 from bot.adapters.slack.config import SlackConfig
 from bot.app import App, feed_sources
 from bot.core.schedule import due_at
-from bot.runtime.delivery import Deliverer, DeliveryPolicy
+from bot.runtime.delivery import Deliverer
+from bot.runtime.delivery_policy import DeliveryPolicy
 from bot.settings import (
     CollectSettings,
     DigestSettings,
