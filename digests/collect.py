@@ -207,7 +207,7 @@ class Collector:
                 page = await self.fetcher.fetch(entry.url, guarded=self.config.guard_links)
             except FetchError as exc:
                 return None, f"{exc}; kept the feed's summary"
-            article = await self._cpu(extract_article, page.body, url=page.final_url)
+            article = await self._cpu(extract_article, page.body, url=page.final_url, dated=entry.published is not None)
         if article is None:
             return None, f"extract: {entry.url}: no article text on the page (paywall or script-only?); " \
                          "kept the feed's summary"

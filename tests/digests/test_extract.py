@@ -88,6 +88,20 @@ def test_metadata_from_meta_tags() -> None:
     assert article.language == "en"
 
 
+def test_dated_entries_read_the_date_from_markup_only() -> None:
+    # the feed dated the entry: the page's markup is read for a date, its text is not searched (costly)
+    marked = extract_article(article_page(), url=URL, dated=True)
+    page = article_page([*BODY_PARAGRAPHS, "Updated on 12 March 2024 at 10:00."]).replace(
+        '<meta property="article:published_time" content="2024-03-05T09:30:00+06:00">', "")
+    searched = extract_article(page, url=URL)
+    assert marked is not None and marked.published == datetime(2024, 3, 5, tzinfo=UTC)
+    assert searched is not None and searched.published == datetime(2024, 3, 12, tzinfo=UTC)
+    undated = extract_article(page, url=URL, dated=True)
+    assert undated is not None
+    assert undated.published is None
+    assert "Updated on 12 March 2024" in undated.text
+
+
 def test_script_only_page_is_none() -> None:
     page = (
         "<!DOCTYPE html><html><head><title>App</title><script src='/bundle.js'></script></head>"
