@@ -28,9 +28,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bbc
 
-from digests.summarize import ALGORITHMS, SUMY_ALGORITHMS, SummaryConfig, summarize
+from digests.summarize import ALGORITHMS, SummaryConfig, summarize, sumy_algorithms
 
-PEERS = SUMY_ALGORITHMS  # the peer runs the same sumy classes through its own parser
+PEERS = sumy_algorithms()  # the peer runs the same sumy classes through its own parser
 Row = tuple[str, float, float, float, float]
 
 

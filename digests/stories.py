@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
 from itertools import chain
 
 import numpy as np
@@ -33,37 +32,21 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.neighbors import radius_neighbors_graph
 
 from digests.models import ArticleDoc
-from digests.text import stop_words, sumy_stop_words
+from digests.story_words import LEAD_WORDS as LEAD_WORDS  # re-exported
+from digests.story_words import SAME_STORY as SAME_STORY  # re-exported
+from digests.story_words import Tokenizer as Tokenizer  # re-exported
+from digests.story_words import story_stop_words as _stop_words
+from digests.story_words import word_tokens as word_tokens  # re-exported
 from digests.urls import canonical_url
 
-Tokenizer = Callable[[str], list[str]]
 Labels = npt.NDArray[np.int64]
 
-LEAD_WORDS = 120
-SAME_STORY = 0.5  # cosine similarity; set on the synthetic syndication benchmark, see bench/stories_scale.py
 NEAR_SAME_RATIO = 85.0  # rapidfuzz token_sort_ratio at or above which two sentences are one
 NEAR_SAME_COVERAGE = 0.8  # share of a sentence's words already said, at or above which it adds nothing
 
-# Keeps Bengali/Hindi vowel signs and viramas, and the joiners inside Bengali/Urdu words.
-_WORD = regex.compile(r"\p{L}[\p{L}\p{M}\u200c\u200d]*")
 _TOKEN = regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}\u200c\u200d]*")
 _NEGATIONS = frozenset(unicodedata.normalize("NFC", w) for w in (
     "not", "no", "never", "nor", "without", "না", "নয়", "নি", "नहीं", "न", "नही", "نہیں", "نہ"))
-
-
-@cache
-def _stop_words() -> frozenset[str]:
-    # sumy's English list, not scikit-learn's: that one drops news words such as "interest", "bill", "fire".
-    regional = (stop_words(code) for code in ("bn", "hi", "ur"))  # Urdu's list repaired there
-    words = chain(sumy_stop_words("en"), *regional)
-    return frozenset(unicodedata.normalize("NFC", w).casefold() for w in words)
-
-
-def word_tokens(text: str) -> list[str]:
-    """Content words of ``text``: NFC-normalised, casefolded letter runs, stop words (en, bn, hi, ur) removed."""
-    stop = _stop_words()
-    words = _WORD.findall(unicodedata.normalize("NFC", text).casefold())
-    return [w for w in words if w not in stop]
 
 
 def group_stories(docs: Sequence[ArticleDoc], *, threshold: float = SAME_STORY,

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from digests.continuity import STORY_OPEN
-from digests.stories import LEAD_WORDS, SAME_STORY, Tokenizer, word_tokens
+from digests.story_words import LEAD_WORDS, SAME_STORY, Tokenizer, word_tokens
 
 POSTED_TERMS = 24  # an article is findable by this many of its rarest words
 QUERY_TERMS = 24  # ... and looks for candidates under as many of its own

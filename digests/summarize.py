@@ -28,13 +28,6 @@ from typing import Any
 
 import numpy as np
 from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
-from sumy.summarizers.kl import KLSummarizer
-from sumy.summarizers.lex_rank import LexRankSummarizer
-from sumy.summarizers.lsa import LsaSummarizer
-from sumy.summarizers.luhn import LuhnSummarizer
-from sumy.summarizers.reduction import ReductionSummarizer
-from sumy.summarizers.sum_basic import SumBasicSummarizer
-from sumy.summarizers.text_rank import TextRankSummarizer
 
 from digests.language import SUPPORTED, choose_language
 from digests.models import Summary
@@ -46,16 +39,29 @@ from digests.text import Tokenizer, article_sentences, stemmer, stop_words
 
 logger = logging.getLogger(__name__)
 
-SUMY_ALGORITHMS: dict[str, Callable[..., Any]] = {
-    "textrank": TextRankSummarizer,
-    "lexrank": LexRankSummarizer,
-    "lsa": LsaSummarizer,
-    "luhn": LuhnSummarizer,
-    "kl": KLSummarizer,
-    "sumbasic": SumBasicSummarizer,
-    "reduction": ReductionSummarizer,
-}
-assert tuple(SUMY_ALGORITHMS) == SUMY_NAMES  # the names settings accept are the classes here
+
+
+@functools.cache
+def sumy_algorithms() -> dict[str, Callable[..., Any]]:
+    """sumy's summarizer classes by the names settings accept. Imported when first asked for: sumy's
+    summarizers import NLTK, and NLTK imports scikit-learn and SciPy (2 s and 140 MB in each worker
+    process), which the default algorithm never uses."""
+    from sumy.summarizers.kl import KLSummarizer
+    from sumy.summarizers.lex_rank import LexRankSummarizer
+    from sumy.summarizers.lsa import LsaSummarizer
+    from sumy.summarizers.luhn import LuhnSummarizer
+    from sumy.summarizers.reduction import ReductionSummarizer
+    from sumy.summarizers.sum_basic import SumBasicSummarizer
+    from sumy.summarizers.text_rank import TextRankSummarizer
+
+    classes: dict[str, Callable[..., Any]] = {
+        "textrank": TextRankSummarizer, "lexrank": LexRankSummarizer, "lsa": LsaSummarizer,
+        "luhn": LuhnSummarizer, "kl": KLSummarizer, "sumbasic": SumBasicSummarizer,
+        "reduction": ReductionSummarizer,
+    }
+    assert tuple(classes) == SUMY_NAMES  # the names settings accept are the classes here
+    return classes
+
 DEFAULT_CONFIG = SummaryConfig()
 NUMPY_ALGORITHMS = ("support", "pacsum")  # Khobor's own: numpy on the words, bounded by MAX_RANKED_*
 
@@ -265,6 +271,6 @@ def _sumy_order(sentences: Sequence[str], tokenizer: Tokenizer, summarizer: Any)
 
 @functools.cache
 def _sumy_summarizer(algorithm: str, language: str) -> Any:
-    summarizer = SUMY_ALGORITHMS[algorithm](stemmer(language))
+    summarizer = sumy_algorithms()[algorithm](stemmer(language))
     summarizer.stop_words = stop_words(language)
     return summarizer

@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterator
 import regex
 import sentencex
 import stopwordsiso
-from sumy.nlp.stemmers import Stemmer
 from sumy.utils import parse_stop_words
 
 # A word is letters with their combining marks and joiners; an apostrophe or hyphen between letters stays inside
@@ -237,6 +236,8 @@ def _stop_words(language: str) -> frozenset[str]:
 def _stemmer(language: str) -> Callable[[str], str]:
     if language not in _STEMMED:
         return str.lower
+    from sumy.nlp.stemmers import Stemmer  # imports all of NLTK (and scikit-learn): only sumy's algorithms stem
+
     snowball: Callable[[str], str] = Stemmer(_STEMMED[language])
     return lambda word: snowball(word.lower())
 

@@ -81,3 +81,14 @@ def test_adapters_import_no_runtime_cli_app_and_not_each_other() -> None:
 
 def test_digests_imports_nothing_of_the_bot_at_all() -> None:
     assert offenders(ROOT / "digests", ("bot",)) == []
+
+
+def test_collection_workers_import_no_scikit_learn_scipy_or_nltk() -> None:
+    # what a worker process runs (parse, extract, summarise, story words) must not load the digest's
+    # clustering libraries: each spawned worker would pay their import in time and memory
+    code = ("import sys, digests.workers, digests.extract, digests.feeds, digests.story_index\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'sklearn', 'scipy', 'nltk'}))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                            check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

@@ -1,0 +1,42 @@
+"""The words that tell stories apart, shared by :mod:`digests.stories` (a digest's grouping) and
+:mod:`digests.story_index` (stories assigned as articles arrive): content-word tokens, the lead's length and
+the same-story threshold.
+
+Kept apart from :mod:`digests.stories` so that the worker processes and the collector, which only tokenise,
+do not import scikit-learn and SciPy (2 s of CPU and 140 MB in each process).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from functools import cache
+from itertools import chain
+
+import regex
+
+from digests.text import stop_words, sumy_stop_words
+
+Tokenizer = Callable[[str], list[str]]
+
+LEAD_WORDS = 120
+SAME_STORY = 0.5  # cosine similarity; set on the synthetic syndication benchmark, see bench/stories_scale.py
+
+# Keeps Bengali/Hindi vowel signs and viramas, and the joiners inside Bengali/Urdu words.
+_WORD = regex.compile(r"\p{L}[\p{L}\p{M}\u200c\u200d]*")
+
+
+@cache
+def story_stop_words() -> frozenset[str]:
+    """The stop words dropped from story words (English, Bengali, Hindi, Urdu), NFC-normalised and casefolded."""
+    # sumy's English list, not scikit-learn's: that one drops news words such as "interest", "bill", "fire".
+    regional = (stop_words(code) for code in ("bn", "hi", "ur"))  # Urdu's list repaired there
+    words = chain(sumy_stop_words("en"), *regional)
+    return frozenset(unicodedata.normalize("NFC", w).casefold() for w in words)
+
+
+def word_tokens(text: str) -> list[str]:
+    """Content words of ``text``: NFC-normalised, casefolded letter runs, stop words (en, bn, hi, ur) removed."""
+    stop = story_stop_words()
+    words = _WORD.findall(unicodedata.normalize("NFC", text).casefold())
+    return [w for w in words if w not in stop]
