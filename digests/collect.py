@@ -17,19 +17,16 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from digests.errors import FetchError
-from digests.extract import extract_article
 from digests.feeds import parse_feed
 from digests.fetch import Fetcher
 from digests.intake import Intake
 from digests.models import ExtractedArticle, FeedEntry, FeedSource, FetchResult
 from digests.store import FeedHealth, NewArticle, Store
 from digests.urls import canonical_url, content_hash
+from digests.workers import MIN_HASHED_TEXT as MIN_HASHED_TEXT  # re-exported
+from digests.workers import read_page
 
 log = logging.getLogger(__name__)
-
-# Texts shorter than this are too generic ("Read the full story") to identify an article by content.
-MIN_HASHED_TEXT = 200
-
 
 T = TypeVar("T")
 
@@ -184,11 +181,10 @@ class Collector:
     async def _read_entry(self, feed: FeedSource, feed_id: int, url: str,
                           entry: FeedEntry) -> tuple[NewArticle, str | None]:
         """Fetch and extract one new entry: the article to store, and why its page could not be used."""
-        article, page_error = await self._read_page(entry)
+        article, page_hash, page_error = await self._read_page(entry)
         text = article.text if article else entry.summary
         # Only a page's own text identifies an article; feed summaries are often one boilerplate line.
-        by_text = article is not None and len(text) >= MIN_HASHED_TEXT
-        text_hash = content_hash(text) if by_text else content_hash(f"{url}\n{entry.title}")
+        text_hash = page_hash or content_hash(f"{url}\n{entry.title}")
         return NewArticle(
             feed_id=feed_id, url=url, link=entry.url, source=feed.name, content_hash=text_hash, text=text,
             title=entry.title or (article.title if article and article.title else url),
@@ -199,19 +195,21 @@ class Collector:
             extraction_error=page_error, categories=list(entry.categories) or None,
         ), page_error
 
-    async def _read_page(self, entry: FeedEntry) -> tuple[ExtractedArticle | None, str | None]:
+    async def _read_page(self, entry: FeedEntry) -> tuple[ExtractedArticle | None, str | None, str | None]:
+        """The page's article, its content hash (None for a short text) and why the page could not be used."""
         if not self.config.fetch_pages:
-            return None, None
+            return None, None, None
         async with self._host("page", entry.url), self._pages:
             try:
                 page = await self.fetcher.fetch(entry.url, guarded=self.config.guard_links)
             except FetchError as exc:
-                return None, f"{exc}; kept the feed's summary"
-            article = await self._cpu(extract_article, page.body, url=page.final_url, dated=entry.published is not None)
+                return None, None, f"{exc}; kept the feed's summary"
+            article, text_hash = await self._cpu(read_page, page.body, url=page.final_url,
+                                                 dated=entry.published is not None)
         if article is None:
-            return None, f"extract: {entry.url}: no article text on the page (paywall or script-only?); " \
-                         "kept the feed's summary"
-        return article, None
+            return None, None, f"extract: {entry.url}: no article text on the page (paywall or script-only?); " \
+                               "kept the feed's summary"
+        return article, text_hash, None
 
     async def _succeed(self, state: FeedHealth, fetched: FetchResult, *, warning: str | None) -> None:
         now = self.clock()

@@ -8,9 +8,14 @@ import threading
 import time
 from collections.abc import Sequence
 
-from digests.models import Summary
+from digests.extract import extract_article
+from digests.models import ExtractedArticle, Summary
 from digests.story_index import story_words
 from digests.summarize import SummaryConfig, summarize
+from digests.urls import content_hash
+
+# Texts shorter than this are too generic ("Read the full story") to identify an article by content.
+MIN_HASHED_TEXT = 200
 
 PARENT_CHECK_S = 0.5
 
@@ -26,6 +31,16 @@ def _exit_with_parent(parent_pid: int) -> None:
     while os.getppid() == parent_pid:
         time.sleep(PARENT_CHECK_S)
     os._exit(1)  # the parent died: nobody will read our results
+
+
+def read_page(html: bytes, *, url: str, dated: bool) -> tuple[ExtractedArticle | None, str | None]:
+    """A collected page's article (:func:`digests.extract.extract_article`) and the content hash that identifies
+    it when its text is long enough (hashing a text costs as much as storing it: done here, not in the
+    process that stores)."""
+    article = extract_article(html, url=url, dated=dated)
+    if article is None or len(article.text) < MIN_HASHED_TEXT:
+        return article, None
+    return article, content_hash(article.text)
 
 
 def summarize_texts(texts: Sequence[tuple[str, str | None]], config: SummaryConfig) -> list[Summary]:

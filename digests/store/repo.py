@@ -12,9 +12,16 @@ from sqlalchemy import ColumnElement, delete, exists, func, literal, select, upd
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from digests.clean import MAX_TEXT_CHARS, MAX_TITLE_CHARS, clip, scrub
 from digests.models import ArticleDoc, Summary
-from digests.store.batches import Stored, StoryPlacer, fresh_indices, insert_article, summary_row
+from digests.store.batches import (
+    Stored,
+    StoryPlacer,
+    article_values,
+    fresh_indices,
+    insert_article,
+    insert_summaries,
+    summary_row,
+)
 from digests.store.gate import GatedSessions
 from digests.store.retention import prune_batch
 from digests.store.search import search_article_ids
@@ -164,10 +171,7 @@ class Store:
         """Store an article; returns its id, or None when its URL or text was stored meanwhile.
 
         Title, text and author are cut to the stored maximums (a hostile feed can send megabytes)."""
-        values = asdict(article) | {"title": clip(scrub(article.title), MAX_TITLE_CHARS),
-                                    "text": clip(scrub(article.text), MAX_TEXT_CHARS),
-                                    "author": clip(scrub(article.author), 300) if article.author else None}
-        row = ArticleRow(**values)
+        row = ArticleRow(**article_values(asdict(article)))
         try:
             async with self._session.begin() as session:
                 session.add(row)
@@ -198,14 +202,17 @@ class Store:
         results: list[Stored | None] = [None] * len(articles)
         async with self._session.begin() as session:
             fresh = await fresh_indices(session, [a.url for a in articles], [a.content_hash for a in articles])
+            summarised: list[tuple[int, Summary]] = []
             for i in fresh:
-                stored = await insert_article(session, ArticleRow(**asdict(articles[i])),
+                stored = await insert_article(session, article_values(asdict(articles[i])),
                                               words[i] if words else (), stories)
                 added.append(stored.article_id)
                 results[i] = stored
                 summary = summaries[i] if summaries else None
-                if summary is not None and config is not None:
-                    session.add(summary_row(stored.article_id, config, summary, now))
+                if summary is not None:
+                    summarised.append((stored.article_id, summary))
+            if config is not None:
+                await insert_summaries(session, config, summarised, now)
         return results
 
     async def story_sources(self, *, after_id: int, since: datetime, limit: int) -> list[StorySource]:

@@ -12,14 +12,16 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
+from digests.clean import MAX_TEXT_CHARS, MAX_TITLE_CHARS
 from digests.collect import CollectConfig, Collector
 from digests.fetch import FetchConfig, Fetcher
 from digests.intake import Intake
 from digests.models import FeedSource
 from digests.store import NewArticle, Store
+from digests.store.batches import MAX_AUTHOR_CHARS
 from digests.store.db import migrate
 from digests.store.gate import GatedSessions
-from digests.store.tables import StoryRow
+from digests.store.tables import ArticleRow, StoryRow
 from digests.story_index import StoryIndex
 from digests.summarize import SummaryConfig
 from tests.digests.news_fixtures import news_day
@@ -60,6 +62,31 @@ async def test_a_batch_is_stored_once_with_summaries_and_stories(store: Store) -
     async with async_sessionmaker(store.engine)() as session:
         story = await session.get(StoryRow, stored[0].story_id)
     assert story is not None and story.articles == 2 and story.title == batch[0].title
+
+
+async def test_an_article_joins_a_story_started_earlier_in_its_own_batch(store: Store) -> None:
+    feed_id = await feed(store)
+    later = replace(new_article(feed_id, 2), published_at=NOW - timedelta(minutes=10))
+    first, trimmed = await Intake(store, stories=StoryIndex(), clock=lambda: NOW).add([new_article(feed_id, 0), later])
+    assert first is not None and trimmed is not None and trimmed.story_id == first.story_id
+    async with async_sessionmaker(store.engine)() as session:
+        story = await session.get(StoryRow, first.story_id)
+    assert story is not None and story.articles == 2
+    assert story.first_seen == NOW - timedelta(hours=1) and story.last_seen == later.published_at
+
+
+async def test_a_batch_clips_hostile_sizes_and_replaces_lone_surrogates(store: Store) -> None:
+    feed_id = await feed(store)
+    huge = replace(new_article(feed_id, 0), title="T\ud800" * 1000, text="word " * 100_000 + "\udfff",
+                   author="A" * 1000)
+    (stored,) = await Intake(store, stories=StoryIndex(), clock=lambda: NOW).add([huge])
+    assert stored is not None
+    async with async_sessionmaker(store.engine)() as session:
+        row = await session.get(ArticleRow, stored.article_id)
+    assert row is not None and row.author is not None
+    assert len(row.text) == MAX_TEXT_CHARS and row.text.endswith("…")
+    assert len(row.title) <= MAX_TITLE_CHARS and "\ud800" not in row.title and "\ufffd" in row.title
+    assert len(row.author) == MAX_AUTHOR_CHARS
 
 
 async def test_a_second_process_finds_the_stories_the_first_stored(store: Store) -> None:
