@@ -72,15 +72,19 @@ class Intake:
         async with self._catching_up:
             now = self.clock()
             index.expire(now=now)
-            while batch := await self.store.story_sources(after_id=self._synced, since=now - index.horizon,
-                                                          limit=CATCH_UP_CHUNK):
-                self._synced = batch[-1].id
-                unknown = [b for b in batch if b.id not in index]  # this process's own are known already
-                words = await self._cpu(words_of, [(b.title, b.text) for b in unknown])
+            while ids := await self.store.story_article_ids(after_id=self._synced, since=now - index.horizon,
+                                                            limit=CATCH_UP_CHUNK):
+                self._synced = ids[-1]
+                # this process's own articles are known already: only the others' texts are read back
+                missing = [i for i in ids if i not in index]
+                unknown = await self.store.story_sources(ids=missing) if missing else []
+                words = await self._cpu(words_of, [(b.title, b.text) for b in unknown]) if unknown else []
                 for source, terms in zip(unknown, words, strict=True):
                     index.add(article_id=source.id, story_id=source.story_id, words=terms, language=source.language,
                               arrived=source.fetched_at)
                 read += len(unknown)
+                if len(ids) < CATCH_UP_CHUNK:
+                    break
         return read
 
     async def _cpu(self, func: Callable[..., T], *args: object) -> T:

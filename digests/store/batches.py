@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import case, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import bindparam, case, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from digests.clean import MAX_TEXT_CHARS, MAX_TITLE_CHARS, clip, scrub
 from digests.models import Summary
@@ -24,6 +24,16 @@ MAX_AUTHOR_CHARS = 300
 _ARTICLES = ArticleRow.metadata.tables[ArticleRow.__tablename__]
 _STORIES = StoryRow.metadata.tables[StoryRow.__tablename__]
 _SUMMARIES = SummaryRow.metadata.tables[SummaryRow.__tablename__]
+# Built once, values bound at execution: building a statement (and coercing the values into it) cost more than
+# running it.
+_KNOWN_URLS = select(ArticleRow.url).where(ArticleRow.url.in_(bindparam("urls", expanding=True)))
+_KNOWN_HASHES = select(ArticleRow.content_hash).where(ArticleRow.content_hash.in_(bindparam("hashes", expanding=True)))
+_INSERT_ARTICLE = insert(_ARTICLES).returning(_ARTICLES.c.id)
+_INSERT_STORY = insert(_STORIES).returning(_STORIES.c.id)
+_SEEN = bindparam("seen", type_=_STORIES.c.last_seen.type)
+_JOIN_STORY = (update(_STORIES).where(_STORIES.c.id == bindparam("story"))
+               .values(articles=_STORIES.c.articles + 1,
+                       last_seen=case((_STORIES.c.last_seen < _SEEN, _SEEN), else_=_STORIES.c.last_seen)))
 
 
 class StoryPlacer(Protocol):
@@ -47,9 +57,8 @@ class Stored:
 
 async def fresh_indices(session: AsyncSession, urls: Sequence[str], hashes: Sequence[str]) -> list[int]:
     """Which items are not stored yet (by canonical URL or content hash), the first of repeats in the batch."""
-    known_urls = set((await session.scalars(select(ArticleRow.url).where(ArticleRow.url.in_(set(urls))))).all())
-    known_hashes = set((await session.scalars(
-        select(ArticleRow.content_hash).where(ArticleRow.content_hash.in_(set(hashes))))).all())
+    known_urls = set((await session.scalars(_KNOWN_URLS, {"urls": list(set(urls))})).all())
+    known_hashes = set((await session.scalars(_KNOWN_HASHES, {"hashes": list(set(hashes))})).all())
     fresh: list[int] = []
     for i, (url, digest) in enumerate(zip(urls, hashes, strict=True)):
         if url in known_urls or digest in known_hashes:
@@ -69,35 +78,31 @@ def article_values(values: dict[str, Any]) -> dict[str, Any]:
                      "author": clip(scrub(author), MAX_AUTHOR_CHARS) if author else None}
 
 
-async def insert_article(session: AsyncSession, values: dict[str, Any], words: Sequence[str],
+async def insert_article(connection: AsyncConnection, values: dict[str, Any], words: Sequence[str],
                          placer: StoryPlacer | None) -> Stored:
     """Insert one article (``values``: its columns, see :func:`article_values`), its story found or started
     first."""
     if placer is None:
-        article_id = await session.scalar(insert(_ARTICLES).values(values).returning(_ARTICLES.c.id))
-        return Stored(_id(article_id), None)
+        return Stored(_id(await connection.scalar(_INSERT_ARTICLE, values)), None)
     when = values["published_at"] or values["fetched_at"]
     story_id = placer.match(words, values["language"])
     if story_id is None:
-        story_id = _id(await session.scalar(insert(_STORIES).values(
-            language=values["language"], title=values["title"], first_seen=when, last_seen=when, articles=1)
-            .returning(_STORIES.c.id)))
+        story_id = _id(await connection.scalar(_INSERT_STORY, {
+            "language": values["language"], "title": values["title"], "first_seen": when, "last_seen": when,
+            "articles": 1}))
     else:
-        last_seen = _STORIES.c.last_seen
-        await session.execute(update(_STORIES).where(_STORIES.c.id == story_id).values(
-            articles=_STORIES.c.articles + 1, last_seen=case((last_seen < when, when), else_=last_seen)))
-    article_id = _id(await session.scalar(insert(_ARTICLES).values(values | {"story_id": story_id})
-                                          .returning(_ARTICLES.c.id)))
+        await connection.execute(_JOIN_STORY, {"story": story_id, "seen": when})
+    article_id = _id(await connection.scalar(_INSERT_ARTICLE, values | {"story_id": story_id}))
     placer.add(article_id=article_id, story_id=story_id, words=words, language=values["language"],
                arrived=values["fetched_at"])
     return Stored(article_id, story_id)
 
 
-async def insert_summaries(session: AsyncSession, config: str, summaries: Sequence[tuple[int, Summary]],
+async def insert_summaries(connection: AsyncConnection, config: str, summaries: Sequence[tuple[int, Summary]],
                            now: datetime) -> None:
     """Insert (article id, summary) pairs under ``config`` in one statement."""
     if summaries:
-        await session.execute(insert(_SUMMARIES), [
+        await connection.execute(insert(_SUMMARIES), [
             {"article_id": article_id, "config": config, "sentences": list(summary.sentences),
              "algorithm": summary.algorithm, "language": summary.language, "created_at": now}
             for article_id, summary in summaries])

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, exists, func, literal, select, update
+from sqlalchemy import ColumnElement, bindparam, delete, exists, func, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -86,6 +86,18 @@ class NewArticle:
     published_at: datetime | None = None
     extraction_error: str | None = None
     categories: list[str] | None = None
+
+
+def columns(article: NewArticle) -> dict[str, Any]:
+    """The article's fields by name (a shallow copy: ``dataclasses.asdict`` deep-copies, at a cost)."""
+    return {name: getattr(article, name) for name in NewArticle.__dataclass_fields__}
+
+
+# Built once (building a query costs more than running it here; it runs before every batch).
+_STORY_IDS = (select(ArticleRow.id)
+              .where(ArticleRow.id > bindparam("after"), ArticleRow.fetched_at >= bindparam("since"),
+                     ArticleRow.story_id.is_not(None))
+              .order_by(ArticleRow.id).limit(bindparam("most")))
 
 
 # Enough text for the story words (the headline and the lead's first LEAD_WORDS content words).
@@ -171,7 +183,7 @@ class Store:
         """Store an article; returns its id, or None when its URL or text was stored meanwhile.
 
         Title, text and author are cut to the stored maximums (a hostile feed can send megabytes)."""
-        row = ArticleRow(**article_values(asdict(article)))
+        row = ArticleRow(**article_values(columns(article)))
         try:
             async with self._session.begin() as session:
                 session.add(row)
@@ -203,8 +215,9 @@ class Store:
         async with self._session.begin() as session:
             fresh = await fresh_indices(session, [a.url for a in articles], [a.content_hash for a in articles])
             summarised: list[tuple[int, Summary]] = []
+            connection = await session.connection()
             for i in fresh:
-                stored = await insert_article(session, article_values(asdict(articles[i])),
+                stored = await insert_article(connection, article_values(columns(articles[i])),
                                               words[i] if words else (), stories)
                 added.append(stored.article_id)
                 results[i] = stored
@@ -212,16 +225,20 @@ class Store:
                 if summary is not None:
                     summarised.append((stored.article_id, summary))
             if config is not None:
-                await insert_summaries(session, config, summarised, now)
+                await insert_summaries(connection, config, summarised, now)
         return results
 
-    async def story_sources(self, *, after_id: int, since: datetime, limit: int) -> list[StorySource]:
-        """Articles with a story, fetched since ``since``, with ids above ``after_id``, in id order."""
+    async def story_article_ids(self, *, after_id: int, since: datetime, limit: int) -> list[int]:
+        """Ids of the articles with a story, fetched since ``since``, with ids above ``after_id``, in order."""
+        async with self._session() as session:
+            return list((await session.scalars(_STORY_IDS, {"after": after_id, "since": since, "most": limit})).all())
+
+    async def story_sources(self, *, ids: Sequence[int]) -> list[StorySource]:
+        """These articles' stories, headlines and the openings of their texts, in id order."""
         opening = func.substr(ArticleRow.text, 1, STORY_TEXT_CHARS).label("opening")
         query = (select(ArticleRow.id, ArticleRow.story_id, ArticleRow.title, opening, ArticleRow.language,
                         ArticleRow.fetched_at)
-                 .where(ArticleRow.id > after_id, ArticleRow.fetched_at >= since, ArticleRow.story_id.is_not(None))
-                 .order_by(ArticleRow.id).limit(limit))
+                 .where(ArticleRow.id.in_(ids), ArticleRow.story_id.is_not(None)).order_by(ArticleRow.id))
         async with self._session() as session:
             rows = (await session.execute(query)).all()
         return [StorySource(r.id, r.story_id, r.title, r.opening, r.language, r.fetched_at) for r in rows]
