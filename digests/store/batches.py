@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import bindparam, case, insert, select, update
+from sqlalchemy import bindparam, case, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from digests.clean import MAX_TEXT_CHARS, MAX_TITLE_CHARS, clip, scrub
@@ -30,10 +30,15 @@ _KNOWN_URLS = select(ArticleRow.url).where(ArticleRow.url.in_(bindparam("urls", 
 _KNOWN_HASHES = select(ArticleRow.content_hash).where(ArticleRow.content_hash.in_(bindparam("hashes", expanding=True)))
 _INSERT_ARTICLE = insert(_ARTICLES).returning(_ARTICLES.c.id)
 _INSERT_STORY = insert(_STORIES).returning(_STORIES.c.id)
+_MAX_ARTICLE = select(func.max(_ARTICLES.c.id))
+_MAX_STORY = select(func.max(_STORIES.c.id))
 _SEEN = bindparam("seen", type_=_STORIES.c.last_seen.type)
 _JOIN_STORY = (update(_STORIES).where(_STORIES.c.id == bindparam("story"))
                .values(articles=_STORIES.c.articles + 1,
                        last_seen=case((_STORIES.c.last_seen < _SEEN, _SEEN), else_=_STORIES.c.last_seen)))
+_JOIN_STORIES = (update(_STORIES).where(_STORIES.c.id == bindparam("story"))
+                 .values(articles=_STORIES.c.articles + bindparam("more"),
+                         last_seen=case((_STORIES.c.last_seen < _SEEN, _SEEN), else_=_STORIES.c.last_seen)))
 
 
 class StoryPlacer(Protocol):
@@ -76,6 +81,72 @@ def article_values(values: dict[str, Any]) -> dict[str, Any]:
     return values | {"title": clip(scrub(values["title"]), MAX_TITLE_CHARS),
                      "text": clip(scrub(values["text"]), MAX_TEXT_CHARS),
                      "author": clip(scrub(author), MAX_AUTHOR_CHARS) if author else None}
+
+
+async def insert_batch(connection: AsyncConnection, rows: Sequence[dict[str, Any]], words: Sequence[Sequence[str]],
+                       placer: StoryPlacer | None, added: list[int]) -> list[Stored]:
+    """Insert articles (``rows``: their columns, see :func:`article_values`), each with its story found or
+    started in order, so an article can join a story started earlier in the batch. ``added`` collects the ids
+    the story index was told of (to forget them if the transaction fails).
+
+    On SQLite, whose writer holds the database for the whole transaction, the ids are the next ones after the
+    largest (what SQLite itself would give) and all rows go in one executemany per table; an id taken by another
+    process meanwhile fails the transaction with an IntegrityError, which the caller retries. Elsewhere rows go
+    one at a time with ``RETURNING``."""
+    if not rows:
+        return []
+    if connection.dialect.name != "sqlite":
+        stored = []
+        for row, terms in zip(rows, words or [()] * len(rows), strict=True):
+            stored.append(await insert_article(connection, row, terms, placer))
+            added.append(stored[-1].article_id)
+        return stored
+    next_article = (await connection.scalar(_MAX_ARTICLE) or 0) + 1
+    if placer is None:
+        rows = [row | {"id": next_article + k} for k, row in enumerate(rows)]
+        await connection.execute(insert(_ARTICLES), rows)
+        return [Stored(row["id"], None) for row in rows]
+    placed = _Placement(placer, (await connection.scalar(_MAX_STORY) or 0) + 1)
+    rows = [row | {"id": next_article + k} for k, row in enumerate(rows)]
+    for row, terms in zip(rows, words or [()] * len(rows), strict=True):
+        row["story_id"] = placed.place(row, terms)
+        added.append(row["id"])
+    if placed.new:
+        await connection.execute(insert(_STORIES), list(placed.new.values()))
+    if placed.joined:
+        await connection.execute(_JOIN_STORIES, [{"story": story, "more": more, "seen": seen}
+                                                 for story, (more, seen) in placed.joined.items()])
+    await connection.execute(insert(_ARTICLES), rows)
+    return [Stored(row["id"], row["story_id"]) for row in rows]
+
+
+class _Placement:
+    """A batch's story decisions, made in order with ids known in advance: the new stories' rows, and per
+    existing story how many articles joined and the latest time among them."""
+
+    def __init__(self, placer: StoryPlacer, next_story: int) -> None:
+        self.placer = placer
+        self.next_story = next_story
+        self.new: dict[int, dict[str, Any]] = {}
+        self.joined: dict[int, tuple[int, datetime]] = {}
+
+    def place(self, row: dict[str, Any], words: Sequence[str]) -> int:
+        when: datetime = row["published_at"] or row["fetched_at"]
+        story = self.placer.match(words, row["language"])
+        if story is None:
+            story, self.next_story = self.next_story, self.next_story + 1
+            self.new[story] = {"id": story, "language": row["language"], "title": row["title"], "first_seen": when,
+                               "last_seen": when, "articles": 1}
+        elif story in self.new:
+            new = self.new[story]
+            new["articles"] += 1
+            new["last_seen"] = max(new["last_seen"], when)
+        else:
+            more, seen = self.joined.get(story, (0, when))
+            self.joined[story] = (more + 1, max(seen, when))
+        self.placer.add(article_id=row["id"], story_id=story, words=words, language=row["language"],
+                        arrived=row["fetched_at"])
+        return story
 
 
 async def insert_article(connection: AsyncConnection, values: dict[str, Any], words: Sequence[str],

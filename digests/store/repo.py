@@ -18,7 +18,7 @@ from digests.store.batches import (
     StoryPlacer,
     article_values,
     fresh_indices,
-    insert_article,
+    insert_batch,
     insert_summaries,
     summary_row,
 )
@@ -214,16 +214,15 @@ class Store:
         results: list[Stored | None] = [None] * len(articles)
         async with self._session.begin() as session:
             fresh = await fresh_indices(session, [a.url for a in articles], [a.content_hash for a in articles])
-            summarised: list[tuple[int, Summary]] = []
             connection = await session.connection()
-            for i in fresh:
-                stored = await insert_article(connection, article_values(columns(articles[i])),
-                                              words[i] if words else (), stories)
-                added.append(stored.article_id)
-                results[i] = stored
+            stored = await insert_batch(connection, [article_values(columns(articles[i])) for i in fresh],
+                                        [words[i] for i in fresh] if words else [], stories, added)
+            summarised: list[tuple[int, Summary]] = []
+            for i, done in zip(fresh, stored, strict=True):
+                results[i] = done
                 summary = summaries[i] if summaries else None
                 if summary is not None:
-                    summarised.append((stored.article_id, summary))
+                    summarised.append((done.article_id, summary))
             if config is not None:
                 await insert_summaries(connection, config, summarised, now)
         return results
