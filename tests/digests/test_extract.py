@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from digests.extract import MIN_WORDS, choose_language, extract_article, looks_like_html, word_count
+from digests.extract import MIN_WORDS, choose_language, enough_words, extract_article, looks_like_html, word_count
 
 URL = "https://gazette.example/local/riverside-library-reopens"
 
@@ -173,6 +173,13 @@ def test_choose_language() -> None:
     assert choose_language("en", english) == "en"
     assert choose_language("de", "Kurz.") == "de"  # declared wins when detection is unsure
     assert choose_language(None, "") is None
+
+
+def test_enough_words_counts_the_opening_first_and_then_the_whole() -> None:
+    assert enough_words("word " * 40) and not enough_words("word " * 39)
+    assert enough_words("x" * 3000 + " word" * 39)  # one long token, then the words beyond the opening
+    assert not enough_words("x" * 3000 + " word" * 38)
+    assert enough_words("今天下雨了" * 16)  # 80 unspaced characters: 40 words
 
 
 def test_word_count() -> None:
