@@ -21,6 +21,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+# Stemming imports NLTK (about a second): with the digest code, not inside a digest's first build. (The worker
+# processes, which never stem, import digests.text without it.)
+import sumy.nlp.stemmers  # noqa: F401
+
 from digests.models import Addition, ArticleDoc
 from digests.text import Tokenizer, article_sentences, stemmer, stop_words
 from digests.urls import clean_link
