@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from digests.continuity import STORY_OPEN
-from digests.story_words import LEAD_WORDS, SAME_STORY, Tokenizer, word_tokens
+from digests.story_words import SAME_STORY
+from digests.story_words import story_words as story_words  # re-exported
 
 POSTED_TERMS = 24  # an article is findable by this many of its rarest words
 QUERY_TERMS = 24  # ... and looks for candidates under as many of its own
@@ -32,13 +33,6 @@ MAX_CANDIDATES = 40  # articles compared exactly, most shared rare words first
 MIN_SHARED = 3  # ... when they share at least this many of the article's rare words (fewer for short texts)
 MAX_MEMBERS = 30  # a story's newest members that its average is taken over
 NORM_REFRESH = 1.1  # a cached vector length is recomputed once the language's article count grew by 10 %
-
-
-def story_words(title: str, text: str, tokenize: Tokenizer = word_tokens) -> list[str]:
-    """What identifies an article's event: its headline's words (counted twice) and its lead's content words
-    (the same as :func:`digests.stories.group_stories` compares)."""
-    heading = tokenize(title)
-    return [*heading, *heading, *tokenize(text)[:LEAD_WORDS]]
 
 
 @dataclass(slots=True)

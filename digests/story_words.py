@@ -40,3 +40,10 @@ def word_tokens(text: str) -> list[str]:
     stop = story_stop_words()
     words = _WORD.findall(unicodedata.normalize("NFC", text).casefold())
     return [w for w in words if w not in stop]
+
+
+def story_words(title: str, text: str, tokenize: Tokenizer = word_tokens) -> list[str]:
+    """What identifies an article's event: its headline's words (counted twice) and its lead's content words
+    (the same as :func:`digests.stories.group_stories` compares)."""
+    heading = tokenize(title)
+    return [*heading, *heading, *tokenize(text)[:LEAD_WORDS]]

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from digests.extract import extract_article
 from digests.models import ExtractedArticle, Summary
-from digests.story_index import story_words
+from digests.story_words import story_words
 from digests.summarize import SummaryConfig, summarize
 from digests.urls import content_hash
 
