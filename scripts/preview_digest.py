@@ -132,13 +132,13 @@ def slack_html(digest: Digest) -> str:
     return f"<html><head><style>{style}</style></head><body>{''.join(parts)}</body></html>"
 
 
-def photograph(page: str, out: Path) -> None:
+def photograph(page: str, out: Path, *, height: int = 1180) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "page.html"
         source.write_text(page, encoding="utf-8")
         command = ["/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu",
                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                   "--no-first-run", f"--user-data-dir={tmp}/u", "--hide-scrollbars", "--window-size=760,1180",
+                   "--no-first-run", f"--user-data-dir={tmp}/u", "--hide-scrollbars", f"--window-size=760,{height}",
                    f"--screenshot={out}", source.as_uri()]
         subprocess.run(command, check=True, capture_output=True, timeout=120)  # noqa: S603 (fixed command)
 
@@ -150,8 +150,8 @@ def main() -> None:
     photograph(discord_html(digest), docs / "preview-discord.png")
     photograph(slack_html(digest), docs / "preview-slack.png")
     update = update_digest()
-    photograph(discord_html(update), docs / "preview-update-discord.png")
-    photograph(slack_html(update), docs / "preview-update-slack.png")
+    photograph(discord_html(update), docs / "preview-update-discord.png", height=400)
+    photograph(slack_html(update), docs / "preview-update-slack.png", height=340)
     print(f"wrote {docs / 'preview-discord.png'}, {docs / 'preview-slack.png'} and the update's two pictures")
 
 
