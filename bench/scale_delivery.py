@@ -36,8 +36,8 @@ from bot.runtime.delivery import Deliverer
 from bot.runtime.delivery_policy import DeliveryPolicy
 from digests.store import NewArticle
 from tests.fakes.deliver_child import child_settings
-from tests.fakes.slack_process import SlackProcess
 from tests.fakes.slack_api import TEAM_ID
+from tests.fakes.slack_process import SlackProcess
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "bbc-news-summary" / "articles.jsonl.gz"
 DHAKA = ZoneInfo("Asia/Dhaka")
@@ -106,8 +106,8 @@ async def main(args: argparse.Namespace) -> None:
           f"doubled {sum(h > 1 for h in heads)}")
     pauses = [b - a for a, b in pairwise(posts) if b - a > 0.25]
     print(f"after the first post: {(last - (posts[0] - started)) / floor:.1%} of the floor; 429s from the workspace "
-          f"limit {report.limited_workspace}, the channel limit {report.limited_channel}; {len(pauses)} pauses over 0.25 s "
-          f"between posts, {sum(pauses):.1f} s in all")
+          f"limit {report.limited_workspace}, the channel limit {report.limited_channel}; {len(pauses)} pauses over "
+          f"0.25 s between posts, {sum(pauses):.1f} s in all")
     scale = 10_000 / args.subscriptions
     print(f"extrapolated to 10,000 subscriptions (linear in messages): {last * scale / 60:.1f} min "
           f"(floor {floor * scale / 60:.1f} min)")

@@ -20,8 +20,8 @@ import asyncio
 import sys
 import time
 from dataclasses import dataclass
-from types import TracebackType
 from pathlib import Path
+from types import TracebackType
 from typing import Any, Self
 
 import aiohttp
