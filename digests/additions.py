@@ -19,14 +19,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 # Stemming imports NLTK (about a second): with the digest code, not inside a digest's first build. (The worker
 # processes, which never stem, import digests.text without it.)
 import sumy.nlp.stemmers  # noqa: F401
 
 from digests.models import Addition, ArticleDoc
-from digests.text import Tokenizer, article_sentences, stemmer, stop_words
+from digests.text import Tokenizer, article_sentences, stem, stop_words
 from digests.urls import clean_link
 
 MAX_ADDITIONS = 2  # further outlets shown per story: a line each keeps a story compact
@@ -107,12 +106,6 @@ def content_words(language: str | None) -> Callable[[str], frozenset[str]]:
     tokenizer, stop, code = Tokenizer(language), stop_words(language), language or "en"
 
     def words(text: str) -> frozenset[str]:
-        return frozenset(_stem(code, w) for w in tokenizer.to_words(text) if w not in stop and len(w) > 1)
+        return frozenset(stem(code, w) for w in tokenizer.to_words(text) if w not in stop and len(w) > 1)
 
     return words
-
-
-@lru_cache(maxsize=1 << 16)
-def _stem(language: str, word: str) -> str:
-    # Snowball is most of the cost of comparing sentences, and news repeats its words.
-    return stemmer(language)(word)

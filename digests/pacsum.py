@@ -15,12 +15,11 @@ Summary, whose references are sentences spread through the text. It is selectabl
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 
 import numpy as np
 
-from digests.text import stemmer
+from digests.text import stem
 
 # Chosen on the even halves (bench/summary_tune.py, "pacsum" sweep): of lambda1 -2, -1, -0.5 and 0, -0.5 falls
 # least short of the goals on CNN and Daily Mail (and on all three); a threshold of 0.3 lost 1-3 points on each.
@@ -48,13 +47,13 @@ def pacsum_scores(
 
 def tfidf_vectors(words: Sequence[Sequence[str]], language: str, stop: frozenset[str]) -> np.ndarray:
     """Unit-length TF-IDF rows of the sentences' stemmed content words; idf = log((n + 1) / (df + 1)) + 1."""
-    stems = [[_stem(language, word) for word in sentence if word not in stop] for sentence in words]
+    stems = [[stem(language, word) for word in sentence if word not in stop] for sentence in words]
     columns: dict[str, int] = {}
     for sentence in stems:
-        for stem in sentence:
-            columns.setdefault(stem, len(columns))
+        for term in sentence:
+            columns.setdefault(term, len(columns))
     counts = np.zeros((len(words), max(len(columns), 1)))
-    cells = [(row, columns[stem]) for row, sentence in enumerate(stems) for stem in sentence]
+    cells = [(row, columns[term]) for row, sentence in enumerate(stems) for term in sentence]
     if cells:
         np.add.at(counts, tuple(np.array(cells).T), 1.0)
     frequency = (counts > 0).sum(axis=0)
@@ -63,8 +62,3 @@ def tfidf_vectors(words: Sequence[Sequence[str]], language: str, stop: frozenset
     unit: np.ndarray = weighted / np.where(norms > 0, norms, 1.0)[:, None]
     return unit
 
-
-@functools.lru_cache(maxsize=200_000)
-def _stem(language: str, word: str) -> str:
-    """Snowball stems are slow to compute and news repeats its words: cached per language and word."""
-    return stemmer(language)(word)

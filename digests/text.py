@@ -200,6 +200,13 @@ def stemmer(language: str | None) -> Callable[[str], str]:
     return _stemmer(language or "en")
 
 
+@functools.lru_cache(maxsize=200_000)
+def stem(language: str, word: str) -> str:
+    """``word``'s stem in ``language``, cached: Snowball is most of the cost of comparing sentences, and news
+    repeats its words."""
+    return stemmer(language)(word)
+
+
 # The stop lists sumy ships, by ISO 639-1 code. Read as files: sumy's own get_stop_words looks the code up in
 # pycountry first, which loads its whole database (half a second in every process that builds a digest).
 _SUMY_LISTS = {"ar": "arabic", "zh": "chinese", "cs": "czech", "en": "english", "fr": "french", "de": "german",
