@@ -21,7 +21,6 @@ import json
 import multiprocessing
 import os
 import resource
-import socket
 import sys
 import tarfile
 import tempfile
@@ -31,6 +30,8 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
+
+from scale_site import listen
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "extraction-benchmark"
 PORT = 18765
@@ -81,20 +82,7 @@ def serve(feeds: int, per_feed: int, ready: multiprocessing.synchronize.Event) -
             return web.Response(body=feed, content_type="application/rss+xml")
         return web.Response(body=articles[int(request.path.rsplit("/", 1)[1])], content_type="text/html")
 
-    async def main() -> None:
-        app = web.Application()
-        app.router.add_get("/{tail:.*}", handle)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        for n in range(feeds):
-            sock = socket.socket()
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            sock.bind((host(n), PORT))
-            await web.SockSite(runner, sock).start()
-        ready.set()
-        await asyncio.Event().wait()
-
-    asyncio.run(main())
+    listen(handle, [host(n) for n in range(feeds)], PORT, ready)
 
 
 def peak_rss_mb(pid: int) -> float:

@@ -15,6 +15,7 @@ import socket
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
+from typing import Any
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "bbc-news-summary" / "articles.jsonl.gz"
 PORT = 18790
@@ -73,15 +74,24 @@ def serve(feeds: int, ready: multiprocessing.synchronize.Event) -> None:  # type
             return web.Response(body=feed, content_type="application/rss+xml", headers={"ETag": '"v1"'})
         return web.Response(body=pages[int(request.path.rsplit("/", 1)[1])], content_type="text/html")
 
+    listen(handle, [host(n) for n in range(feeds)], PORT, ready)
+
+
+def listen(handle: Any, addresses: list[str], port: int,
+           ready: multiprocessing.synchronize.Event) -> None:  # type: ignore[name-defined]
+    """Serve ``handle`` for every path on ``port`` of each loopback address (one outlet each) until the
+    process is terminated; ``ready`` is set once all listen."""
+    from aiohttp import web
+
     async def main() -> None:
         app = web.Application()
         app.router.add_get("/{tail:.*}", handle)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
-        for n in range(feeds):
+        for address in addresses:
             sock = socket.socket()
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            sock.bind((host(n), PORT))
+            sock.bind((address, port))
             await web.SockSite(runner, sock, backlog=256).start()
         ready.set()
         await asyncio.Event().wait()
