@@ -1,136 +1,36 @@
-"""Settings: a TOML file validated with pydantic, environment overrides, secrets from the environment.
+"""Settings: the validated model of a deployment (pydantic), and ``load_settings`` that builds it.
 
-Where settings come from, first match wins: ``--settings PATH``, ``$KHOBOR_SETTINGS``, ``./settings.toml``,
-else the built-in defaults (the same values as ``settings.example.toml``). Environment variables then
-override deployment keys (see ``ENV_OVERRIDES``). Secrets are read only from ``KHOBOR_<NAME>`` or the file
-named by ``KHOBOR_<NAME>_FILE`` (Docker secrets), never from TOML.
+Where the raw values come from (which file, the environment's overrides, how a problem names its origin) is
+``bot.settings_sources``; secrets are ``bot.secrets``. Environment variables override deployment keys (see
+``bot.settings_sources.ENV_OVERRIDES``). Secrets are read only from ``KHOBOR_<NAME>`` or the file named by
+``KHOBOR_<NAME>_FILE`` (Docker secrets), never from TOML.
 """
 
 from __future__ import annotations
 
-import difflib
 import os
-import re
-import tomllib
-import zoneinfo
 from collections.abc import Mapping
-from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 
 from bot.defaults import DEFAULT_REGIONS
 from bot.errors import SettingsError, UnknownRegionError
+from bot.region_settings import FeedSettings as FeedSettings
+from bot.region_settings import RegionSettings as RegionSettings
+from bot.region_settings import SettingsModel
+from bot.region_settings import TopicSettings as TopicSettings
+from bot.region_settings import check_timezone as check_timezone
 from bot.secrets import read_secrets, secret_keys_in_toml
+from bot.settings_sources import ENV_SETTINGS, apply_env_overrides, describe, read_toml, settings_path
 from digests.dburl import async_url, check_database_url, check_folder
 from digests.summary_config import ALGORITHMS, SummaryConfig
-from digests.topic_seeds import LABEL_LANGUAGES, fallback_label
 
 DEFAULT_SUMMARY = SummaryConfig()
-ENV_SETTINGS = "KHOBOR_SETTINGS"
-LOCAL_SETTINGS = Path("settings.toml")
-# Environment variable -> dotted settings key. Values are parsed as TOML scalars when they look like one.
-ENV_OVERRIDES: dict[str, str] = {
-    "KHOBOR_DATA_DIR": "data_dir",
-    "KHOBOR_DATABASE_URL": "storage.url",
-    "KHOBOR_LOG_LEVEL": "log.level",
-    "KHOBOR_LOG_FORMAT": "log.format",
-    "KHOBOR_COLLECT_INTERVAL_MINUTES": "collect.interval_minutes",
-    "KHOBOR_USER_AGENT": "collect.user_agent",
-}
-# Names in the tz database that are not places: they follow the server's own configuration.
-NOT_PLACES = frozenset({"localtime", "posixrules", "Factory"})
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-@cache
-def _timezones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
-
-
-def check_timezone(name: str) -> str:
-    """Return ``name`` if it is an IANA timezone, else raise ValueError naming the closest ones."""
-    if name in NOT_PLACES:
-        raise ValueError(f"{name!r} depends on the server's configuration; use an IANA name like 'Asia/Dhaka'")
-    if name in _timezones():
-        return name
-    close = difflib.get_close_matches(name, sorted(_timezones()), n=3, cutoff=0.6)
-    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else " (use an IANA name like 'Asia/Dhaka')"
-    raise ValueError(f"{name!r} is not a timezone{hint}")
-
-
-class FeedSettings(_Model):
-    url: str
-    name: str = Field(min_length=1)  # default: the URL's host without "www."
-    topic: str | None = Field(default=None, min_length=1, max_length=40)  # a section feed's topic: evidence
-
-    @model_validator(mode="before")
-    @classmethod
-    def _default_name(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "name" not in data and isinstance(data.get("url"), str):
-            host = urlsplit(data["url"]).hostname or ""
-            return {**data, "name": host.removeprefix("www.") or data["url"]}
-        return data
-
-    @field_validator("url")
-    @classmethod
-    def _http_url(cls, value: str) -> str:
-        if not re.match(r"^https?://[^/\s]+", value):
-            raise ValueError(f"{value!r} is not an http(s) URL")
-        return value
-
-
-class TopicSettings(_Model):
-    label: str = Field(min_length=1, max_length=40)
-    keywords: list[str] = Field(min_length=1)
-
-
-class RegionSettings(_Model):
-    name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
-    title: str = Field(min_length=1)  # default: the name in words ("south-asia" -> "South Asia")
-    timezone: str = "UTC"
-    # The first names the built-in topic labels' language (unless label_language); exports list them. Each
-    # article's language is detected from its text either way.
-    languages: list[Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]] = Field(default_factory=list)
-    feeds: list[FeedSettings] = Field(min_length=1)
-    topics: list[TopicSettings] | None = None  # None: the built-in taxonomy
-    label_language: str | None = None  # the built-in topics' labels: en, bn, hi or ur; None: first of languages
-    other_topic: str = Field(default="", max_length=40)  # "": "Other news" in the label language
-
-    @property
-    def labels_language(self) -> str:
-        """The language of the built-in topics' labels: ``label_language``, else the first of ``languages``,
-        else English."""
-        return self.label_language or (self.languages[0] if self.languages else "en")
-
-    @model_validator(mode="after")
-    def _labels(self) -> RegionSettings:
-        language = self.labels_language
-        if self.label_language is not None and language not in LABEL_LANGUAGES:
-            raise ValueError(f"label_language {language!r} has no built-in labels; use one of {LABEL_LANGUAGES}")
-        if not self.other_topic:  # the model is frozen: set the derived default once, while validating
-            object.__setattr__(self, "other_topic", fallback_label(language))
-        return self
-
-    @field_validator("timezone")
-    @classmethod
-    def _timezone(cls, value: str) -> str:
-        return check_timezone(value)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _default_title(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "title" not in data and isinstance(data.get("name"), str):
-            return {**data, "title": data["name"].replace("-", " ").title()}
-        return data
-
-
-class StorageSettings(_Model):
+class StorageSettings(SettingsModel):
     url: str | None = Field(default=None, description="SQLAlchemy URL; default: SQLite in data_dir")
     connect_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
     keep_days: int = Field(default=30, ge=1, le=3650)  # articles older than this are pruned (stories stay)
@@ -143,7 +43,7 @@ class StorageSettings(_Model):
         return value
 
 
-class CollectSettings(_Model):
+class CollectSettings(SettingsModel):
     interval_minutes: int = Field(default=30, ge=1, le=24 * 60)
     timeout_seconds: float = Field(default=15.0, gt=0, le=300)
     connect_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
@@ -169,7 +69,7 @@ class CollectSettings(_Model):
         return value
 
 
-class ScheduleSettings(_Model):
+class ScheduleSettings(SettingsModel):
     grace_minutes: int = Field(default=180, ge=0, le=24 * 60)
     resync_seconds: int = Field(default=60, ge=5, le=3600)
     collect_tick_seconds: int = Field(default=60, ge=5, le=3600)
@@ -178,7 +78,7 @@ class ScheduleSettings(_Model):
     leader_retry_seconds: float = Field(default=10.0, ge=1, le=300)
 
 
-class SummarySettings(_Model):
+class SummarySettings(SettingsModel):
     algorithm: str = DEFAULT_SUMMARY.algorithm
     sentences: int = Field(default=DEFAULT_SUMMARY.sentences, ge=1, le=10)
     max_chars: int = Field(default=DEFAULT_SUMMARY.max_chars, ge=80, le=3000)
@@ -193,18 +93,18 @@ class SummarySettings(_Model):
         return value
 
 
-class DigestSettings(_Model):
+class DigestSettings(SettingsModel):
     hours: int = Field(default=24, ge=1, le=24 * 7)
     max_stories: int = Field(default=20, ge=1, le=200)
 
 
-class DiscordSettings(_Model):
+class DiscordSettings(SettingsModel):
     api_base_url: str | None = None  # e.g. a proxy; default: discord.py's own
     guild_ids: list[str] = Field(default_factory=list)  # sync slash commands to these servers at once
     manager_user_ids: list[str] = Field(default_factory=list)  # may change subscriptions anywhere
 
 
-class SlackSettings(_Model):
+class SlackSettings(SettingsModel):
     api_base_url: str | None = None  # default: https://slack.com/api/
     mode: Literal["socket", "http"] = "socket"
     http_host: str = "0.0.0.0"  # noqa: S104 (HTTP mode listens for Slack's requests)
@@ -212,18 +112,18 @@ class SlackSettings(_Model):
     manager_user_ids: list[str] = Field(default_factory=list)  # besides workspace admins and owners
 
 
-class ConsoleSettings(_Model):
+class ConsoleSettings(SettingsModel):
     channel: str = Field(default="console", min_length=1)  # the console acts as an admin of this channel
 
 
-class HealthSettings(_Model):
+class HealthSettings(SettingsModel):
     enabled: bool = True
     host: str = "0.0.0.0"  # noqa: S104 (probes and Prometheus come from outside the container)
     port: int = Field(default=8080, ge=0, le=65535)  # 0: any free port
     database_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
 
 
-class LogSettings(_Model):
+class LogSettings(SettingsModel):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"  # Khobor's own lines
     library_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"  # APScheduler, aiohttp, ...
     format: Literal["text", "json"] = "text"
@@ -234,7 +134,7 @@ class LogSettings(_Model):
         return value.upper() if isinstance(value, str) else value
 
 
-class Secrets(_Model):
+class Secrets(SettingsModel):
     """Tokens, only ever from the environment. ``repr`` and ``str`` never show them."""
 
     discord_token: SecretStr | None = None
@@ -243,7 +143,7 @@ class Secrets(_Model):
     slack_signing_secret: SecretStr | None = None
 
 
-class Settings(_Model):
+class Settings(SettingsModel):
     data_dir: Path = Path("data")
     storage: StorageSettings = StorageSettings()
     collect: CollectSettings = CollectSettings()
@@ -289,14 +189,6 @@ class Settings(_Model):
         raise UnknownRegionError(name, [r.name for r in self.regions])
 
 
-def settings_path(cli_path: str | None, environ: Mapping[str, str]) -> Path | None:
-    """Which file to read: the CLI flag, ``$KHOBOR_SETTINGS``, ``./settings.toml``, else none."""
-    if cli_path:
-        return Path(cli_path)
-    if environ.get(ENV_SETTINGS):
-        return Path(environ[ENV_SETTINGS])
-    return LOCAL_SETTINGS if LOCAL_SETTINGS.is_file() else None
-
 
 def load_settings(cli_path: str | None = None, environ: Mapping[str, str] | None = None) -> Settings:
     """Read, merge and validate the settings; raises SettingsError listing every problem at once.
@@ -306,9 +198,9 @@ def load_settings(cli_path: str | None = None, environ: Mapping[str, str] | None
     path = settings_path(cli_path, env)
     named_by = "--settings" if cli_path else ENV_SETTINGS if env.get(ENV_SETTINGS) else None
     source = str(path) if path else "built-in defaults"
-    raw = _read_toml(path, named_by) if path else {}
+    raw = read_toml(path, named_by) if path else {}
     problems = secret_keys_in_toml(raw)
-    from_env = _apply_env_overrides(raw, env)
+    from_env = apply_env_overrides(raw, env)
     secrets, secret_problems = read_secrets(env)
     problems += secret_problems
     raw["secrets"] = secrets
@@ -316,7 +208,7 @@ def load_settings(cli_path: str | None = None, environ: Mapping[str, str] | None
         settings = Settings.model_validate(raw)
         problems += missing_secrets(settings)
     except ValidationError as exc:
-        problems += [_describe(err, from_env) for err in exc.errors()]
+        problems += [describe(err, from_env) for err in exc.errors()]
     if problems:
         uses_env = any(name.startswith("KHOBOR_") and name != ENV_SETTINGS for name in env)
         raise SettingsError(f"{source} with the environment" if uses_env else source, problems)
@@ -334,54 +226,3 @@ def missing_secrets(settings: Settings) -> list[str]:
     variable = f"KHOBOR_{needs.upper()}"
     return [f"{variable} (environment variable): slack.mode = {settings.slack.mode!r} needs it (or {variable}_FILE) "
             "besides KHOBOR_SLACK_BOT_TOKEN"]
-
-
-def _read_toml(path: Path, named_by: str | None) -> dict[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        fix = {"--settings": "fix the path or drop --settings",
-               ENV_SETTINGS: f"fix the path in ${ENV_SETTINGS} or unset it"}.get(named_by or "", "")
-        raise SettingsError(str(path), [f"file not found; copy settings.example.toml there, or {fix}"
-                                        if fix else "file not found; copy settings.example.toml"]) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(str(path), [f"not valid TOML: {exc}"]) from None
-    except RecursionError:
-        raise SettingsError(str(path), ["not a settings file: its tables or arrays are nested too deeply"]) from None
-    except UnicodeDecodeError:
-        raise SettingsError(str(path), ["not UTF-8 text; save it as UTF-8"]) from None
-    except OSError as exc:
-        raise SettingsError(str(path), [f"cannot be read: {exc.strerror}"]) from None
-
-
-def _apply_env_overrides(raw: dict[str, Any], env: Mapping[str, str]) -> dict[str, str]:
-    """Put the environment's values into ``raw``; returns dotted key -> the variable it came from."""
-    applied: dict[str, str] = {}
-    for var, dotted in ENV_OVERRIDES.items():
-        if var not in env:
-            continue
-        *parents, leaf = dotted.split(".")
-        table = raw
-        for part in parents:
-            child = table.get(part)
-            if not isinstance(child, dict):
-                child = table[part] = {}
-            table = child
-        table[leaf] = env[var]
-        applied[dotted] = var
-    return applied
-
-
-def _describe(error: Mapping[str, Any], from_env: Mapping[str, str] | None = None) -> str:
-    path = ""
-    for part in error["loc"]:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    message = str(error["msg"]).removeprefix("Value error, ")
-    if error["type"] == "extra_forbidden":
-        message = "unknown key; check its spelling against settings.example.toml"
-    elif error["type"] == "missing":
-        message = "is required"
-    var = (from_env or {}).get(path)
-    where = f"{var} (environment variable)" if var else path or "environment"
-    return f"{where}: {message}"

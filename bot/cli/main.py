@@ -23,7 +23,8 @@ from rich.console import Console
 
 from bot.errors import BotError, SettingsError, UnknownRegionError, UsageError
 from bot.runtime.logs import mask_url, secret_values, setup_logging
-from bot.settings import ENV_OVERRIDES, Settings, load_settings, settings_path
+from bot.settings import Settings, load_settings
+from bot.settings_sources import ENV_OVERRIDES, settings_path
 from digests.errors import DigestsError
 from digests.summary_config import ALGORITHMS
 

@@ -12,7 +12,7 @@ import difflib
 from collections.abc import Sequence
 
 from bot.errors import UnknownRegionError
-from bot.settings import RegionSettings
+from bot.region_settings import RegionSettings
 from digests.models import FeedSource
 from digests.topic_seeds import LABELS
 from digests.topics import TopicSpec, default_taxonomy

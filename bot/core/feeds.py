@@ -11,7 +11,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.core.ports import Newsroom, Reply
-from bot.settings import RegionSettings
+from bot.region_settings import RegionSettings
 from digests.clean import clip
 from digests.models import FeedSource
 from digests.store import FeedHealth

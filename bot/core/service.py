@@ -15,7 +15,7 @@ from bot.core.schedule import next_due
 from bot.core.subscriptions import InvalidSubscription, Wanted, normalise
 from bot.core.summary import summary_reply
 from bot.errors import BotError, ChannelGoneError, UnknownRegionError
-from bot.settings import RegionSettings
+from bot.region_settings import RegionSettings
 from digests.errors import DigestsError
 from digests.store import Subscription
 

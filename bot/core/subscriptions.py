@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from bot.core.catalogue import Catalogue, closest
 from bot.errors import UnknownRegionError, UsageError
-from bot.settings import RegionSettings, check_timezone
+from bot.region_settings import RegionSettings, check_timezone
 from digests.topics import parse_keywords
 
 DEFAULT_TIME = "08:00"
