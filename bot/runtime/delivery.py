@@ -25,45 +25,23 @@ from bot.app import App
 from bot.core.ports import ChannelRef, ChatAdapter, Checkpoint, Posted, RateLimited
 from bot.core.schedule import due_at
 from bot.errors import ChannelGoneError
+from bot.runtime.channel_digest import DigestCache, remembered, with_notes
 from bot.runtime.delivery_policy import (
     DeliveryPolicy,
     channel_of,
-    late_note,
     log_ids,
     new_nonce,
     new_owner,
-    paused_notice,
 )
-from bot.runtime.pacing import Pacer
-from digests.memory import plan_digest, shown_of, to_read, with_read
+from bot.runtime.pacing import Paces
+from bot.runtime.paused import tell_paused
+from digests.memory import shown_of
 from digests.models import Digest
 from digests.store.deliveries import FAILED, PAUSED, SKIPPED, Deliveries, Delivery, LeaseLost
 from digests.store.subscriptions import Subscription
 
 log = logging.getLogger(__name__)
 BUSY = "busy"  # another process holds the record's lease: it is that process's to post
-DigestKey = tuple[str, tuple[str, ...] | None, tuple[str, ...], str, datetime]
-
-
-class DigestCache:
-    """Digests built once per (region, topics, keywords, timezone, window end), shared by every channel that
-    wants one. The window and its times are the subscriber's local day."""
-
-    def __init__(self, app: App, *, entries: int) -> None:
-        self.app = app
-        self.entries = entries
-        self._tasks: dict[DigestKey, asyncio.Task[Digest]] = {}
-
-    async def get(self, sub: Subscription, window_end: datetime) -> Digest:
-        key: DigestKey = (sub.region, sub.topics, sub.keywords, sub.timezone, window_end)
-        task = self._tasks.get(key)
-        if task is None or (task.done() and (task.cancelled() or task.exception() is not None)):
-            task = asyncio.ensure_future(self.app.build_digest(
-                sub.region, now=window_end, topics=sub.topics, keywords=sub.keywords, timezone=sub.timezone))
-            self._tasks[key] = task
-            while len(self._tasks) > self.entries:
-                del self._tasks[next(iter(self._tasks))]
-        return await asyncio.shield(task)
 
 
 class Deliverer:
@@ -84,8 +62,8 @@ class Deliverer:
         self._digests = DigestCache(app, entries=self.policy.cache_entries)
         rates = self.policy.rates if self.policy.rates is not None else \
             {a.platform: a.rate for a in self.adapters.values() if a.rate}
-        self._pacers = {name: Pacer(rate) for name, rate in rates.items()}
-        self._slots: dict[str, asyncio.Semaphore] = {}
+        self._paces = Paces(rates, on_wait=self._waited)
+        self._pacers = self._paces.pacers  # the same dict: a platform's Pacer can be replaced in it
 
     @property
     def deliveries(self) -> Deliveries:
@@ -95,10 +73,7 @@ class Deliverer:
 
     def slots(self, platform: str) -> asyncio.Semaphore:
         """The platform's delivery slots (see :meth:`DeliveryPolicy.slots`)."""
-        if platform not in self._slots:
-            pacer = self._pacers.get(platform)
-            self._slots[platform] = asyncio.Semaphore(self.policy.slots(1.0 / pacer.interval if pacer else None))
-        return self._slots[platform]
+        return self._paces.slots(platform, self.policy.slots)
 
     async def deliver_many(self, subs: Iterable[Subscription], *, digest_date: date,
                            late: bool = False) -> dict[int, str]:
@@ -270,7 +245,7 @@ class Deliverer:
                 await self.deliveries.renew(delivery_id=record.id, owner=self.owner, now=self._clock(),
                                             lease=self.policy.lease, message_ids=posted.message_ids,
                                             thread_id=posted.thread_id)
-                if await self._pace(platform) <= self.policy.lease.total_seconds() / 2:
+                if await self._paces.wait(platform) <= self.policy.lease.total_seconds() / 2:
                     return
         return checkpoint
 
@@ -290,38 +265,22 @@ class Deliverer:
                                                  now=self._clock(), owner=self.owner)
 
     async def _find(self, adapter: ChatAdapter, channel: ChannelRef, record: Delivery) -> Posted | None:
-        await self._pace(channel.platform)
+        await self._paces.wait(channel.platform)
         return await adapter.find_posted(channel, record.nonce, since=record.created_at - self.policy.find_margin)
 
-    async def _pace(self, platform: str) -> float:
-        """Wait for the platform's next turn; the seconds waited."""
-        pacer = self._pacers.get(platform)
-        if pacer is None:
-            return 0.0
-        waited = await pacer.wait()
-        if waited > 0:
-            self.app.metrics.rate_limit_wait.labels(platform=platform).inc(waited)
-        return waited
+    def _waited(self, platform: str, seconds: float) -> None:
+        self.app.metrics.rate_limit_wait.labels(platform=platform).inc(seconds)
 
     async def _compose(self, sub: Subscription, record: Delivery, late: bool) -> Digest:
-        """The shared digest, with the failing-feed notes this subscription has not had yet and a late note."""
+        """The shared digest, with the failing-feed notes this subscription has not had yet and a late note,
+        after the channel's memory of stories."""
         digest = await self._digests.get(sub, due_at(sub, record.digest_date))
-        notes = list(digest.notes)
-        if notes:
-            before = await self.deliveries.previous(subscription_id=sub.id, before=record.digest_date)
-            await self.deliveries.set_feed_notes(delivery_id=record.id, notes=notes, now=self._clock())
-            notes = [n for n in notes if before is None or n not in before.feed_notes]
-        if late:
-            notes.append(late_note(sub, self._clock()))
-        return await self._remembered(sub, record, replace(digest, notes=tuple(notes)))
+        digest = await with_notes(self.deliveries, sub, record, digest, late=late, clock=self._clock)
+        return await self._remembered(sub, record, digest)
 
     async def _remembered(self, sub: Subscription, record: Delivery, digest: Digest) -> Digest:
-        """This channel's digest after its memory of stories: repeats without anything new left out, stories
-        with something new as updates (:func:`digests.memory.plan_digest`)."""
-        ids = [s.story_id for s in (*digest.stories, *digest.more) if s.story_id is not None]
-        memory = await self.deliveries.seen(subscription_id=sub.id, story_ids=ids, before=record.digest_date)
-        texts = await self.deliveries.article_texts(article_ids=to_read(digest, memory))
-        return plan_digest(digest, with_read(memory, texts)).digest
+        """This channel's digest after its memory of stories (:func:`bot.runtime.channel_digest.remembered`)."""
+        return await remembered(self.deliveries, sub, record, digest)
 
     async def _posted(self, record: Delivery, posted: Posted, digest: Digest | None = None) -> Delivery:
         """Record the posted digest and, in the same transaction, what it showed of each story (unknown when
@@ -335,9 +294,7 @@ class Deliverer:
         hint = exc.retry_after if isinstance(exc, RateLimited) else None
         if hint is not None:
             wait = max(wait, hint)
-            pacer = self._pacers.get(sub.platform)
-            if pacer is not None:
-                pacer.hold(hint)
+            self._paces.hold(sub.platform, hint)
         now = self._clock()
         log.warning("delivery: attempt %d for %s failed (%r); retrying in %.0f s", record.attempts,
                     channel_of(sub), exc, wait, extra=log_ids(sub))
@@ -349,21 +306,5 @@ class Deliverer:
         """The channel is gone or forbids the bot: pause its subscriptions and tell someone, where possible."""
         record, count = await self.deliveries.mark_paused(delivery_id=record.id, error=str(exc), now=self._clock())
         log.warning("%s; paused %d subscription(s)", exc, count, extra=log_ids(sub))
-        await self._tell(sub, exc.reason)
+        await tell_paused(self.adapters[sub.platform], sub, exc.reason, pace=self._paces.wait)
         return record
-
-    async def _tell(self, sub: Subscription, reason: str) -> None:
-        """Tell the channel, else the person who subscribed it (a direct message where the platform allows)."""
-        adapter, text = self.adapters[sub.platform], paused_notice(sub, reason)
-        for where in (channel_of(sub), ChannelRef(sub.platform, sub.workspace_id, sub.created_by)):
-            try:
-                await self._pace(sub.platform)
-                await adapter.send_notice(where, text)
-            except Exception as exc:  # a notice is best effort
-                log.info("delivery: could not tell %s that %s was paused: %r", where, channel_of(sub), exc,
-                         extra=log_ids(sub))
-                continue
-            log.info("delivery: told %s that %s was paused", where, channel_of(sub), extra=log_ids(sub))
-            return
-        log.warning("delivery: nobody could be told that %s was paused (%s)", channel_of(sub), reason,
-                    extra=log_ids(sub))

@@ -1,5 +1,6 @@
 """What a delivery may do and how it speaks: its attempts, lease, backoff and concurrency, the ids on its records
-and log lines, and the notes it posts (late, paused). Used by :mod:`bot.runtime.delivery`."""
+and log lines, and its late note (the paused notice is :mod:`bot.runtime.paused`'s). Used by
+:mod:`bot.runtime.delivery`."""
 
 from __future__ import annotations
 
@@ -71,9 +72,3 @@ def late_note(sub: Subscription, now: datetime) -> str:
     local = now.astimezone(ZoneInfo(sub.timezone))
     return (f"This digest is late: it was due at {sub.delivery_time} and went out at {local:%H:%M} "
             f"({sub.timezone}); the bot or the platform was unavailable.")
-
-
-def paused_notice(sub: Subscription, reason: str) -> str:
-    return (f"Khobor paused the daily **{sub.region}** digest of this channel: the bot cannot post there "
-            f"(`{reason}`). Once it can, run `digest subscribe {sub.region} {sub.delivery_time} {sub.timezone}` "
-            "again to resume.")

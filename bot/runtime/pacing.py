@@ -1,10 +1,11 @@
-"""Client-side pacing: keep a platform's request rate just under its global limit, queueing, never dropping."""
+"""Client-side pacing: keep a platform's request rate just under its global limit, queueing, never dropping
+(``Pacer``), and each platform's pace and delivery slots (``Paces``)."""
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 
 MAX_REQUEUES = 3  # a caller late this many times in a row goes anyway
 # A caller that wakes up to this many turns late still takes its turn. The platform's bucket refilled while
@@ -50,3 +51,37 @@ class Pacer:
     def hold(self, seconds: float) -> None:
         """Send nothing for ``seconds`` (the platform said Retry-After): everyone queued moves back."""
         self._next = max(self._next, self._clock() + seconds)
+
+
+class Paces:
+    """Each platform's pace for deliveries: its :class:`Pacer` (none: unpaced), its delivery slots, and every
+    wait reported to ``on_wait(platform, seconds)`` (a metric)."""
+
+    def __init__(self, rates: Mapping[str, float], *, on_wait: Callable[[str, float], None]) -> None:
+        self.pacers = {name: Pacer(rate) for name, rate in rates.items()}
+        self._slots: dict[str, asyncio.Semaphore] = {}
+        self._on_wait = on_wait
+
+    def slots(self, platform: str, per_rate: Callable[[float | None], int]) -> asyncio.Semaphore:
+        """The platform's delivery slots, ``per_rate(its requests a second, None: unpaced)`` of them, made on
+        first use."""
+        if platform not in self._slots:
+            pacer = self.pacers.get(platform)
+            self._slots[platform] = asyncio.Semaphore(per_rate(1.0 / pacer.interval if pacer else None))
+        return self._slots[platform]
+
+    async def wait(self, platform: str) -> float:
+        """Wait for the platform's next turn; the seconds waited."""
+        pacer = self.pacers.get(platform)
+        if pacer is None:
+            return 0.0
+        waited = await pacer.wait()
+        if waited > 0:
+            self._on_wait(platform, waited)
+        return waited
+
+    def hold(self, platform: str, seconds: float) -> None:
+        """The platform said Retry-After: send it nothing for ``seconds``."""
+        pacer = self.pacers.get(platform)
+        if pacer is not None:
+            pacer.hold(seconds)
