@@ -27,12 +27,12 @@ from bot.adapters.discord.config import DiscordConfig
 from bot.adapters.discord.render import (
     CONTENT_CHARS,
     DiscordMessage,
-    defuse,
     render_digest,
     render_reply,
     story_links,
     thread_name,
 )
+from bot.adapters.discord.text import defuse
 from bot.core import commands as cmd
 from bot.core.catalogue import Catalogue
 from bot.core.ports import DISCORD_LIMITS, ChannelRef, Checkpoint, Limits, Posted, RateLimited, Reply, UserRef

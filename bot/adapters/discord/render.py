@@ -1,21 +1,20 @@
 """Digests and replies as Discord messages, inside Discord's limits, with article text made harmless. No I/O.
 
 Article text (titles, summaries, outlet names) never pings, never links in disguise and never formats: see
-:func:`neutralise`. Every message keeps to Discord's limits (content 2,000; 10 embeds and 6,000 embed characters
-a message; title 256, description 4,096, field value 1,024). A story is never split across messages; overflow
-goes into more messages (the adapter posts them in a thread), never dropped.
+:func:`bot.adapters.discord.text.neutralise`. Every message keeps to Discord's limits (content 2,000; 10 embeds
+and 6,000 embed characters a message; title 256, description 4,096, field value 1,024). A story is never split
+across messages; overflow goes into more messages (the adapter posts them in a thread), never dropped.
 """
 
 from __future__ import annotations
 
-import re
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from urllib.parse import quote
 
 import discord
 
+from bot.adapters.discord.text import defuse, neutralise, plain, safe_url, shorten
 from bot.core.ports import DISCORD_LIMITS, Reply
 from digests.additions import MAX_ADDITIONS
 from digests.models import Addition, Digest, SourceRef, Story
@@ -32,22 +31,9 @@ EXPLAIN_CHARS = 300  # the footer's "3 outlets · Politics · matched: …": a l
 ADDITIONS_NAME = "What other outlets add"
 ADDITION_CHARS = 500  # one addition's line: two fit a field's 1,024
 SOURCE_NAME_CHARS = 80
-URL_CHARS = 512  # longer links are shown as plain names: a source field must hold several of them
-ELLIPSIS = "…"
 SHORTENED = "\n*Summary shortened; the full story is at the sources.*"
 MORE_LISTED = 50  # headlines per topic in the thread when stories were left out; beyond, a count
 PALETTE = (0x1F77B4, 0xFF7F0E, 0x2CA02C, 0xD62728, 0x9467BD, 0x8C564B, 0xE377C2, 0x17BECF, 0xBCBD22, 0x7F7F7F)
-
-_ZWSP = "\u200b"
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_URL = re.compile(r"(https?://[^\s<>]+)", re.IGNORECASE)
-# Markdown: inline formatting, spoilers, code and masked links; quotes, headings and lists only open a line.
-_SPECIAL = re.compile(r"([\\*_~|`\[\]])")
-_LINE_OPENING = re.compile(r"^([-+>#])|^(\d+)(\.)")
-# <@id> <@!id> <@&id> <#id> </cmd:id> <t:123:R> <:emoji:id> <a:emoji:id> <id:guide>: a zero-width space defuses them.
-_MARKUP = re.compile(r"<(?=[@#/:!&]|[a-z]+:)", re.IGNORECASE)
-_MASS_MENTION = re.compile(r"@(?=everyone|here)", re.IGNORECASE)
-_SPACE = re.compile(r"\s+")
 
 
 @dataclass(slots=True)
@@ -66,50 +52,6 @@ class DiscordMessage:
         return sum(len(embed) for embed in self.embeds)
 
 
-def defuse(text: str) -> str:
-    """Mentions and markup made inert (``@everyone``, ``<@id>``, ``<#id>``, ``</cmd:id>``, ``<t:…>``, emoji),
-    formatting kept: for the core's own words, which may quote what a user typed."""
-    return _MASS_MENTION.sub("@" + _ZWSP, _MARKUP.sub("<" + _ZWSP, text))
-
-
-def neutralise(text: str) -> str:
-    """Article text made safe to show: one line, control characters gone, Markdown escaped (links left as
-    links), mentions and Discord markup defused, and no list or heading at its start."""
-    line = defuse(" ".join(_CONTROL.sub(" ", text).split()))
-    parts = _URL.split(line)  # odd indexes are links: escaping would break them
-    line = "".join(part if i % 2 else _SPECIAL.sub(r"\\\1", part) for i, part in enumerate(parts))
-    return _LINE_OPENING.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", line)
-
-
-def shorten(text: str, limit: int, *, sentence_ends: Sequence[int] = (), note: str = "") -> str:
-    """``neutralise(text)`` in at most ``limit`` characters. When too long it is cut after the last sentence
-    that fits, else after the last whole word (only a word longer than the limit is cut inside), and
-    ``note`` (or an ellipsis) says so."""
-    whole = neutralise(text)
-    if len(whole) <= limit:
-        return whole
-    words = [m.start() for m in _SPACE.finditer(text) if m.start() > 0]
-    for cuts, suffix in ((sentence_ends, note or ELLIPSIS), (words, ELLIPSIS + note),
-                         (range(1, len(text)), ELLIPSIS + note)):
-        cut = _longest_prefix(text, cuts, limit - len(suffix))
-        if cut is not None:
-            return neutralise(text[:cut]).rstrip("\\") + suffix
-    return (ELLIPSIS + note)[:limit]
-
-
-def _longest_prefix(text: str, cuts: Sequence[int], budget: int) -> int | None:
-    """The largest cut whose neutralised prefix fits ``budget`` (cuts ascending; the length grows with them)."""
-    low, high, best = 0, len(cuts) - 1, None
-    while low <= high:
-        middle = (low + high) // 2
-        prefix = neutralise(text[:cuts[middle]])
-        if prefix and len(prefix) <= budget:
-            best, low = cuts[middle], middle + 1
-        else:
-            high = middle - 1
-    return best
-
-
 def summary_text(sentences: Sequence[str], limit: int = DESCRIPTION_CHARS) -> str:
     """A story's sentences within ``limit``, shortened at a sentence boundary with a note when too long."""
     text = " ".join(s.strip() for s in sentences if s.strip())
@@ -119,14 +61,6 @@ def summary_text(sentences: Sequence[str], limit: int = DESCRIPTION_CHARS) -> st
         ends.append(position)
         position += 1
     return shorten(text, limit, sentence_ends=ends[:-1], note=SHORTENED)
-
-
-def safe_url(url: str) -> str | None:
-    """An http(s) link that cannot break out of Markdown link syntax or ping, or None."""
-    if not re.match(r"^https?://[^\s/?#]+", url, re.IGNORECASE) or len(url) > URL_CHARS:
-        return None
-    quoted = quote(url, safe="/:?#&=%+,;@!$*~-._")
-    return re.sub(r"@(everyone|here)", r"%40\1", quoted, flags=re.IGNORECASE)
 
 
 def source_link(source: SourceRef) -> str:
@@ -180,7 +114,7 @@ def story_embed(story: Story) -> discord.Embed:
     if story.update is not None:
         embed.add_field(name="Seen before", value=seen_value(story), inline=False)
     if explain_text(story):
-        embed.set_footer(text=_plain(explain_text(story), min(EXPLAIN_CHARS, FOOTER_CHARS)))
+        embed.set_footer(text=plain(explain_text(story), min(EXPLAIN_CHARS, FOOTER_CHARS)))
     value = additions_value(story.additions, EMBED_TOTAL_CHARS - len(embed) - len(ADDITIONS_NAME))
     if value:
         embed.add_field(name=ADDITIONS_NAME, value=value, inline=False)
@@ -199,12 +133,6 @@ def additions_value(additions: Sequence[Addition], room: int) -> str:
         if len("\n".join([*lines, line])) <= min(FIELD_VALUE_CHARS, room):
             lines.append(line)
     return "\n".join(lines)
-
-
-def _plain(text: str, limit: int) -> str:
-    """One line for places Discord shows without Markdown (footers, thread names): defused, not escaped."""
-    line = defuse(" ".join(_CONTROL.sub(" ", text).split()))
-    return line if len(line) <= limit else line[:limit - 1] + ELLIPSIS
 
 
 def render_digest(digest: Digest) -> list[DiscordMessage]:
@@ -335,4 +263,4 @@ def story_links(messages: Sequence[DiscordMessage], ids: Sequence[str], *, guild
 
 def thread_name(digest: Digest) -> str:
     """The overflow thread's name (Discord: at most 100 characters)."""
-    return _plain(f"{digest.title}: {window_text(digest)}", 100)
+    return plain(f"{digest.title}: {window_text(digest)}", 100)

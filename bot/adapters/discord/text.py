@@ -1,0 +1,82 @@
+"""Text for Discord made harmless: article text escaped so it never pings, links in disguise or formats
+(``neutralise``), the core's own words with mentions defused (``defuse``), both shortened within a limit at a
+sentence or word (``shorten``), and links that cannot break out of Markdown (``safe_url``). No I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from urllib.parse import quote
+
+URL_CHARS = 512  # longer links are shown as plain names: a source field must hold several of them
+ELLIPSIS = "…"
+
+_ZWSP = "\u200b"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_URL = re.compile(r"(https?://[^\s<>]+)", re.IGNORECASE)
+# Markdown: inline formatting, spoilers, code and masked links; quotes, headings and lists only open a line.
+_SPECIAL = re.compile(r"([\\*_~|`\[\]])")
+_LINE_OPENING = re.compile(r"^([-+>#])|^(\d+)(\.)")
+# <@id> <@!id> <@&id> <#id> </cmd:id> <t:123:R> <:emoji:id> <a:emoji:id> <id:guide>: a zero-width space defuses them.
+_MARKUP = re.compile(r"<(?=[@#/:!&]|[a-z]+:)", re.IGNORECASE)
+_MASS_MENTION = re.compile(r"@(?=everyone|here)", re.IGNORECASE)
+_SPACE = re.compile(r"\s+")
+
+
+def defuse(text: str) -> str:
+    """Mentions and markup made inert (``@everyone``, ``<@id>``, ``<#id>``, ``</cmd:id>``, ``<t:…>``, emoji),
+    formatting kept: for the core's own words, which may quote what a user typed."""
+    return _MASS_MENTION.sub("@" + _ZWSP, _MARKUP.sub("<" + _ZWSP, text))
+
+
+def neutralise(text: str) -> str:
+    """Article text made safe to show: one line, control characters gone, Markdown escaped (links left as
+    links), mentions and Discord markup defused, and no list or heading at its start."""
+    line = defuse(" ".join(_CONTROL.sub(" ", text).split()))
+    parts = _URL.split(line)  # odd indexes are links: escaping would break them
+    line = "".join(part if i % 2 else _SPECIAL.sub(r"\\\1", part) for i, part in enumerate(parts))
+    return _LINE_OPENING.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", line)
+
+
+def shorten(text: str, limit: int, *, sentence_ends: Sequence[int] = (), note: str = "") -> str:
+    """``neutralise(text)`` in at most ``limit`` characters. When too long it is cut after the last sentence
+    that fits, else after the last whole word (only a word longer than the limit is cut inside), and
+    ``note`` (or an ellipsis) says so."""
+    whole = neutralise(text)
+    if len(whole) <= limit:
+        return whole
+    words = [m.start() for m in _SPACE.finditer(text) if m.start() > 0]
+    for cuts, suffix in ((sentence_ends, note or ELLIPSIS), (words, ELLIPSIS + note),
+                         (range(1, len(text)), ELLIPSIS + note)):
+        cut = _longest_prefix(text, cuts, limit - len(suffix))
+        if cut is not None:
+            return neutralise(text[:cut]).rstrip("\\") + suffix
+    return (ELLIPSIS + note)[:limit]
+
+
+def _longest_prefix(text: str, cuts: Sequence[int], budget: int) -> int | None:
+    """The largest cut whose neutralised prefix fits ``budget`` (cuts ascending; the length grows with them)."""
+    low, high, best = 0, len(cuts) - 1, None
+    while low <= high:
+        middle = (low + high) // 2
+        prefix = neutralise(text[:cuts[middle]])
+        if prefix and len(prefix) <= budget:
+            best, low = cuts[middle], middle + 1
+        else:
+            high = middle - 1
+    return best
+
+
+def safe_url(url: str) -> str | None:
+    """An http(s) link that cannot break out of Markdown link syntax or ping, or None."""
+    if not re.match(r"^https?://[^\s/?#]+", url, re.IGNORECASE) or len(url) > URL_CHARS:
+        return None
+    quoted = quote(url, safe="/:?#&=%+,;@!$*~-._")
+    return re.sub(r"@(everyone|here)", r"%40\1", quoted, flags=re.IGNORECASE)
+
+
+def plain(text: str, limit: int) -> str:
+    """One line for places Discord shows without Markdown (footers, thread names): defused, not escaped."""
+    line = defuse(" ".join(_CONTROL.sub(" ", text).split()))
+    return line if len(line) <= limit else line[:limit - 1] + ELLIPSIS
