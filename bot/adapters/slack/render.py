@@ -1,18 +1,16 @@
 """Digests and replies as Slack Block Kit messages, within Slack's limits, with article text defused.
 
-Article text is untrusted: :func:`neutralise` escapes ``& < >`` (so ``<!channel>``, ``<@U1>``, ``<#C1>`` and
-links cannot form), breaks bare ``@channel``/``@here``/``@everyone``, and swaps the mrkdwn markers
-``* _ ~ ` `` for look-alike characters (Slack has no escape for them; the same choice as jsx-slack's
-``<Escape>``). Limits are counted in UTF-16 code units, which is never fewer than Slack's characters.
+What makes text safe and how it is measured and cut is :mod:`bot.adapters.slack.text`; here, text becomes
+blocks, and blocks messages. Limits are counted in UTF-16 code units, which is never fewer than Slack's
+characters.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
 
+from bot.adapters.slack.text import chunks, clip, core_mrkdwn, inline, link_url, neutralise, pack, plain_line, size
 from bot.core.ports import SLACK_LIMITS, Reply
 from digests.additions import MAX_ADDITIONS
 from digests.models import Addition, Digest, SourceRef, Story
@@ -30,22 +28,11 @@ FALLBACK_CHARS = 3_000
 TITLE_CHARS = 300  # raw characters; longer titles are visibly shortened
 SUMMARY_CHARS = 4_000
 SOURCE_NAME_CHARS = 80
-URL_CHARS = 1_000
 MAX_SOURCES = 8
 ADDITION_CHARS = 400  # raw characters of one addition's sentence; longer ones are visibly shortened
 EXPLAIN_CHARS = 300  # raw characters of "3 outlets · Politics · matched: …"
 STORY_CHARS = 33_000  # a story's sections with its additions: one story always fits MESSAGE_CHARS
 MORE_LISTED = 50  # headlines per topic in the thread when stories were left out; beyond, a count
-SHORTENED = " … (shortened)"
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_BARE_MENTION = re.compile(r"@(?=(?:channel|here|everyone)\b)", re.IGNORECASE)
-_LOOKALIKES = str.maketrans({"*": "\u2217", "＊": "\ufe61", "_": "\u02cd", "＿": "\u2e0f", "~": "\u223c",
-                             "～": "\u223c", "`": "\u02cb", "｀": "\u02cb"})
-_ATOM = re.compile(r"&(?:amp|lt|gt);|[\s\S]")  # an entity or one character: text is never cut inside either
-_CORE_BOLD = re.compile(r"\*\*(.+?)\*\*")
-_URL_SAFE = "%/:=&?#+!$,;'@()*[]-._~"  # everything else ('|', '<', '>', spaces, non-ASCII) is percent-encoded
-
 
 @dataclass(frozen=True, slots=True)
 class SlackMessage:
@@ -54,80 +41,6 @@ class SlackMessage:
     text: str
     blocks: list[Block] = field(default_factory=list)
     story_ids: tuple[str, ...] = ()
-
-
-def neutralise(text: str) -> str:
-    """Make untrusted text inert in mrkdwn: no mentions, links or formatting, whatever it contains."""
-    text = _CONTROL.sub("", text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _BARE_MENTION.sub("@\u200b", text).translate(_LOOKALIKES)
-
-
-def size(text: str) -> int:
-    """Length as Slack may count it (UTF-16 code units): an upper bound on its characters."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-def chunks(text: str, limit: int) -> list[str]:
-    """Split escaped one-line text into pieces of at most ``limit``, at spaces where it can, never in an entity."""
-    out: list[str] = []
-    line, used = "", 0
-    for word in text.split(" "):
-        while size(word) > limit:  # a word longer than a whole block (a 10 KB "word"): cut between atoms
-            if line:
-                out.append(line)
-                line, used = "", 0
-            head, word = _cut(word, limit)
-            out.append(head)
-        if not word:
-            continue
-        need = size(word) + (1 if line else 0)
-        if used + need <= limit:
-            line, used = (f"{line} {word}" if line else word), used + need
-        else:
-            out.append(line)
-            line, used = word, size(word)
-    return [*out, line] if line else out
-
-
-def _cut(word: str, limit: int) -> tuple[str, str]:
-    used = end = 0
-    for atom in _ATOM.finditer(word):
-        width = size(atom.group())
-        if used + width > limit:
-            break
-        used, end = used + width, atom.end()
-    return word[:end], word[end:]
-
-
-def pack(parts: list[str], limit: int, sep: str = "\n") -> list[str]:
-    """Join whole ``parts`` (each at most ``limit``) with ``sep`` into as few texts of at most ``limit``."""
-    out: list[str] = []
-    for part in parts:
-        if out and size(out[-1]) + size(sep) + size(part) <= limit:
-            out[-1] += sep + part
-        else:
-            out.append(part)
-    return out
-
-
-def clip(text: str, limit: int) -> str:
-    """``text`` cut to ``limit`` (at an atom boundary) with a visible ellipsis when it was longer."""
-    if size(text) <= limit:
-        return text
-    return _cut(text, limit - 1)[0] + "…"
-
-
-def inline(text: str, max_raw: int | None = None) -> str:
-    """Untrusted text on one line, shortened visibly past ``max_raw`` characters, then neutralised."""
-    flat = " ".join(text.split())
-    if max_raw is not None and len(flat) > max_raw:
-        flat = flat[:max_raw].rstrip() + SHORTENED
-    return neutralise(flat)
-
-
-def _line(text: str) -> str:
-    # A line that starts with ">" (even escaped) is a block quote in Slack; a soft hyphen keeps it plain.
-    return "\u00ad" + text if text.startswith(("&gt;", "＞")) else text
 
 
 def header(text: str) -> Block:
@@ -149,14 +62,6 @@ def context(texts: list[str]) -> Block:
 DIVIDER: Block = {"type": "divider"}
 
 
-def link_url(url: str) -> str | None:
-    """The URL ready for ``<url|name>``, or None when it is not http(s) or too long to be a link."""
-    if not re.match(r"^https?://[^\s/]", url, re.IGNORECASE):
-        return None
-    quoted = _BARE_MENTION.sub("%40", quote(url.strip(), safe=_URL_SAFE))  # no "@here" even inside a link
-    return quoted.replace("&", "&amp;") if len(quoted) <= URL_CHARS else None
-
-
 def source_link(source: SourceRef) -> str:
     """``<url|Outlet>``; the outlet's name alone when the URL cannot be a link."""
     name = inline(source.name, SOURCE_NAME_CHARS) or "source"
@@ -166,7 +71,7 @@ def source_link(source: SourceRef) -> str:
 
 def story_blocks(story: Story) -> list[Block]:
     """One story as sections: bold title, summary, sources. Never more than ~25 blocks, whatever its text."""
-    limit = SECTION_CHARS - 1  # room for _line's soft hyphen
+    limit = SECTION_CHARS - 1  # room for plain_line's soft hyphen
     title = inline(story.title, TITLE_CHARS) or "(untitled)"
     mark = f"{UPDATE_MARK}: " if story.update is not None else ""
     parts = [f"*{mark}{title}*", *chunks(inline(" ".join(story.summary), SUMMARY_CHARS), limit)]
@@ -182,9 +87,9 @@ def story_blocks(story: Story) -> list[Block]:
         line = addition_line(addition)
         if sum(size(p) for p in parts) + size(line) <= STORY_CHARS:
             parts.append(line)
-    blocks = [section(text) for text in pack([_line(p) for p in parts], SECTION_CHARS)]
+    blocks = [section(text) for text in pack([plain_line(p) for p in parts], SECTION_CHARS)]
     why = clip(inline(explain_text(story), EXPLAIN_CHARS), 2 * EXPLAIN_CHARS)
-    return [*blocks, context([_line(why)])] if why else blocks
+    return [*blocks, context([plain_line(why)])] if why else blocks
 
 
 def addition_line(addition: Addition) -> str:
@@ -316,20 +221,14 @@ def _headline(story: Story) -> str:
     outlets = inline(story.sources[0].name, SOURCE_NAME_CHARS) if story.sources else ""
     if len(story.sources) > 1:
         outlets += f" and {len(story.sources) - 1} more"
-    return _line(clip(f"• <{url}|{title}> · {outlets}" if url else f"• {title} · {outlets}", SECTION_CHARS))
-
-
-def core_mrkdwn(text: str) -> str:
-    """The core's own words (``**bold**``, backticks) as mrkdwn; any echoed user input is still defused."""
-    escaped = _CONTROL.sub("", text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _CORE_BOLD.sub(r"*\1*", _BARE_MENTION.sub("@\u200b", escaped))
+    return plain_line(clip(f"• <{url}|{title}> · {outlets}" if url else f"• {title} · {outlets}", SECTION_CHARS))
 
 
 def render_reply(reply: Reply) -> SlackMessage:
     """A command's reply: its text in sections (third-party lines neutralised), and the story as a card."""
     text = "\n".join([core_mrkdwn(reply.text), *(neutralise(" ".join(line.split())) for line in reply.lines)])
     lines = [piece for line in text.splitlines() for piece in (chunks(line, SECTION_CHARS - 1) or [" "])]
-    blocks = [section(t) for t in pack([_line(line) for line in lines], SECTION_CHARS) if t.strip()]
+    blocks = [section(t) for t in pack([plain_line(line) for line in lines], SECTION_CHARS) if t.strip()]
     ids: tuple[str, ...] = ()
     if reply.story is not None:
         blocks += [DIVIDER, *story_blocks(reply.story)]
