@@ -12,6 +12,7 @@ from digests.models import Digest, SeenBefore, Story
 
 SCHEMA_VERSION = 1
 UPDATE_MARK = "Update"  # the word every renderer puts before an update's headline
+MORE_LISTED = 50  # headlines per topic in the thread when stories were left out; beyond, a count
 _MD_SPECIAL = frozenset("\\`*_[]<>#|~")
 
 
@@ -38,6 +39,17 @@ def more_text(digest: Digest) -> str:
     counts = Counter(story.topic for story in digest.more)
     topics = ", ".join(f"{label} ({count})" for label, count in counts.most_common())
     return f"{len(digest.more)} more {'story' if len(digest.more) == 1 else 'stories'}: {topics}"
+
+
+def more_by_topic(digest: Digest) -> list[tuple[str, list[Story], int]]:
+    """The stories left out at the story limit, as the chat renderers list them in the thread: by topic, the
+    largest first (ties in the digest's order), each topic's label, its first :data:`MORE_LISTED` stories and
+    how many more it has beyond them."""
+    by_topic: dict[str, list[Story]] = {}
+    for story in digest.more:
+        by_topic.setdefault(story.topic, []).append(story)
+    ranked = sorted(by_topic.items(), key=lambda item: -len(item[1]))
+    return [(label, stories[:MORE_LISTED], max(0, len(stories) - MORE_LISTED)) for label, stories in ranked]
 
 
 def outlets_text(story: Story) -> str:

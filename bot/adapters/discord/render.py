@@ -18,7 +18,15 @@ from bot.adapters.discord.text import defuse, neutralise, plain, safe_url, short
 from bot.core.ports import DISCORD_LIMITS, Reply
 from digests.additions import MAX_ADDITIONS
 from digests.models import Addition, Digest, SourceRef, Story
-from digests.render import UPDATE_MARK, empty_text, explain_text, more_text, seen_text, window_text
+from digests.render import (
+    UPDATE_MARK,
+    empty_text,
+    explain_text,
+    more_by_topic,
+    more_text,
+    seen_text,
+    window_text,
+)
 
 CONTENT_CHARS = DISCORD_LIMITS.message_chars  # 2,000
 EMBEDS_PER_MESSAGE = DISCORD_LIMITS.blocks_per_message  # 10
@@ -32,7 +40,6 @@ ADDITIONS_NAME = "What other outlets add"
 ADDITION_CHARS = 500  # one addition's line: two fit a field's 1,024
 SOURCE_NAME_CHARS = 80
 SHORTENED = "\n*Summary shortened; the full story is at the sources.*"
-MORE_LISTED = 50  # headlines per topic in the thread when stories were left out; beyond, a count
 PALETTE = (0x1F77B4, 0xFF7F0E, 0x2CA02C, 0xD62728, 0x9467BD, 0x8C564B, 0xE377C2, 0x17BECF, 0xBCBD22, 0x7F7F7F)
 
 
@@ -157,14 +164,11 @@ def _more_messages(digest: Digest) -> list[DiscordMessage]:
     if not digest.more:
         return []
     lines = [f"**{shorten(more_text(digest), 1500)}**, beyond the {len(digest.stories)} above:"]
-    by_topic: dict[str, list[Story]] = {}
-    for story in digest.more:
-        by_topic.setdefault(story.topic, []).append(story)
-    for label, stories in sorted(by_topic.items(), key=lambda item: -len(item[1])):
+    for label, stories, unlisted in more_by_topic(digest):
         lines.append(f"__{shorten(label, 100)}__")
-        lines += [_headline(story) for story in stories[:MORE_LISTED]]
-        if len(stories) > MORE_LISTED:
-            lines.append(f"… and {len(stories) - MORE_LISTED} more")
+        lines += [_headline(story) for story in stories]
+        if unlisted:
+            lines.append(f"… and {unlisted} more")
     contents = [""]
     for line in lines:
         if contents[-1] and len(contents[-1]) + 1 + len(line) > CONTENT_CHARS:

@@ -14,7 +14,15 @@ from bot.adapters.slack.text import chunks, clip, core_mrkdwn, inline, link_url,
 from bot.core.ports import SLACK_LIMITS, Reply
 from digests.additions import MAX_ADDITIONS
 from digests.models import Addition, Digest, SourceRef, Story
-from digests.render import UPDATE_MARK, empty_text, explain_text, more_text, seen_text, window_text
+from digests.render import (
+    UPDATE_MARK,
+    empty_text,
+    explain_text,
+    more_by_topic,
+    more_text,
+    seen_text,
+    window_text,
+)
 
 Block = dict[str, Any]
 
@@ -32,7 +40,6 @@ MAX_SOURCES = 8
 ADDITION_CHARS = 400  # raw characters of one addition's sentence; longer ones are visibly shortened
 EXPLAIN_CHARS = 300  # raw characters of "3 outlets · Politics · matched: …"
 STORY_CHARS = 33_000  # a story's sections with its additions: one story always fits MESSAGE_CHARS
-MORE_LISTED = 50  # headlines per topic in the thread when stories were left out; beyond, a count
 
 @dataclass(frozen=True, slots=True)
 class SlackMessage:
@@ -203,14 +210,11 @@ def render_digest(digest: Digest) -> list[SlackMessage]:
 def _more_lines(digest: Digest) -> list[str]:
     """The stories left out at the story limit, for the thread: a headline link each, by topic."""
     lines = [clip(f"*{inline(more_text(digest))}*, beyond the {len(digest.stories)} above:", SECTION_CHARS)]
-    by_topic: dict[str, list[Story]] = {}
-    for story in digest.more:
-        by_topic.setdefault(story.topic, []).append(story)
-    for label, stories in sorted(by_topic.items(), key=lambda item: -len(item[1])):
+    for label, stories, unlisted in more_by_topic(digest):
         lines.append(f"*{inline(label, 100)}*")
-        lines += [_headline(story) for story in stories[:MORE_LISTED]]
-        if len(stories) > MORE_LISTED:
-            lines.append(f"… and {len(stories) - MORE_LISTED} more")
+        lines += [_headline(story) for story in stories]
+        if unlisted:
+            lines.append(f"… and {unlisted} more")
     return lines
 
 
