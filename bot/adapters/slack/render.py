@@ -14,15 +14,7 @@ from bot.adapters.slack.text import chunks, clip, core_mrkdwn, inline, link_url,
 from bot.core.ports import SLACK_LIMITS, Reply
 from digests.additions import MAX_ADDITIONS
 from digests.models import Addition, Digest, SourceRef, Story
-from digests.render import (
-    UPDATE_MARK,
-    empty_text,
-    explain_text,
-    more_by_topic,
-    more_text,
-    seen_text,
-    window_text,
-)
+from digests.render import UPDATE_MARK, empty_text, explain_text, more_by_topic, more_text, seen_text, window_text
 
 Block = dict[str, Any]
 
