@@ -12,48 +12,28 @@ elsewhere (``discord.http.Route.BASE``, process-wide): a proxy, or the loopback 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import datetime
-from typing import Any, Literal
 
 import discord
 from discord import app_commands
 
 from bot.adapters.discord.commands import DigestGroup, Interaction, summary_command
 from bot.adapters.discord.config import DiscordConfig
-from bot.adapters.discord.render import (
-    CONTENT_CHARS,
-    DiscordMessage,
-    render_digest,
-    render_reply,
-    story_links,
-    thread_name,
-)
-from bot.adapters.discord.text import defuse
+from bot.adapters.discord.posting import NO_MENTIONS, DiscordPoster
+from bot.adapters.discord.posting import DiscordError as DiscordError
+from bot.adapters.discord.posting import message_nonce as message_nonce
+from bot.adapters.discord.render import DiscordMessage, render_reply
 from bot.core import commands as cmd
 from bot.core.catalogue import Catalogue
-from bot.core.ports import DISCORD_LIMITS, ChannelRef, Checkpoint, Limits, Posted, RateLimited, Reply, UserRef
+from bot.core.ports import DISCORD_LIMITS, ChannelRef, Checkpoint, Limits, Posted, Reply, UserRef
 from bot.core.service import CoreService
-from bot.errors import BotError, ChannelGoneError
-from digests.fetch import parse_retry_after
 from digests.models import Digest
 
 log = logging.getLogger(__name__)
-NO_MENTIONS = discord.AllowedMentions.none()
 READY_TIMEOUT_S = 120.0
-NONCE_CHARS = 25  # Discord's limit on a message nonce
-THREAD_EXISTS = 160004  # "A thread has already been created for this message": a retried post
-THREAD_ARCHIVE_MINUTES: Literal[1440] = 1440  # a day
-HISTORY_LIMIT = 50  # messages read back to find a digest posted before a crash
-MARKER = "\n-# ref {nonce}"  # small grey text on the head message: Discord keeps no nonce in history
 FAILED = "Something went wrong on my side and it has been logged; please try again in a minute."
-
-
-class DiscordError(BotError):
-    """The Discord adapter could not start or post; the message says what to check."""
 
 
 class KhoborClient(discord.Client):
@@ -69,24 +49,6 @@ class KhoborClient(discord.Client):
     async def setup_hook(self) -> None:
         """Called by ``login``: register the commands before the gateway connects."""
         await self.adapter.register_commands(self.tree)
-
-
-def message_nonce(nonce: str | None, index: int) -> str | None:
-    """The nonce of a digest's ``index``-th message: a retried post re-sends the same ones, and Discord
-    returns the earlier message instead of posting it twice (nonces are at most 25 characters)."""
-    if nonce is None:
-        return None
-    if index == 0 and len(nonce) <= NONCE_CHARS:
-        return nonce
-    return hashlib.sha256(f"{nonce}/{index}".encode()).hexdigest()[:NONCE_CHARS]
-
-
-def marked(message: DiscordMessage, nonce: str) -> DiscordMessage:
-    """The head message with the delivery's marker at its end (content kept within 2,000 characters)."""
-    mark = MARKER.format(nonce=nonce)
-    room = CONTENT_CHARS - len(mark)
-    content = message.content if len(message.content) <= room else message.content[:room - 1] + "…"
-    return replace(message, content=content + mark)
 
 
 def channel_ref(interaction: Interaction) -> ChannelRef:
@@ -119,6 +81,7 @@ class DiscordAdapter:
         self.guild_ready_timeout = guild_ready_timeout  # discord.py's wait for the servers' details at connect
         self._client: KhoborClient | None = None
         self._gateway: asyncio.Task[None] | None = None
+        self._poster = DiscordPoster(lambda: self.client)
 
     @property
     def catalogue(self) -> Catalogue:
@@ -236,98 +199,13 @@ class DiscordAdapter:
 
     async def post_digest(self, channel: ChannelRef, digest: Digest, *, nonce: str | None = None,
                           resume: Posted | None = None, checkpoint: Checkpoint | None = None) -> Posted:
-        """Post the head message, then the rest in a thread made from it (in the channel where there can be no
-        thread); with ``resume``, only what is not posted yet. Each message carries a nonce derived from
-        ``nonce`` with ``enforce_nonce``, so a request that discord.py re-sends returns the earlier message."""
-        messages = render_digest(digest)
-        if nonce is not None:
-            messages[0] = marked(messages[0], nonce)
-        ids = list(resume.message_ids) if resume is not None else []
-        thread_id = int(resume.thread_id) if resume is not None and resume.thread_id else None
-        if not ids:
-            if checkpoint is not None:
-                await checkpoint(Posted(message_ids=()))
-            try:
-                head = await self._send(self._channel(channel), messages[0], nonce=message_nonce(nonce, 0))
-            except (discord.Forbidden, discord.NotFound) as exc:
-                raise ChannelGoneError(str(channel), f"{exc.status} {exc.text or 'forbidden'}") from exc
-            ids.append(str(head.id))
-        if len(messages) > len(ids) and thread_id is None:
-            thread_id = await self._open_thread(channel, int(ids[0]), thread_name(digest))
-        rest = self._channel(channel, thread_id)
-        thread = str(thread_id) if thread_id else None
-        for index in range(len(ids), len(messages)):
-            if checkpoint is not None:
-                await checkpoint(Posted(message_ids=tuple(ids), thread_id=thread))
-            ids.append(str((await self._send(rest, messages[index], nonce=message_nonce(nonce, index))).id))
-        links = story_links(messages, ids, guild_id=channel.workspace_id, channel_id=channel.channel_id,
-                            thread_id=thread)
-        return Posted(message_ids=tuple(ids), thread_id=thread if len(ids) > 1 else None, links=links)
+        """Post the digest: a head message and its thread (:meth:`DiscordPoster.post_digest`)."""
+        return await self._poster.post_digest(channel, digest, nonce=nonce, resume=resume, checkpoint=checkpoint)
 
     async def find_posted(self, channel: ChannelRef, nonce: str, since: datetime) -> Posted | None:
-        """The digest whose head message carries ``nonce``'s marker, among the bot's recent messages in the
-        channel since ``since`` (then the bot's messages in its thread, oldest first), or None."""
-        try:
-            recent: list[Any] = await self.client.http.logs_from(int(channel.channel_id), HISTORY_LIMIT)
-        except (discord.Forbidden, discord.NotFound) as exc:
-            raise ChannelGoneError(str(channel), f"{exc.status} {exc.text or 'forbidden'}") from exc
-        me, oldest = str(self.client.application_id or ""), discord.utils.time_snowflake(since)
-        mark = MARKER.format(nonce=nonce).strip()
-        for message in recent:
-            if int(message["id"]) < oldest or str((message.get("author") or {}).get("id")) != me:
-                continue
-            if str(message.get("content") or "").endswith(mark):
-                thread = str((message.get("thread") or {}).get("id") or "") or None
-                replies = await self._mine(int(thread), me) if thread else ()
-                return Posted(message_ids=(str(message["id"]), *replies), thread_id=thread)
-        return None
-
-    async def _mine(self, thread_id: int, me: str) -> tuple[str, ...]:
-        """This bot's messages in a digest's thread, oldest first (people may write there too)."""
-        messages: list[Any] = await self.client.http.logs_from(thread_id, HISTORY_LIMIT)
-        return tuple(str(m["id"]) for m in reversed(messages) if str((m.get("author") or {}).get("id")) == me)
+        """The digest posted with ``nonce`` since ``since``, or None (:meth:`DiscordPoster.find_posted`)."""
+        return await self._poster.find_posted(channel, nonce, since)
 
     async def send_notice(self, channel: ChannelRef, text: str) -> None:
         """Post a short plain message (the core's words; mentions defused)."""
-        notice = defuse(text.strip())
-        await self._send(self._channel(channel), DiscordMessage(content=notice[:2000]))
-
-    def _channel(self, channel: ChannelRef, thread_id: int | None = None) -> discord.PartialMessageable:
-        """A channel (or thread) to send to by id alone: no cache needed, so it works right after a reconnect."""
-        try:
-            guild_id = int(channel.workspace_id) if channel.workspace_id != "dm" else None
-            return self.client.get_partial_messageable(thread_id or int(channel.channel_id), guild_id=guild_id)
-        except ValueError:
-            raise DiscordError(f"discord: {channel} is not a Discord channel id") from None
-
-    async def _send(self, target: discord.PartialMessageable, message: DiscordMessage, *,
-                    nonce: str | None = None) -> discord.Message:
-        content = message.content or None
-        try:
-            if nonce is None:
-                return await target.send(content=content, embeds=message.embeds, allowed_mentions=NO_MENTIONS)
-            # discord.py sends enforce_nonce=True with every nonce (a random one when none is given).
-            return await target.send(content=content, embeds=message.embeds, nonce=nonce,
-                                     allowed_mentions=NO_MENTIONS)
-        except discord.HTTPException as exc:
-            if exc.status == 429:  # discord.py waits out most 429s itself; one that reaches here, the core does
-                wait = parse_retry_after(exc.response.headers.get("Retry-After"))
-                raise RateLimited("discord", 1.0 if wait is None else wait) from exc
-            raise
-
-    async def _open_thread(self, channel: ChannelRef, message_id: int, name: str) -> int | None:
-        """A public thread on the head message, or None (a DM, a thread, no permission): the rest of the
-        digest then follows in the channel itself."""
-        if channel.workspace_id == "dm":
-            return None
-        try:
-            # The HTTP call, not Message.create_thread: that one needs the guild in the cache.
-            data = await self.client.http.start_thread_with_message(
-                int(channel.channel_id), message_id, name=name, auto_archive_duration=THREAD_ARCHIVE_MINUTES)
-        except discord.HTTPException as exc:
-            if exc.code == THREAD_EXISTS:
-                return message_id  # a thread started from a message has that message's id
-            log.warning("discord: no thread in %s (%s); the rest of the digest follows in the channel", channel, exc)
-            return None
-        return int(data["id"])
-
+        await self._poster.send_notice(channel, text)
