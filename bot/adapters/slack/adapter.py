@@ -11,8 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -27,26 +26,22 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.config import SlackConfig
-from bot.adapters.slack.render import SlackMessage, render_digest, render_reply, story_links
-from bot.core.ports import SLACK_LIMITS, ChannelRef, Checkpoint, Limits, Posted, RateLimited, Reply, UserRef
+from bot.adapters.slack.posting import DIGEST_EVENT as DIGEST_EVENT
+from bot.adapters.slack.posting import SlackPoster
+from bot.adapters.slack.render import render_reply
+from bot.core.ports import SLACK_LIMITS, ChannelRef, Checkpoint, Limits, Posted, Reply, UserRef
 from bot.core.service import CoreService
-from bot.errors import BotError, ChannelGoneError
-from digests.fetch import parse_retry_after
+from bot.errors import BotError
 from digests.models import Digest
 
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"  # the Request URL of the slash commands, in HTTP mode
 COMMANDS = ("/digest", "/summary")
-DIGEST_EVENT = "khobor_digest"  # message metadata type that marks a posted digest (and its nonce)
 ADMIN_TTL_SECONDS = 300.0
-HISTORY_PAGES = 10
 STARTUP_CALL_S = 20.0  # each start-up call to Slack; then start-up fails rather than retrying forever
 REFUSALS = frozenset({"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive",
                       "not_allowed_token_type", "missing_scope", "no_permission", "ekm_access_denied"})
-# Errors that mean the channel is gone or closed to the bot: its subscriptions pause instead of retrying.
-GONE_ERRORS = frozenset({"channel_not_found", "not_in_channel", "is_archived", "account_inactive", "access_denied",
-                         "channel_is_archived", "team_access_not_granted", "restricted_action"})
 
 
 class SlackSetupError(BotError):
@@ -73,6 +68,7 @@ class SlackAdapter:
         self._runner: web.AppRunner | None = None
         self._admins: dict[tuple[str, str], tuple[float, bool]] = {}
         self._workspace_url = ""  # auth.test's url (https://team.slack.com/), for permalinks
+        self._poster = SlackPoster(lambda: self.client)
 
     @property
     def client(self) -> AsyncWebClient:
@@ -229,77 +225,14 @@ class SlackAdapter:
 
     async def post_digest(self, channel: ChannelRef, digest: Digest, *, nonce: str | None = None,
                           resume: Posted | None = None, checkpoint: Checkpoint | None = None) -> Posted:
-        """Post the digest's head message (marked with ``nonce`` in its metadata), the rest in its thread; with
-        ``resume``, only the messages not posted yet."""
-        messages = render_digest(digest)
-        metadata = {"event_type": DIGEST_EVENT, "event_payload": {"nonce": nonce}} if nonce else None
-        ids = list(resume.message_ids) if resume is not None else []
-        for index in range(len(ids), len(messages)):
-            if index > 0:  # Slack allows about one message a second per channel; waited before the checkpoint,
-                await asyncio.sleep(self.pace)  # whose turn at the workspace's limit the message then takes at once
-            if checkpoint is not None:
-                await checkpoint(Posted(message_ids=tuple(ids), thread_id=ids[0] if ids else None))
-            if index == 0:
-                ids.append(await self._post(channel, messages[0], metadata=metadata))
-            else:
-                ids.append(await self._post(channel, messages[index], thread_ts=ids[0]))
-        links = story_links(messages, ids, workspace_url=self._workspace_url, channel_id=channel.channel_id)
-        return Posted(message_ids=tuple(ids), thread_id=ids[0] if len(ids) > 1 else None, links=links)
+        """Post the digest: a head message and its thread (:meth:`SlackPoster.post_digest`)."""
+        return await self._poster.post_digest(channel, digest, nonce=nonce, resume=resume, checkpoint=checkpoint,
+                                              pace=self.pace, workspace_url=self._workspace_url)
 
     async def find_posted(self, channel: ChannelRef, nonce: str, since: datetime) -> Posted | None:
-        """The digest posted with ``nonce`` after ``since``, read back from the channel's history (its head
-        message, then this bot's replies in its thread), or None."""
-        cursor: str | None = None
-        for _ in range(HISTORY_PAGES):
-            with platform_errors(channel):
-                response = await self.client.conversations_history(
-                    channel=channel.channel_id, oldest=f"{since.timestamp():.6f}", include_all_metadata=True,
-                    limit=200, cursor=cursor)
-            for message in response.get("messages") or []:
-                meta = message.get("metadata") or {}
-                if meta.get("event_type") == DIGEST_EVENT and (meta.get("event_payload") or {}).get("nonce") == nonce:
-                    replies = await self._replies(channel, message) if message.get("reply_count") else ()
-                    head = str(message["ts"])
-                    return Posted(message_ids=(head, *replies), thread_id=head if replies else None)
-            cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
-            if cursor is None:
-                break
-        return None
-
-    async def _replies(self, channel: ChannelRef, head: dict[str, Any]) -> tuple[str, ...]:
-        """This bot's replies in a digest's thread, oldest first (people may reply there too)."""
-        author = head.get("bot_id") or head.get("user")
-        with platform_errors(channel):
-            response = await self.client.conversations_replies(channel=channel.channel_id, ts=str(head["ts"]),
-                                                               limit=200)
-        return tuple(str(m["ts"]) for m in response.get("messages") or []
-                     if m.get("ts") != head["ts"] and (m.get("bot_id") or m.get("user")) == author)
+        """The digest posted with ``nonce`` after ``since``, or None (:meth:`SlackPoster.find_posted`)."""
+        return await self._poster.find_posted(channel, nonce, since)
 
     async def send_notice(self, channel: ChannelRef, text: str) -> None:
         """Post a short message from the core (its own words) in the channel."""
-        await self._post(channel, render_reply(Reply(text)))
-
-    async def _post(self, channel: ChannelRef, message: SlackMessage, *, thread_ts: str | None = None,
-                    metadata: dict[str, Any] | None = None) -> str:
-        with platform_errors(channel):
-            response = await self.client.chat_postMessage(
-                channel=channel.channel_id, text=message.text, blocks=message.blocks, thread_ts=thread_ts,
-                metadata=metadata, unfurl_links=False, unfurl_media=False)
-        return str(response["ts"])
-
-
-@contextmanager
-def platform_errors(channel: ChannelRef) -> Iterator[None]:
-    """Turn Slack's errors the core acts on into the core's: "this channel is gone or closed to you" into
-    :class:`ChannelGoneError`, a 429 (after the client's own retries) into :class:`RateLimited`."""
-    try:
-        yield
-    except SlackApiError as exc:
-        error = str(exc.response.get("error", ""))
-        if error in GONE_ERRORS:
-            raise ChannelGoneError(str(channel), error) from exc
-        if exc.response.status_code == 429:
-            value = exc.response.headers.get("Retry-After")  # slack_sdk may hand a header over as a list
-            wait = parse_retry_after(str(value[0] if isinstance(value, list) and value else value))
-            raise RateLimited("slack", 1.0 if wait is None else wait) from exc
-        raise
+        await self._poster.send_notice(channel, text)
