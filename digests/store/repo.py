@@ -1,4 +1,8 @@
-"""The repository: every read and write the pipeline makes. Methods take keyword-only arguments."""
+"""The repository: every read and write the pipeline makes. Methods take keyword-only arguments.
+
+``Store`` is one object for the pipeline; what it does to the feeds' rows (their names, health, backoff) is
+written in :mod:`digests.store.feed_state`, and the batch inserts in :mod:`digests.store.batches`.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, delete, exists, func, literal, select, update
+from sqlalchemy import ColumnElement, bindparam, delete, exists, func, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -22,28 +26,12 @@ from digests.store.batches import (
     insert_summaries,
     summary_row,
 )
+from digests.store.feed_state import FeedHealth as FeedHealth
+from digests.store.feed_state import FeedStates
 from digests.store.gate import GatedSessions
 from digests.store.retention import prune_batch
 from digests.store.search import search_article_ids
 from digests.store.tables import ArticleRow, FeedRow, SummaryRow, TopicPlacementRow
-
-
-@dataclass(frozen=True, slots=True)
-class FeedHealth:
-    """A feed's state as shown by ``khobor feeds``."""
-
-    id: int
-    url: str
-    name: str
-    etag: str | None
-    last_modified: str | None
-    last_attempt_at: datetime | None
-    last_success_at: datetime | None
-    next_attempt_at: datetime | None
-    consecutive_failures: int
-    last_error: str | None
-    last_status: int | None
-    articles: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,8 +92,9 @@ _STORY_IDS = (select(ArticleRow.id)
 STORY_TEXT_CHARS = 3000
 
 
-class Store:
-    """Async access to the database. No I/O happens until a method is awaited."""
+class Store(FeedStates):
+    """Async access to the database. No I/O happens until a method is awaited. The feeds' state is
+    :class:`digests.store.feed_state.FeedStates`; the rest is here: articles, summaries, stories, placements."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
@@ -114,54 +103,6 @@ class Store:
     async def close(self) -> None:
         """Release the connection pool."""
         await self.engine.dispose()
-
-    async def sync_feeds(self, *, feeds: Iterable[tuple[str, str]], now: datetime) -> dict[str, int]:
-        """Make sure every (url, name) has a row; return url -> feed id. Names follow the settings."""
-        wanted = dict(feeds)
-        async with self._session.begin() as session:
-            rows = (await session.scalars(select(FeedRow).where(FeedRow.url.in_(wanted)))).all()
-            known = {row.url: row for row in rows}
-            for url, name in wanted.items():
-                if url not in known:
-                    known[url] = FeedRow(url=url, name=name, created_at=now, consecutive_failures=0)
-                    session.add(known[url])
-                elif known[url].name != name:
-                    known[url].name = name
-            await session.flush()
-            return {url: row.id for url, row in known.items()}
-
-    async def feed_health(self, *, urls: Sequence[str] | None = None) -> list[FeedHealth]:
-        """Health of the given feeds (all when ``urls`` is None), with their article counts."""
-        counts = (select(ArticleRow.feed_id, func.count().label("n"))
-                  .group_by(ArticleRow.feed_id).subquery())
-        query = select(FeedRow, func.coalesce(counts.c.n, 0)).outerjoin(counts, counts.c.feed_id == FeedRow.id)
-        if urls is not None:
-            query = query.where(FeedRow.url.in_(urls))
-        async with self._session() as session:
-            result = (await session.execute(query.order_by(FeedRow.id))).all()
-        return [_health(row, int(n)) for row, n in result]
-
-    async def record_feed_success(self, *, feed_id: int, now: datetime, status: int, etag: str | None,
-                                  last_modified: str | None, next_attempt_at: datetime,
-                                  warning: str | None = None) -> None:
-        """The feed was read (``warning`` notes a partly broken feed); reset its failures."""
-        values = dict(last_attempt_at=now, last_success_at=now, next_attempt_at=next_attempt_at,
-                      consecutive_failures=0, last_error=warning, last_status=status)
-        if status != 304:
-            values.update(etag=etag, last_modified=last_modified)
-        async with self._session.begin() as session:
-            await session.execute(update(FeedRow).where(FeedRow.id == feed_id).values(**values))
-
-    async def record_feed_failure(self, *, feed_id: int, now: datetime, error: str, status: int | None,
-                                  next_attempt_at: datetime) -> None:
-        """The feed could not be read; count the failure and set when to try again."""
-        async with self._session.begin() as session:
-            await session.execute(
-                update(FeedRow).where(FeedRow.id == feed_id).values(
-                    last_attempt_at=now, next_attempt_at=next_attempt_at, last_error=error[:2000],
-                    last_status=status, consecutive_failures=FeedRow.consecutive_failures + 1,
-                )
-            )
 
     async def known_urls(self, *, urls: Iterable[str]) -> set[str]:
         """Which of these canonical URLs are already stored."""
@@ -359,12 +300,3 @@ class Store:
         """How many articles are stored."""
         async with self._session() as session:
             return int(await session.scalar(select(func.count()).select_from(ArticleRow)) or 0)
-
-
-def _health(row: FeedRow, articles: int) -> FeedHealth:
-    return FeedHealth(
-        id=row.id, url=row.url, name=row.name, etag=row.etag, last_modified=row.last_modified,
-        last_attempt_at=row.last_attempt_at, last_success_at=row.last_success_at,
-        next_attempt_at=row.next_attempt_at, consecutive_failures=row.consecutive_failures,
-        last_error=row.last_error, last_status=row.last_status, articles=articles,
-    )
