@@ -23,7 +23,7 @@ from bot.region_settings import SettingsModel
 from bot.region_settings import TopicSettings as TopicSettings
 from bot.region_settings import check_timezone as check_timezone
 from bot.secrets import read_secrets, secret_keys_in_toml
-from bot.settings_sources import ENV_SETTINGS, apply_env_overrides, describe, read_toml, settings_path
+from bot.settings_sources import ENV_SETTINGS, apply_env_overrides, describe, read_toml, settings_file
 from digests.dburl import async_url, check_database_url, check_folder
 from digests.summary_config import ALGORITHMS, SummaryConfig
 
@@ -195,10 +195,9 @@ def load_settings(cli_path: str | None = None, environ: Mapping[str, str] | None
 
     Each problem names where the value came from: the file's key path, or the environment variable."""
     env = os.environ if environ is None else environ
-    path = settings_path(cli_path, env)
-    named_by = "--settings" if cli_path else ENV_SETTINGS if env.get(ENV_SETTINGS) else None
-    source = str(path) if path else "built-in defaults"
-    raw = read_toml(path, named_by) if path else {}
+    chosen = settings_file(cli_path, env)
+    source = str(chosen[0]) if chosen else "built-in defaults"
+    raw = read_toml(*chosen) if chosen else {}
     problems = secret_keys_in_toml(raw)
     from_env = apply_env_overrides(raw, env)
     secrets, secret_problems = read_secrets(env)

@@ -27,20 +27,20 @@ ENV_OVERRIDES: dict[str, str] = {
 }
 
 
-def settings_path(cli_path: str | None, environ: Mapping[str, str]) -> Path | None:
-    """Which file to read: the CLI flag, ``$KHOBOR_SETTINGS``, ``./settings.toml``, else none."""
+def settings_file(cli_path: str | None, environ: Mapping[str, str]) -> tuple[Path, str] | None:
+    """Which file to read, and what chose it: the CLI flag (``--settings``), ``$KHOBOR_SETTINGS``
+    (``KHOBOR_SETTINGS``), ``./settings.toml`` (``settings.toml``), else None: the built-in defaults."""
     if cli_path:
-        return Path(cli_path)
+        return Path(cli_path), "--settings"
     if environ.get(ENV_SETTINGS):
-        return Path(environ[ENV_SETTINGS])
-    return LOCAL_SETTINGS if LOCAL_SETTINGS.is_file() else None
+        return Path(environ[ENV_SETTINGS]), ENV_SETTINGS
+    return (LOCAL_SETTINGS, str(LOCAL_SETTINGS)) if LOCAL_SETTINGS.is_file() else None
 
 
 def read_toml(path: Path, named_by: str | None) -> dict[str, Any]:
     """The file's tables; raises SettingsError saying what is wrong with the file and how to fix it.
 
-    ``named_by`` is what chose the file (``--settings`` or ``$KHOBOR_SETTINGS``), so a missing file's fix
-    names it."""
+    ``named_by`` is what chose the file (see :func:`settings_file`), so a missing file's fix names it."""
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)

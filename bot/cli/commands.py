@@ -22,7 +22,7 @@ from rich.console import Console
 from bot.errors import UsageError
 from bot.runtime.logs import mask_url
 from bot.settings import Settings
-from bot.settings_sources import ENV_OVERRIDES, settings_path
+from bot.settings_sources import ENV_OVERRIDES, ENV_SETTINGS, LOCAL_SETTINGS, settings_file
 
 # Heavy parts (scikit-learn, scipy, discord.py, slack-bolt, trafilatura, sumy) are imported inside the commands
 # that use them, so `khobor --help` and `khobor check-settings` start in a fraction of a second
@@ -69,13 +69,13 @@ async def cmd_check_settings(args: argparse.Namespace, settings: Settings, conso
 
 def settings_origin(cli_path: str | None, environ: Mapping[str, str]) -> str:
     """Which file the settings came from (or the built-in defaults), and the environment overrides applied."""
-    path = settings_path(cli_path, environ)
-    if path is None:
+    chosen = settings_file(cli_path, environ)
+    if chosen is None:
         origin = "read: the built-in defaults (no --settings, no $KHOBOR_SETTINGS, no ./settings.toml)"
     else:
-        how = "--settings" if cli_path else ("$KHOBOR_SETTINGS" if environ.get("KHOBOR_SETTINGS") else
-                                             "./settings.toml in the working directory")
-        origin = f"read: {path.resolve()} ({how})"
+        path, named_by = chosen
+        how = {ENV_SETTINGS: "$KHOBOR_SETTINGS", str(LOCAL_SETTINGS): "./settings.toml in the working directory"}
+        origin = f"read: {path.resolve()} ({how.get(named_by, named_by)})"
     overrides = [var for var in ENV_OVERRIDES if var in environ]
     return origin + (f"; overridden by {', '.join(overrides)}" if overrides else "")
 
