@@ -134,23 +134,23 @@ class CoreService:
         return Reply(f"Unsubscribed this channel from: {', '.join(removed)}.")
 
     async def list_subscriptions(self, channel: ChannelRef) -> Reply:
-        subs = await self.subscriptions.for_channel(platform=channel.platform,
-                                                        workspace_id=channel.workspace_id,
-                                                        channel_id=channel.channel_id)
+        subs = await self._subscriptions_of(channel)
         if not subs:
             return Reply("This channel has no digest yet. Try `digest subscribe REGION` (see `digest regions`).",
                          private=True)
         lines = [f"• {s.region}: {self._describe(s)}" for s in subs]
         return Reply("This channel's digests:\n" + "\n".join(lines), private=True)
 
+    async def _subscriptions_of(self, channel: ChannelRef) -> list[Subscription]:
+        return await self.subscriptions.for_channel(platform=channel.platform, workspace_id=channel.workspace_id,
+                                                    channel_id=channel.channel_id)
+
     def regions_text(self) -> str:
         """Every region with its timezone, feeds and topics."""
         return self.catalogue.describe()
 
     async def now(self, region_name: str | None, channel: ChannelRef) -> Reply:
-        subs = await self.subscriptions.for_channel(platform=channel.platform,
-                                                        workspace_id=channel.workspace_id,
-                                                        channel_id=channel.channel_id)
+        subs = await self._subscriptions_of(channel)
         name = region_name or (subs[0].region if subs else self.catalogue.names[0])
         region = self.region(name)
         if isinstance(region, str):
@@ -165,9 +165,7 @@ class CoreService:
     async def feeds(self, region_name: str | None, channel: ChannelRef) -> Reply:
         """The named region's feeds, else those of every region the channel receives, with their health."""
         if region_name is None:
-            subs = await self.subscriptions.for_channel(platform=channel.platform,
-                                                        workspace_id=channel.workspace_id,
-                                                        channel_id=channel.channel_id)
+            subs = await self._subscriptions_of(channel)
             names = list(dict.fromkeys(s.region for s in subs if s.region in self.catalogue.names))
             if not names:
                 return Reply("This channel has no digest yet; name a region: `digest feeds REGION` "
