@@ -34,7 +34,7 @@ from bot.adapters.slack.config import SlackConfig
 from bot.app import App
 from bot.runtime.delivery import Deliverer
 from bot.runtime.delivery_policy import DeliveryPolicy
-from digests.store import NewArticle
+from digests.store import NewArticle, Subscription
 from tests.fakes.deliver_child import child_settings
 from tests.fakes.slack_api import TEAM_ID
 from tests.fakes.slack_process import SlackProcess
@@ -66,6 +66,19 @@ async def fill(app: App, count: int) -> None:
         await app.intake().add(articles[start:start + 50])
 
 
+async def subscribe(app: App, count: int) -> list[Subscription]:
+    """``count`` Slack channels, all due at ``DUE``, their filters taken in turn from ``FILTERS``."""
+    subs = []
+    for i in range(count):
+        topics, keywords = FILTERS[i % len(FILTERS)]
+        sub, _ = await app.subscriptions.upsert(
+            platform="slack", workspace_id=TEAM_ID, channel_id=f"C{i:05d}", region="test",
+            delivery_time=f"{DUE.astimezone(DHAKA):%H:%M}", timezone="Asia/Dhaka", topics=topics,
+            keywords=keywords, user_id="UADMIN", now=DUE - timedelta(days=1))
+        subs.append(sub)
+    return subs
+
+
 async def main(args: argparse.Namespace) -> None:
     logging.basicConfig(level=logging.ERROR)
     with tempfile.TemporaryDirectory() as tmp:
@@ -76,14 +89,7 @@ async def main(args: argparse.Namespace) -> None:
             settings = settings.model_copy(update={"collect": settings.collect.model_copy(update={"workers": 1})})
             async with App(settings) as app:
                 await fill(app, args.articles)
-                subs = []
-                for i in range(args.subscriptions):
-                    topics, keywords = FILTERS[i % len(FILTERS)]
-                    sub, _ = await app.subscriptions.upsert(
-                        platform="slack", workspace_id=TEAM_ID, channel_id=f"C{i:05d}", region="test",
-                        delivery_time=f"{DUE.astimezone(DHAKA):%H:%M}", timezone="Asia/Dhaka", topics=topics,
-                        keywords=keywords, user_id="UADMIN", now=DUE - timedelta(days=1))
-                    subs.append(sub)
+                subs = await subscribe(app, args.subscriptions)
                 policy = DeliveryPolicy(rates={"slack": args.limit * args.headroom})
                 slack = SlackAdapter(app.core_service(), SlackConfig.of(settings))
                 deliverer = Deliverer(app, {"slack": slack}, policy=policy)
