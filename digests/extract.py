@@ -12,6 +12,7 @@ from lxml.html import HtmlElement
 
 from digests.language import choose_language
 from digests.models import ExtractedArticle
+from digests.readability_gate import install as gate_readability
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +22,7 @@ logger = logging.getLogger(__name__)
 # Unspaced scripts (Chinese, Japanese, Thai, ...) count one word per two characters.
 MIN_WORDS = 40
 _OPENING_CHARS = 2000
+_CHARS_PER_WORD = 8  # the first opening: enough for the minimum in any spaced script (English: ~6 a word)
 
 _SPACED_WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}\u200c\u200d]*")
 _UNSPACED_CHAR = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
@@ -71,6 +73,7 @@ def extract_article(html: bytes | str, *, url: str, dated: bool = False) -> Extr
 
 
 def _extract(html: bytes | str, url: str, dated: bool) -> ExtractedArticle | None:
+    gate_readability()
     tree = trafilatura.load_html(html)
     if tree is None:
         return None
@@ -109,12 +112,15 @@ def looks_like_html(body: bytes) -> bool:
 
 
 def enough_words(text: str, minimum: int = MIN_WORDS) -> bool:
-    """Whether ``text`` has at least ``minimum`` words. Its opening is counted first: a prefix never has more
-    words than the whole, and almost every article has enough there (counting all of a long text costs more
-    than extracting a light page's)."""
-    if word_count(text[:_OPENING_CHARS]) >= minimum:
-        return True
-    return len(text) > _OPENING_CHARS and word_count(text) >= minimum
+    """Whether ``text`` has at least ``minimum`` words. Growing openings are counted first: a prefix never has
+    more words than the whole, and almost every article has enough in its first few lines (counting all of a
+    long text costs more than extracting a light page's)."""
+    for size in (minimum * _CHARS_PER_WORD, _OPENING_CHARS):
+        if word_count(text[:size]) >= minimum:
+            return True
+        if len(text) <= size:
+            return False
+    return word_count(text) >= minimum
 
 
 def word_count(text: str) -> int:

@@ -20,6 +20,9 @@ from digests.text import stop_words, sumy_stop_words
 Tokenizer = Callable[[str], list[str]]
 
 LEAD_WORDS = 120
+# The first opening tried for a lead, in characters per lead word: enough for most news texts (an English word
+# is ~6 characters with its space, and about half the words are stop words).
+_CHARS_PER_WORD = 14
 SAME_STORY = 0.5  # cosine similarity; set on the synthetic syndication benchmark, see bench/stories_scale.py
 
 # Keeps Bengali/Hindi vowel signs and viramas, and the joiners inside Bengali/Urdu words.
@@ -46,4 +49,23 @@ def story_words(title: str, text: str, tokenize: Tokenizer = word_tokens) -> lis
     """What identifies an article's event: its headline's words (counted twice) and its lead's content words
     (the same as :func:`digests.stories.group_stories` compares)."""
     heading = tokenize(title)
-    return [*heading, *heading, *tokenize(text)[:LEAD_WORDS]]
+    lead = lead_tokens(text) if tokenize is word_tokens else tokenize(text)[:LEAD_WORDS]
+    return [*heading, *heading, *lead]
+
+
+def lead_tokens(text: str, count: int = LEAD_WORDS) -> list[str]:
+    """``word_tokens(text)[:count]``, tokenising only as much of the opening as that needs.
+
+    An opening is cut at a space: NFC normalisation never joins characters across a space and casefolding
+    is per character, so the opening's tokens are the whole text's first tokens. A lead is a few hundred
+    characters; tokenising a whole long article for it cost more than the rest of its story words."""
+    size = count * _CHARS_PER_WORD
+    while size < len(text):
+        cut = text.find(" ", size)
+        if cut < 0:
+            break
+        words = word_tokens(text[:cut])
+        if len(words) >= count:
+            return words[:count]
+        size = cut * 4
+    return word_tokens(text)[:count]

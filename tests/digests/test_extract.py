@@ -182,6 +182,15 @@ def test_enough_words_counts_the_opening_first_and_then_the_whole() -> None:
     assert enough_words("今天下雨了" * 16)  # 80 unspaced characters: 40 words
 
 
+@pytest.mark.parametrize("minimum", [1, 5, 40, 300])
+def test_enough_words_agrees_with_counting_the_whole_text(minimum: int) -> None:
+    texts = [" ".join(BODY_PARAGRAPHS), " ".join(BENGALI_PARAGRAPHS), "今天下雨了" * 90, "x" * 330 + " word" * 50,
+             "a-b " * 200, "word " * 39, "", "  \n ", "Ωμέγα " * 41, "ঢাকায় " * 10 + "今天" * 400]
+    for text in texts:
+        for end in (len(text), 310, 320, 330, 2000, 2010):
+            assert enough_words(text[:end], minimum) is (word_count(text[:end]) >= minimum), (text[:40], end)
+
+
 def test_word_count() -> None:
     assert word_count("three small words") == 3
     assert word_count("ঢাকায় আজ বৃষ্টি") == 3  # vowel signs stay inside their words
