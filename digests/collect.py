@@ -21,10 +21,10 @@ from digests.feeds import parse_feed
 from digests.fetch import Fetcher
 from digests.intake import Intake
 from digests.models import ExtractedArticle, FeedEntry, FeedSource, FetchResult
+from digests.page_reader import PageReader
 from digests.store import FeedHealth, NewArticle, Store
 from digests.urls import canonical_url, content_hash
 from digests.workers import MIN_HASHED_TEXT as MIN_HASHED_TEXT  # re-exported
-from digests.workers import read_page
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +92,7 @@ class Collector:
         self.clock = clock
         self._pages = asyncio.Semaphore(config.concurrency)
         self._executor = executor
+        self._reader = PageReader(executor)  # pages extracted a few per trip to a worker
         # A host's slot is taken before a shared one, so a slow host holds at most its own share of the
         # shared slots and never makes other hosts' feeds wait. Weak values: only hosts in use are kept.
         self._hosts: dict[str, weakref.WeakValueDictionary[str, asyncio.Semaphore]] = {
@@ -204,8 +205,8 @@ class Collector:
                 page = await self.fetcher.fetch(entry.url, guarded=self.config.guard_links)
             except FetchError as exc:
                 return None, None, f"{exc}; kept the feed's summary"
-            article, text_hash = await self._cpu(read_page, page.body, url=page.final_url,
-                                                 dated=entry.published is not None)
+            article, text_hash = await self._reader.read(page.body, url=page.final_url,
+                                                         dated=entry.published is not None)
         if article is None:
             return None, None, f"extract: {entry.url}: no article text on the page (paywall or script-only?); " \
                                "kept the feed's summary"

@@ -43,6 +43,11 @@ def read_page(html: bytes, *, url: str, dated: bool) -> tuple[ExtractedArticle |
     return article, content_hash(article.text)
 
 
+def read_pages(pages: Sequence[tuple[bytes, str, bool]]) -> list[tuple[ExtractedArticle | None, str | None]]:
+    """:func:`read_page` of (html, url, dated) triples, in one trip to a worker (see :mod:`digests.page_reader`)."""
+    return [read_page(html, url=url, dated=dated) for html, url, dated in pages]
+
+
 def summarize_texts(texts: Sequence[tuple[str, str | None]], config: SummaryConfig) -> list[Summary]:
     """Summarise (text, language) pairs in one trip to a worker."""
     return [summarize(text, language=language, config=config) for text, language in texts]
