@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import logging
+from copy import copy
 from datetime import UTC, datetime
-from typing import Any
 
 import regex
 import trafilatura
 from lxml.html import HtmlElement
+from trafilatura.settings import Extractor
 
 from digests.language import choose_language
 from digests.models import ExtractedArticle
+from digests.page_metadata import SEARCHED_DATES, page_metadata
 from digests.readability_gate import install as gate_readability
 
 logger = logging.getLogger(__name__)
@@ -43,18 +45,15 @@ _HTML_STARTS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<ti
 # set (0.967 vs 0.953 for trafilatura's defaults) and precision on trafilatura's multilingual set (0.923 vs
 # 0.897) for a little recall there (0.914 vs 0.947, F1 0.919 vs 0.921): boilerplate in a summary costs
 # more than a missed paragraph.
-_EXTRACTION_OPTIONS: dict[str, Any] = {
-    "with_metadata": True,
-    "favor_precision": True,
-    "include_comments": False,  # reader comments are not the article
-    "include_tables": True,
-    "include_images": False,
-    "include_links": False,
-}
-# htmldate's extensive search runs dateparser over the page's text nodes when its markup (meta tags, JSON-LD,
-# <time>, the URL) names no date: 6 of the 9 ms a light page costs. A collected entry whose feed dated it
-# needs no date from the page, so that search is skipped for it; the markup is still read.
-_MARKUP_DATES_ONLY: dict[str, Any] = {"extensive_search": False, "original_date": True}
+_OPTIONS = Extractor(
+    output_format="python",
+    with_metadata=False,  # read by digests.page_metadata, only what is kept
+    precision=True,
+    comments=False,  # reader comments are not the article
+    tables=True,
+    images=False,
+    links=False,
+)
 
 
 def extract_article(html: bytes | str, *, url: str, dated: bool = False) -> ExtractedArticle | None:
@@ -62,8 +61,9 @@ def extract_article(html: bytes | str, *, url: str, dated: bool = False) -> Extr
 
     ``html`` may be bytes in any encoding (trafilatura decodes it) or text. Returns None when the page
     has no usable article text (fewer than :data:`MIN_WORDS` words, script-only, unparseable). The date
-    has day precision (midnight UTC of the publication day); ``dated`` (the caller has the date already): it is
-    only read from the page's markup, not searched for in its text. Never raises.
+    has day precision (midnight UTC of the publication day); ``dated`` (the caller has the date already): the
+    page's date is not looked for (``published`` is None). htmldate's search of a page's text for a date, when
+    its markup names none, is most of a light page's cost. Never raises.
     """
     try:
         return _extract(html, url, dated)
@@ -78,20 +78,28 @@ def _extract(html: bytes | str, url: str, dated: bool) -> ExtractedArticle | Non
     if tree is None:
         return None
     declared = _declared_language(tree)
-    document = trafilatura.bare_extraction(tree, url=url, date_extraction_params=_MARKUP_DATES_ONLY if dated else None,
-                                           **_EXTRACTION_OPTIONS)
+    document = trafilatura.bare_extraction(tree, options=_options(url))  # it extracts from a copy of the tree
     if document is None or isinstance(document, dict):
         return None
     text = (document.text or "").strip()
     if not enough_words(text):
         return None
+    metadata = page_metadata(tree, url, None if dated else SEARCHED_DATES)
     return ExtractedArticle(
         text=text,
-        title=_clean(document.title),
-        author=_clean(document.author),
-        published=_parse_day(document.date),
+        title=_clean(metadata.title),
+        author=_clean(metadata.author),
+        published=_parse_day(metadata.date),
         language=choose_language(declared, text),
     )
+
+
+def _options(url: str) -> Extractor:
+    """The extraction options for a page at ``url``: a copy of the shared ones (building trafilatura's Extractor
+    reads a dozen settings through ConfigParser, a few percent of a light page's extraction)."""
+    options = copy(_OPTIONS)
+    options.url = options.source = url
+    return options
 
 
 def looks_like_html(body: bytes) -> bool:

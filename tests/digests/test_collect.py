@@ -7,6 +7,7 @@ import gzip
 import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 
 import pytest
 from aiohttp import web
@@ -205,3 +206,22 @@ async def test_json_feed_is_collected_like_rss(server: WebServer, fetcher: Fetch
     assert await store.count_articles() == 3
     assert broken.status == "failed"
     assert broken.error is not None and broken.error.startswith("feed: not valid JSON at line 1")
+
+
+async def test_the_feeds_date_is_stored_and_an_undated_entry_takes_the_pages(
+    server: WebServer, fetcher: Fetcher, store: Store
+) -> None:
+    # a dated entry's page is not searched for a date (its feed's date is stored); an undated one's is
+    dated, undated = make_article("dates", 0), make_article("dates", 1)
+    base = server.url("").rstrip("/")
+    feed = rss("d", base, [dated, undated]).replace(f"<pubDate>{format_datetime(undated.published)}</pubDate>", "")
+    server.add_text("/dates/feed", feed, content_type="application/rss+xml")
+    server.add_text(dated.path, article_page(dated).replace(dated.published.isoformat(), "2020-01-02T10:00:00+00:00"))
+    server.add_text(undated.path, article_page(undated))
+    (report,) = await collector(store, fetcher, Clock(NOW)).collect([source(server, "/dates/feed")])
+    assert report.new == 2
+    docs = await store.recent_articles(feed_urls=[server.url("/dates/feed")], since=datetime(2000, 1, 1, tzinfo=UTC),
+                                       until=NOW + timedelta(days=1), config="x", text_chars=0)
+    stored = {doc.title: doc.published for doc in docs}
+    assert stored[dated.title] == dated.published
+    assert stored[undated.title] == undated.published.replace(hour=0, minute=0, second=0, microsecond=0)
