@@ -14,7 +14,7 @@ from trafilatura.settings import Extractor
 from digests.language import choose_language
 from digests.models import ExtractedArticle
 from digests.page_metadata import SEARCHED_DATES, page_metadata
-from digests.readability_gate import install as gate_readability
+from digests.readability_gate import gating
 
 logger = logging.getLogger(__name__)
 
@@ -73,12 +73,12 @@ def extract_article(html: bytes | str, *, url: str, dated: bool = False) -> Extr
 
 
 def _extract(html: bytes | str, url: str, dated: bool) -> ExtractedArticle | None:
-    gate_readability()
     tree = trafilatura.load_html(html)
     if tree is None:
         return None
     declared = _declared_language(tree)
-    document = trafilatura.bare_extraction(tree, options=_options(url))  # it extracts from a copy of the tree
+    with gating():
+        document = trafilatura.bare_extraction(tree, options=_options(url))  # it extracts from a copy of the tree
     if document is None or isinstance(document, dict):
         return None
     text = (document.text or "").strip()

@@ -10,8 +10,9 @@ and readability costs a quarter of its extraction. There the comparison is skipp
 runs as before, so extraction gives the same output either way (checked on the benchmark pages, see
 tests/digests/test_readability_gate.py).
 
-:func:`install` wraps trafilatura's function in place, once per process, and only if it has the signature this
-reasoning was checked against; otherwise trafilatura runs unchanged.
+:func:`gating` wraps trafilatura's function in place (once per process, and only if it has the signature this
+reasoning was checked against) and turns the gate on for the extractions inside it; trafilatura called
+elsewhere in the process runs unchanged.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from lxml.etree import _Element
@@ -32,6 +35,18 @@ _NAME = "compare_extraction"
 _SIGNATURE = ["cleaned_tree", "raw_tree", "body", "text", "options"]
 # readability drops these before scoring (trafilatura.readability_lxml.Document.summary)
 _DROPPED = frozenset({"script", "style", "fencedframe"})
+_ON: ContextVar[bool] = ContextVar("readability_gate", default=False)
+
+
+@contextmanager
+def gating() -> Iterator[None]:
+    """Extractions inside skip readability where it cannot change their result (see the module's docstring)."""
+    install()
+    token = _ON.set(True)
+    try:
+        yield
+    finally:
+        _ON.reset(token)
 
 
 @functools.cache
@@ -53,7 +68,7 @@ def gated(compare: Compare, *, sanitized: str) -> Compare:
     """``compare`` skipped when it would keep the own extraction anyway (see the module's docstring)."""
 
     def compare_extraction(cleaned_tree: Any, raw_tree: Any, body: Any, text: str, options: Any) -> tuple[Any, str]:
-        if keeps_own(raw_tree, body, text, options, sanitized=sanitized):
+        if _ON.get() and keeps_own(raw_tree, body, text, options, sanitized=sanitized):
             return body, text
         return compare(cleaned_tree, raw_tree, body, text, options)
 

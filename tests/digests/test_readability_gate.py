@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import trafilatura
 from trafilatura import core, external
 
 from digests.extract import extract_article
@@ -41,6 +42,11 @@ def test_the_gate_is_installed_on_the_trafilatura_in_use() -> None:
     # An upgrade that renames or reshapes compare_extraction turns the gate off: this says so.
     assert install()
     assert getattr(core.compare_extraction, "gated", False)
+
+
+def test_trafilatura_called_outside_khobors_extraction_is_not_gated(monkeypatch: pytest.MonkeyPatch) -> None:
+    runs = counting(monkeypatch)
+    assert trafilatura.extract(LIGHT_PAGE) and len(runs) == 1
 
 
 def test_a_light_article_page_skips_readability_with_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
