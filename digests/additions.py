@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 # Stemming imports NLTK (about a second): with the digest code, not inside a digest's first build. (The worker
 # processes, which never stem, import digests.text without it.)
-import sumy.nlp.stemmers  # noqa: F401
+import nltk.stem.snowball  # noqa: F401
 
 from digests.models import Addition, ArticleDoc
 from digests.text import Tokenizer, article_sentences, stem, stop_words

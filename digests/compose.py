@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from digests.additions import MAX_ADDITIONS, outlet_additions
 from digests.continuity import Group, continued_groups
 from digests.models import ArticleDoc, Digest, SourceRef, Story, TopicGroup
-from digests.stories import group_stories, merge_summary, story_id
+from digests.stories import group_stories, lead_story_id, merge_summary
 from digests.topic_hints import url_sections
 from digests.topics import DEFAULT_TAXONOMY, FALLBACK_TOPIC, TopicSpec, assign_topics, matched_keywords, matches_filters
 from digests.urls import clean_link
@@ -204,10 +204,11 @@ def _story(docs: Sequence[ArticleDoc], group: Sequence[int], spec: DigestSpec, s
     lead = members[0]
     sources: dict[str, SourceRef] = {}
     for doc in members:
-        sources.setdefault(doc.source, source_of(doc))
+        if doc.source not in sources:
+            sources[doc.source] = source_of(doc)
     summary = merge_summary([d.summary for d in members if d.summary],
                             max_sentences=spec.max_sentences, max_chars=spec.max_chars)
-    return Story(id=story_id([d.url for d in members]), title=lead.title, summary=summary,
+    return Story(id=lead_story_id(lead), title=lead.title, summary=summary,
                  sources=tuple(sources.values()), topic="", language=lead.language,
                  published=max((d.published for d in members if d.published), default=None),
                  article_ids=tuple(d.id for d in members), story_id=stored)

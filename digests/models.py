@@ -99,6 +99,7 @@ class ArticleDoc:
     categories: tuple[str, ...] = ()  # the feed item's own categories
     feed_url: str = ""
     story_id: int | None = None  # assigned when it was stored (None: stored before stories were)
+    key: str = ""  # ``url`` in canonical form (digests.urls.canonical_url), as stored; "": not read
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from itertools import chain
 
 import numpy as np
@@ -145,8 +146,10 @@ def merge_summary(summaries: Sequence[Sequence[str]], *, max_sentences: int, max
         if len(taken) >= max_sentences:
             break
         cost = len(sentence) + (1 if taken else 0)
+        if used + cost > max_chars:
+            continue
         key = _sentence_key(sentence)
-        if not key.text or used + cost > max_chars or _repeats(key, keys):
+        if not key.text or _repeats(key, keys):
             continue
         taken.append(sentence)
         keys.append(key)
@@ -174,6 +177,7 @@ class _Key:
     negations: frozenset[str]  # "not" turns a near-same sentence into its opposite
 
 
+@lru_cache(maxsize=65_536)  # a story's outlets share sentences (wire copy), and a bot builds many digests a day
 def _sentence_key(sentence: str) -> _Key:
     words = _TOKEN.findall(unicodedata.normalize("NFC", sentence).casefold())
     stop = _stop_words()
@@ -196,4 +200,14 @@ def story_id(urls: Sequence[str]) -> str:
     AMP/mobile variants of the page give the same id)."""
     if not urls:
         raise ValueError("stories: a story needs at least one article URL to derive its id")
-    return hashlib.blake2b(canonical_url(urls[0]).encode(), digest_size=6).hexdigest()
+    return _id_of(canonical_url(urls[0]))
+
+
+def lead_story_id(lead: ArticleDoc) -> str:
+    """:func:`story_id` of a story led by ``lead``, from the canonical URL the store read with it
+    (:attr:`ArticleDoc.key`, computed once when the article was stored) where it has one."""
+    return _id_of(lead.key) if lead.key else story_id([lead.url])
+
+
+def _id_of(canonical: str) -> str:
+    return hashlib.blake2b(canonical.encode(), digest_size=6).hexdigest()

@@ -18,7 +18,9 @@ from sklearn.preprocessing import normalize
 Scores = npt.NDArray[np.float64]
 Labels = npt.NDArray[np.int64]
 
-CHUNK = 512  # stories compared with all the others at once (bounds memory to CHUNK x stories)
+# Stories compared with all the others at once: memory stays CHUNK x stories (a dense float block, its negation
+# and the neighbour indices: 7.5 MB at 2,600 stories; 512 held 30 MB at the peak of a 5,000-article build).
+CHUNK = 128
 
 
 def similarity_graph(vectors: csr_matrix, *, neighbours: int, min_similarity: float) -> csr_matrix:

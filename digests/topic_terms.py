@@ -70,7 +70,9 @@ def story_terms(texts: Sequence[str], seeds: Sequence[Sequence[Seed]], tokenize:
     phrases: dict[str, list[Seed]] = {}
     for seed in {seed for topic in seeds for seed in topic if len(seed.words) > 1}:
         phrases.setdefault(seed.words[0], []).append(seed)
-    documents = [_with_phrases(tokenize(text), phrases) for text in texts]
+    # Tokenised one text at a time as the vectorizer counts them: a window's token lists held at once were
+    # 30 MB of small strings at the peak of a digest build.
+    documents = (_with_phrases(tokenize(text), phrases) for text in texts)
     vectorizer = TfidfVectorizer(analyzer=_same, sublinear_tf=True, dtype=np.float64)
     try:
         vectors = vectorizer.fit_transform(documents)

@@ -234,7 +234,7 @@ class Store(FeedStates):
         text = ArticleRow.text if text_chars is None else \
             literal("") if text_chars <= 0 else func.substr(ArticleRow.text, 1, text_chars)
         query = (
-            select(ArticleRow.id, ArticleRow.title, text.label("text"), ArticleRow.source, ArticleRow.link,
+            select(ArticleRow.id, ArticleRow.title, text.label("text"), ArticleRow.source, ArticleRow.link, ArticleRow.url,
                    func.coalesce(ArticleRow.published_at, ArticleRow.fetched_at).label("published"),
                    ArticleRow.language, ArticleRow.story_id,
                    ArticleRow.categories, SummaryRow.sentences, SummaryRow.language.label("summary_language"),
@@ -249,7 +249,7 @@ class Store(FeedStates):
             ArticleDoc(id=r.id, title=r.title, text=r.text, summary=tuple(r.sentences or ()), source=r.source,
                        url=r.link, published=r.published,
                        language=r.language or r.summary_language, categories=tuple(r.categories or ()),
-                       feed_url=r.feed_url, story_id=r.story_id)
+                       feed_url=r.feed_url, story_id=r.story_id, key=r.url)
             for r in rows
         ]
 
