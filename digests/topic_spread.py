@@ -31,8 +31,9 @@ def similarity_graph(vectors: csr_matrix, *, neighbours: int, min_similarity: fl
     rows: list[npt.NDArray[np.int64]] = []
     cols: list[npt.NDArray[np.int64]] = []
     weights: list[Scores] = []
+    columns = csr_matrix(vectors.T)  # converted once, not once a chunk
     for start in range(0, count, CHUNK):
-        block = np.asarray((vectors[start:start + CHUNK] @ vectors.T).todense())
+        block = (vectors[start:start + CHUNK] @ columns).toarray()
         block[np.arange(len(block)), np.arange(start, start + len(block))] = 0.0  # no link to itself
         nearest = np.argpartition(-block, keep - 1, axis=1)[:, :keep] if keep > 0 else np.zeros((len(block), 0))
         nearest = nearest.astype(np.int64)
