@@ -118,17 +118,36 @@ def _topic_pool(docs: Sequence[ArticleDoc], identified: Sequence[Group],
     than TOPIC_POOL, the most important of those the keywords keep. Only the stories kept are composed (their
     summaries merged): a story's importance is read from its articles alone, so a window of 100,000 articles
     does not merge 50,000 summaries."""
+    ranked, every = ranked_groups(docs, identified)
+    return pool_stories(docs, ranked, spec, every=every)
+
+
+def ranked_groups(docs: Sequence[ArticleDoc], identified: Sequence[Group]) -> tuple[list[Group], bool]:
+    """The groups :func:`pool_stories` composes, in its order, and whether every one of them is kept (a window
+    of at most TOPIC_POOL stories); else the most important first, of which TOPIC_POOL the keywords keep are.
+    Reads only the articles' sources and times (a window can be read without headlines and summaries first)."""
     if len(identified) <= TOPIC_POOL:
-        return [_story(docs, group, spec, story) for group, story in identified], [group for group, _ in identified]
+        return list(identified), True
+    return sorted(identified, key=lambda pair: _group_importance(docs, pair[0]), reverse=True), False
+
+
+def pool_stories(docs: Sequence[ArticleDoc], ranked: Sequence[Group], spec: DigestSpec, *, every: bool,
+                 room: int | None = None) -> tuple[list[Story], list[list[int]]]:
+    """The stories of ``ranked`` (see :func:`ranked_groups`), each with its articles' indices: all of them when
+    ``every``, else the first ``room`` (default TOPIC_POOL) the keywords keep (those groups' articles read in
+    full)."""
+    room = TOPIC_POOL if room is None else room
+    if every:
+        return [_story(docs, group, spec, story) for group, story in ranked], [list(group) for group, _ in ranked]
     stories: list[Story] = []
     kept: list[list[int]] = []
-    for group, stored in sorted(identified, key=lambda pair: _group_importance(docs, pair[0]), reverse=True):
+    for group, stored in ranked:
+        if len(kept) >= room:
+            break
         story = _story(docs, group, spec, stored)
         if matches_filters(_topic_text(story), topics=None, story_topic="", keywords=spec.keywords):
             stories.append(story)
             kept.append(list(group))
-            if len(kept) == TOPIC_POOL:
-                break
     return stories, kept
 
 

@@ -10,17 +10,20 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import partial
 
+from digests import compose
 from digests.compose import (
     REGROUP_UP_TO,
     DigestSpec,
     add_additions,
     additions_needed,
     lead_indices,
-    pick_stories,
     place_stories,
+    pool_stories,
+    ranked_groups,
+    story_groups,
 )
-from digests.continuity import RECENT_LIMIT, STORY_OPEN
-from digests.models import ArticleDoc, Digest
+from digests.continuity import RECENT_LIMIT, STORY_OPEN, Group
+from digests.models import ArticleDoc, Digest, Story
 from digests.store import FeedHealth, PendingText, Store
 from digests.summarize import SummaryConfig
 from digests.workers import summarize_texts
@@ -79,25 +82,26 @@ async def build_digest(store: Store, spec: DigestSpec, *, feed_urls: Sequence[st
     the stories of the days before that they continue, the region's stories placed in the days before as the
     topics' context, and notes on feeds that failed all day. Its topic placements are saved for the next digests.
 
-    The window is read without its texts (stories come assigned from the database): only the picked stories'
-    lead articles, the shown stories' articles (for what further outlets add), articles that have no story yet
-    and small windows are read for their openings."""
+    The window is read light (stories come assigned from the database: :meth:`Store.window_articles`); only the
+    articles of the stories a digest composes are read in full (:func:`_picked`), and of texts, only the picked
+    stories' leads, the shown stories' articles (for what further outlets add), articles that have no story
+    yet and small windows are read for their openings."""
     key = summary_key(summary)
-    docs = await store.recent_articles(feed_urls=list(feed_urls), since=spec.start, until=spec.end, config=key,
-                                       text_chars=0)
-    docs = await _with_texts(store, docs, [i for i, doc in enumerate(docs)
-                                           if doc.story_id is None or len(docs) <= REGROUP_UP_TO])
+    docs = await store.window_articles(feed_urls=list(feed_urls), since=spec.start, until=spec.end)
+    small = len(docs) <= REGROUP_UP_TO
+    docs = await _completed(store, docs, [i for i, doc in enumerate(docs) if small or doc.story_id is None], key,
+                            text_chars=LEAD_CHARS)
     notes = failing_feed_notes(await store.feed_health(urls=list(feed_urls)), now=now)
     history = await store.placed_articles(region=spec.region, since=spec.start - timedelta(days=HISTORY_DAYS),
                                           before=spec.start, config=key, limit=HISTORY_STORIES,
                                           text_chars=LEAD_CHARS)
     recent = []  # a large window's stories come from the database, already joined across days
-    if len(docs) <= REGROUP_UP_TO:
+    if small:
         recent = (await store.recent_articles(feed_urls=list(feed_urls), since=spec.start - STORY_OPEN,
                                               until=spec.start, config=key, text_chars=LEAD_CHARS))[:RECENT_LIMIT]
-    loop = asyncio.get_running_loop()
-    stories, groups = await loop.run_in_executor(executor, partial(pick_stories, docs, spec, recent))
+    stories, groups, docs = await _picked(store, docs, spec, recent, key, executor)
     docs = await _with_texts(store, docs, lead_indices(groups))
+    loop = asyncio.get_running_loop()
     digest = await loop.run_in_executor(executor, partial(place_stories, stories, [[docs[i] for i in group]
                                                                                    for group in groups], spec,
                                                           now=now, notes=notes, history=history))
@@ -106,6 +110,47 @@ async def build_digest(store: Store, spec: DigestSpec, *, feed_urls: Sequence[st
         article: story.topic for story in digest.stories if story.topic != spec.fallback_topic
         for article in story.article_ids})
     return digest
+
+
+async def _picked(store: Store, docs: list[ArticleDoc], spec: DigestSpec, recent: Sequence[ArticleDoc], key: str,
+                  executor: Executor | None) -> tuple[list[Story], list[list[int]], list[ArticleDoc]]:
+    """:func:`digests.compose.pick_stories` over a window read light, reading in full only the articles of the
+    stories it composes: every story of a window of at most TOPIC_POOL, else the most important first, a pool's
+    worth at a time, until TOPIC_POOL of them pass the keywords. Returns the stories, their articles' indices
+    and ``docs`` with those articles read."""
+    loop = asyncio.get_running_loop()
+    ranked, every = await loop.run_in_executor(executor, partial(_ranked, docs, recent))
+    stories: list[Story] = []
+    groups: list[list[int]] = []
+    step = max(1, len(ranked) if every else compose.TOPIC_POOL)
+    for start in range(0, len(ranked), step):
+        batch = ranked[start:start + step]
+        docs = await _completed(store, docs, [i for group, _ in batch for i in group], key)
+        found, kept = await loop.run_in_executor(executor, partial(
+            pool_stories, docs, batch, spec, every=every, room=compose.TOPIC_POOL - len(stories)))
+        stories += found
+        groups += kept
+        if not every and len(stories) >= compose.TOPIC_POOL:
+            break
+    return stories, groups, docs
+
+
+def _ranked(docs: Sequence[ArticleDoc], recent: Sequence[ArticleDoc]) -> tuple[list[Group], bool]:
+    return ranked_groups(docs, story_groups(docs, recent))
+
+
+async def _completed(store: Store, docs: list[ArticleDoc], indices: Sequence[int], key: str,
+                     text_chars: int = 0) -> list[ArticleDoc]:
+    """``docs`` with those at ``indices`` that were read light (:meth:`Store.window_articles`) read in full,
+    with the openings (``text_chars``) of their texts."""
+    light = [i for i in indices if not docs[i].key]
+    if not light:
+        return docs
+    found = await store.articles(ids=[docs[i].id for i in light], config=key, text_chars=text_chars)
+    docs = list(docs)
+    for i in light:
+        docs[i] = found.get(docs[i].id, docs[i])
+    return docs
 
 
 async def _with_additions(store: Store, digest: Digest, docs: list[ArticleDoc], spec: DigestSpec,

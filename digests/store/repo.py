@@ -219,6 +219,32 @@ class Store(FeedStates):
         return await self._docs(*in_window, config=config, order=(when.desc(), ArticleRow.id.asc()),
                                 text_chars=text_chars)
 
+    async def window_articles(self, *, feed_urls: Sequence[str], since: datetime,
+                              until: datetime) -> list[ArticleDoc]:
+        """The articles :meth:`recent_articles` reads, in its order, with only what places them in stories and
+        ranks those (story, outlet, time, feed): no headline, link, categories or summary (a large window's
+        summaries are most of its reading, and only its most important stories are shown; see
+        :meth:`articles`)."""
+        when = func.coalesce(ArticleRow.published_at, ArticleRow.fetched_at)
+        query = (select(ArticleRow.id, ArticleRow.source, when.label("published"), ArticleRow.story_id,
+                        FeedRow.url.label("feed_url"))
+                 .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
+                 .where(FeedRow.url.in_(feed_urls), when >= since, when < until)
+                 .order_by(when.desc(), ArticleRow.id.asc()))
+        async with self._session() as session:
+            rows = (await (await session.connection()).execute(query)).all()
+        return [ArticleDoc(id=r.id, title="", text="", summary=(), source=r.source, url="", published=r.published,
+                           feed_url=r.feed_url, story_id=r.story_id) for r in rows]
+
+    async def articles(self, *, ids: Iterable[int], config: str, text_chars: int | None = None) -> dict[int, ArticleDoc]:
+        """These articles as :meth:`recent_articles` reads them (``text_chars`` as there), by id."""
+        wanted, docs = sorted(set(ids)), dict[int, ArticleDoc]()
+        for start in range(0, len(wanted), 500):
+            found = await self._docs(ArticleRow.id.in_(wanted[start:start + 500]), config=config,
+                                     text_chars=text_chars)
+            docs.update((doc.id, doc) for doc in found)
+        return docs
+
     async def article_texts(self, *, ids: Iterable[int], text_chars: int) -> dict[int, str]:
         """The opening ``text_chars`` characters of these articles' texts, by id (ids not stored are absent)."""
         wanted, texts = sorted(set(ids)), dict[int, str]()
