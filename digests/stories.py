@@ -19,7 +19,6 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
 from itertools import chain
 
 import numpy as np
@@ -177,11 +176,11 @@ class _Key:
     negations: frozenset[str]  # "not" turns a near-same sentence into its opposite
 
 
-@lru_cache(maxsize=65_536)  # a story's outlets share sentences (wire copy), and a bot builds many digests a day
 def _sentence_key(sentence: str) -> _Key:
     words = _TOKEN.findall(unicodedata.normalize("NFC", sentence).casefold())
     stop = _stop_words()
-    content = frozenset(w for w in words if w not in stop) or frozenset(words)
+    every = frozenset(words)
+    content = every - stop or every
     return _Key(" ".join(words), content, _NEGATIONS.intersection(words))
 
 

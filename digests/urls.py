@@ -77,6 +77,8 @@ def clean_link(url: str) -> str:
     that :func:`canonical_url` drops (``utm_*``, ``fbclid``, ...). Unlike the canonical key it keeps the
     scheme, host, path and the other parameters as written, so the link still opens. Never raises."""
     url = url.strip()
+    if "?" not in url:  # no query, nothing to drop (most links: the check is most of a digest's cost here)
+        return url
     try:
         parts = urlsplit(url)
     except ValueError:
