@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, delete, exists, func, literal, select
+from sqlalchemy import ColumnElement, bindparam, delete, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -32,6 +32,7 @@ from digests.store.gate import GatedSessions
 from digests.store.retention import prune_batch
 from digests.store.search import search_article_ids
 from digests.store.tables import ArticleRow, FeedRow, SummaryRow, TopicPlacementRow
+from digests.store.windows import docs_of, docs_query, light_docs, light_query
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,18 +226,12 @@ class Store(FeedStates):
         ranks those (story, outlet, time, feed): no headline, link, categories or summary (a large window's
         summaries are most of its reading, and only its most important stories are shown; see
         :meth:`articles`)."""
-        when = func.coalesce(ArticleRow.published_at, ArticleRow.fetched_at)
-        query = (select(ArticleRow.id, ArticleRow.source, when.label("published"), ArticleRow.story_id,
-                        FeedRow.url.label("feed_url"))
-                 .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
-                 .where(FeedRow.url.in_(feed_urls), when >= since, when < until)
-                 .order_by(when.desc(), ArticleRow.id.asc()))
         async with self._session() as session:
-            rows = (await (await session.connection()).execute(query)).all()
-        return [ArticleDoc(id=r.id, title="", text="", summary=(), source=r.source, url="", published=r.published,
-                           feed_url=r.feed_url, story_id=r.story_id) for r in rows]
+            rows = (await (await session.connection()).execute(light_query(feed_urls, since, until))).all()
+        return light_docs(rows)
 
-    async def articles(self, *, ids: Iterable[int], config: str, text_chars: int | None = None) -> dict[int, ArticleDoc]:
+    async def articles(self, *, ids: Iterable[int], config: str,
+                       text_chars: int | None = None) -> dict[int, ArticleDoc]:
         """These articles as :meth:`recent_articles` reads them (``text_chars`` as there), by id."""
         wanted, docs = sorted(set(ids)), dict[int, ArticleDoc]()
         for start in range(0, len(wanted), 500):
@@ -257,27 +252,10 @@ class Store(FeedStates):
 
     async def _docs(self, *where: ColumnElement[bool], config: str, order: Sequence[ColumnElement[Any]] = (),
                     text_chars: int | None = None) -> list[ArticleDoc]:
-        text = ArticleRow.text if text_chars is None else \
-            literal("") if text_chars <= 0 else func.substr(ArticleRow.text, 1, text_chars)
-        query = (
-            select(ArticleRow.id, ArticleRow.title, text.label("text"), ArticleRow.source, ArticleRow.link, ArticleRow.url,
-                   func.coalesce(ArticleRow.published_at, ArticleRow.fetched_at).label("published"),
-                   ArticleRow.language, ArticleRow.story_id,
-                   ArticleRow.categories, SummaryRow.sentences, SummaryRow.language.label("summary_language"),
-                   FeedRow.url.label("feed_url"))
-            .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
-            .outerjoin(SummaryRow, (SummaryRow.article_id == ArticleRow.id) & (SummaryRow.config == config))
-            .where(*where).order_by(*order)
-        )
+        query = docs_query(*where, config=config, order=order, text_chars=text_chars)
         async with self._session() as session:  # Core: the ORM's per-row handling took seconds at 100,000
             rows = (await (await session.connection()).execute(query)).all()
-        return [
-            ArticleDoc(id=r.id, title=r.title, text=r.text, summary=tuple(r.sentences or ()), source=r.source,
-                       url=r.link, published=r.published,
-                       language=r.language or r.summary_language, categories=tuple(r.categories or ()),
-                       feed_url=r.feed_url, story_id=r.story_id, key=r.url)
-            for r in rows
-        ]
+        return docs_of(rows)
 
     async def save_placements(self, *, region: str, topics: Mapping[int, str], now: datetime) -> None:
         """Record the topic each article (id -> topic) was placed under in ``region``'s digest; a later
