@@ -11,7 +11,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 from functools import cache
-from itertools import chain
+from itertools import chain, filterfalse
 
 import regex
 
@@ -41,8 +41,7 @@ def story_stop_words() -> frozenset[str]:
 def word_tokens(text: str) -> list[str]:
     """Content words of ``text``: NFC-normalised, casefolded letter runs, stop words (en, bn, hi, ur) removed."""
     stop = story_stop_words()
-    words = _WORD.findall(unicodedata.normalize("NFC", text).casefold())
-    return [w for w in words if w not in stop]
+    return list(filterfalse(stop.__contains__, _WORD.findall(unicodedata.normalize("NFC", text).casefold())))
 
 
 def story_words(title: str, text: str, tokenize: Tokenizer = word_tokens) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from itertools import compress
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
@@ -88,11 +89,14 @@ def term_counts(documents: Iterable[list[str]]) -> tuple[csr_matrix, npt.NDArray
     ``CountVectorizer`` counts (to the bit, in the same layout), without its Python step per token or its list
     of every index, and reading the documents one at a time: a window's token lists held at once were 30 MB
     of small strings at the peak of a 5,000-article digest build."""
-    vocabulary: dict[str, int] = {}
+    vocabulary: dict[str, int] = {}  # term -> its column, first numbered in order of first appearance
     indices, values, indptr = array("i"), array("i"), array("i", [0])
-    for document in documents:
+    for document in documents:  # every step per term in C: a Python step per term was most of the cost
         counts = Counter(document)
-        indices.extend([vocabulary.setdefault(term, len(vocabulary)) for term in counts])
+        if new := set(counts).difference(vocabulary):
+            for term in compress(counts, map(new.__contains__, counts)):
+                vocabulary[term] = len(vocabulary)
+        indices.extend(map(vocabulary.__getitem__, counts))
         values.extend(counts.values())
         indptr.append(len(indices))
     if not vocabulary:
@@ -101,13 +105,12 @@ def term_counts(documents: Iterable[list[str]]) -> tuple[csr_matrix, npt.NDArray
                          np.frombuffer(indptr, dtype=np.int32)), shape=(len(indptr) - 1, len(vocabulary)),
                         dtype=np.float64)
     matrix.sort_indices()  # by first appearance, as the vectorizer does before renumbering by term
-    ordered = sorted(vocabulary.items())
+    ordered = sorted(vocabulary)
     renumber = np.empty(len(ordered), dtype=matrix.indices.dtype)
-    for new, (term, old) in enumerate(ordered):
-        vocabulary[term] = new
-        renumber[old] = new
+    renumber[np.fromiter(map(vocabulary.__getitem__, ordered), dtype=np.int64, count=len(ordered))] = \
+        np.arange(len(ordered))
     matrix.indices = renumber.take(matrix.indices, mode="clip")
-    return matrix, np.array([term for term, _ in ordered], dtype=str), vocabulary
+    return matrix, np.array(ordered, dtype=str), dict(zip(ordered, range(len(ordered)), strict=True))
 
 
 def _with_phrases(tokens: list[str], phrases: dict[str, list[Seed]]) -> list[str]:
