@@ -82,15 +82,13 @@ async def build_digest(store: Store, spec: DigestSpec, *, feed_urls: Sequence[st
     the stories of the days before that they continue, the region's stories placed in the days before as the
     topics' context, and notes on feeds that failed all day. Its topic placements are saved for the next digests.
 
-    The window is read light (stories come assigned from the database: :meth:`Store.window_articles`); only the
-    articles of the stories a digest composes are read in full (:func:`_picked`), and of texts, only the picked
-    stories' leads, the shown stories' articles (for what further outlets add), articles that have no story
-    yet and small windows are read for their openings."""
+    A window of more than TOPIC_POOL stories is read light (stories come assigned from the database): only the
+    articles of the stories a digest composes are read in full (:func:`_window`, :func:`_picked`). Of texts,
+    only the picked stories' leads, the shown stories' articles (for what further outlets add), articles that
+    have no story yet and small windows are read for their openings."""
     key = summary_key(summary)
-    docs = await store.window_articles(feed_urls=list(feed_urls), since=spec.start, until=spec.end)
+    docs = await _window(store, spec, feed_urls, key)
     small = len(docs) <= REGROUP_UP_TO
-    docs = await _completed(store, docs, [i for i, doc in enumerate(docs) if small or doc.story_id is None], key,
-                            text_chars=LEAD_CHARS)
     notes = failing_feed_notes(await store.feed_health(urls=list(feed_urls)), now=now)
     history = await store.placed_articles(region=spec.region, since=spec.start - timedelta(days=HISTORY_DAYS),
                                           before=spec.start, config=key, limit=HISTORY_STORIES,
@@ -110,6 +108,21 @@ async def build_digest(store: Store, spec: DigestSpec, *, feed_urls: Sequence[st
         article: story.topic for story in digest.stories if story.topic != spec.fallback_topic
         for article in story.article_ids})
     return digest
+
+
+async def _window(store: Store, spec: DigestSpec, feed_urls: Sequence[str], key: str) -> list[ArticleDoc]:
+    """The window's articles: read in full when they make at most TOPIC_POOL stories (every one is composed),
+    else light (:meth:`Store.window_articles`: :func:`_picked` reads the composed stories' articles); with the
+    openings of the texts of the articles without a story, and of every article of a small window."""
+    urls = list(feed_urls)
+    if await store.window_stories(feed_urls=urls, since=spec.start, until=spec.end) <= compose.TOPIC_POOL:
+        docs = await store.recent_articles(feed_urls=urls, since=spec.start, until=spec.end, config=key,
+                                           text_chars=0)
+    else:
+        docs = await store.window_articles(feed_urls=urls, since=spec.start, until=spec.end)
+    small = len(docs) <= REGROUP_UP_TO
+    needed = [i for i, doc in enumerate(docs) if small or doc.story_id is None]
+    return await _with_texts(store, await _completed(store, docs, needed, key, text_chars=LEAD_CHARS), needed)
 
 
 async def _picked(store: Store, docs: list[ArticleDoc], spec: DigestSpec, recent: Sequence[ArticleDoc], key: str,

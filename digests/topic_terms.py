@@ -10,9 +10,9 @@ from __future__ import annotations
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from itertools import compress
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 from typing import Protocol
 
 import numpy as np

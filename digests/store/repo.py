@@ -32,7 +32,7 @@ from digests.store.gate import GatedSessions
 from digests.store.retention import prune_batch
 from digests.store.search import search_article_ids
 from digests.store.tables import ArticleRow, FeedRow, SummaryRow, TopicPlacementRow
-from digests.store.windows import docs_of, docs_query, light_docs, light_query
+from digests.store.windows import docs_of, docs_query, light_docs, light_query, story_count
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +229,12 @@ class Store(FeedStates):
         async with self._session() as session:
             rows = (await (await session.connection()).execute(light_query(feed_urls, since, until))).all()
         return light_docs(rows)
+
+    async def window_stories(self, *, feed_urls: Sequence[str], since: datetime, until: datetime) -> int:
+        """How many stories the articles :meth:`recent_articles` reads make at most: their distinct stories and
+        those without a story yet (counted in the database, no row read)."""
+        async with self._session() as session:
+            return int(await session.scalar(story_count(feed_urls, since, until)) or 0)
 
     async def articles(self, *, ids: Iterable[int], config: str,
                        text_chars: int | None = None) -> dict[int, ArticleDoc]:

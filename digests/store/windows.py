@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any, Unpack
+from typing import Any
 
 from sqlalchemy import ColumnElement, Row, Select, String, func, literal, select, type_coerce
 
@@ -49,7 +49,7 @@ def docs_of(rows: Sequence[Row[Any]]) -> list[ArticleDoc]:
     ]
 
 
-def light_query(feed_urls: Sequence[str], since: Any, until: Any) -> Select[Unpack[tuple[Any, ...]]]:
+def light_query(feed_urls: Sequence[str], since: Any, until: Any) -> Select[*tuple[Any, ...]]:
     """The articles of these feeds in [since, until) in :meth:`Store.recent_articles`' order, with only their
     ids, outlets, times, stories and feeds."""
     return (select(ArticleRow.id, ArticleRow.source, when.label("published"), ArticleRow.story_id,
@@ -57,6 +57,13 @@ def light_query(feed_urls: Sequence[str], since: Any, until: Any) -> Select[Unpa
             .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
             .where(FeedRow.url.in_(feed_urls), when >= since, when < until)
             .order_by(when.desc(), ArticleRow.id.asc()))
+
+
+def story_count(feed_urls: Sequence[str], since: Any, until: Any) -> Select[int]:
+    """The most stories the articles of :func:`light_query` make: their distinct stories and those without."""
+    counted = func.count(func.distinct(ArticleRow.story_id)) + func.count() - func.count(ArticleRow.story_id)
+    return (select(counted).select_from(ArticleRow).join(FeedRow, FeedRow.id == ArticleRow.feed_id)
+            .where(FeedRow.url.in_(feed_urls), when >= since, when < until))
 
 
 def light_docs(rows: Sequence[Row[Any]]) -> list[ArticleDoc]:
