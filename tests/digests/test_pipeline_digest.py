@@ -14,6 +14,8 @@ from digests.compose import DigestSpec, compose_digest, importance, pick_stories
 from digests.intake import Intake
 from digests.models import ArticleDoc, Story
 from digests.store import NewArticle, Store
+from digests.store.windows import json_lists
+from digests.stories import lead_story_id, story_id
 from digests.story_index import StoryIndex
 from digests.summarize import SummaryConfig
 from digests.topics import matches_filters
@@ -96,3 +98,58 @@ def test_a_big_window_composes_only_the_stories_it_picks(monkeypatch: pytest.Mon
         assert [tuple(sorted(docs[i].id for i in group)) for group in groups] == \
             [tuple(sorted(s.article_ids)) for s in stories]
         assert len(made) < len(every) or keywords  # without keywords only the five picked are composed
+
+
+@pytest.mark.parametrize("keywords", [(), ("prices", "floods")])
+async def test_a_window_of_more_stories_than_the_pool_reads_in_full_only_the_stories_it_composes(
+        store: Store, monkeypatch: pytest.MonkeyPatch, keywords: tuple[str, ...]) -> None:
+    monkeypatch.setattr(compose, "REGROUP_UP_TO", 3)
+    monkeypatch.setattr(pipeline, "REGROUP_UP_TO", 3)
+    monkeypatch.setattr(compose, "TOPIC_POOL", 4)  # read a pool at a time until four pass the keywords
+    await fill(store)
+    spec = DigestSpec(region="r", title="R", start=NOW - timedelta(days=2), end=NOW, max_stories=3,
+                      keywords=keywords)
+    read: list[int] = []
+    articles = store.articles
+
+    async def spy(*, ids: list[int], config: str, text_chars: int | None = None) -> dict[int, ArticleDoc]:
+        read.extend(ids)
+        return await articles(ids=ids, config=config, text_chars=text_chars)
+
+    monkeypatch.setattr(store, "articles", spy)
+    built = await pipeline.build_digest(store, spec, feed_urls=[FEED], summary=SummaryConfig(), now=NOW)
+    window = await store.recent_articles(feed_urls=[FEED], since=spec.start, until=spec.end,
+                                         config=pipeline.summary_key(SummaryConfig()), text_chars=pipeline.LEAD_CHARS)
+    assert built == compose_digest(window, spec, now=NOW)
+    assert built.stories and len(set(read)) == len(read)  # each article read in full once
+    if not keywords:
+        _, groups = pick_stories(window, spec)
+        assert sorted(read) == sorted(window[i].id for group in groups for i in group)  # those four stories'
+        assert len(read) < len(window)
+
+
+async def test_a_window_read_light_has_what_ranks_stories_and_nothing_more(store: Store) -> None:
+    await fill(store)
+    full = await store.recent_articles(feed_urls=[FEED], since=NOW - timedelta(days=2), until=NOW, config="x",
+                                       text_chars=0)
+    light = await store.window_articles(feed_urls=[FEED], since=NOW - timedelta(days=2), until=NOW)
+    assert [(d.id, d.source, d.published, d.story_id, d.feed_url) for d in light] == \
+        [(d.id, d.source, d.published, d.story_id, d.feed_url) for d in full]
+    assert {(d.title, d.url, d.key, d.summary, d.categories) for d in light} == {("", "", "", (), ())}
+    stories = {d.story_id for d in full}
+    assert await store.window_stories(feed_urls=[FEED], since=NOW - timedelta(days=2), until=NOW) == len(stories)
+    assert await store.articles(ids=[full[0].id, 10**9], config="x", text_chars=0) == {full[0].id: full[0]}
+
+
+async def test_stored_articles_carry_their_canonical_url_and_story_ids_follow_it(store: Store) -> None:
+    await fill(store)
+    docs = await store.recent_articles(feed_urls=[FEED], since=NOW - timedelta(days=2), until=NOW, config="x")
+    assert {d.key for d in docs} == {f"https://outlet{n}.example/a/{n}" for n in range(len(docs))}
+    assert lead_story_id(docs[0]) == story_id([docs[0].key])
+    assert lead_story_id(replace(docs[0], key="")) == story_id([docs[0].url])
+
+
+def test_json_columns_read_as_text_are_decoded_in_one_pass() -> None:
+    assert json_lists(['["a", "b"]', None, "null", ["already", "decoded"], "[]"]) == \
+        [["a", "b"], None, None, ["already", "decoded"], []]
+    assert json_lists([]) == []
