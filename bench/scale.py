@@ -8,7 +8,9 @@ build's) over windows of about 5,000, 20,000 and all articles, and a retention p
 (SQLite reuses the freed pages: the file stops growing; its used size is shown).
 
 ``--previous DIR`` runs the same through another checkout (the previous version: ``git archive main | tar -x
--C DIR``) in the same run, each on its own database, for collection and the 5,000-article digest.
+-C DIR``) in the same run: collection on its own database (sizes up to ``--previous-max``), and digest builds
+over the same database as ours (the windows of up to 6,000 articles, and the repeated ones of ``--inflate``).
+Each build prints its wall time, its CPU time (steadier on a shared machine) and the process's peak RSS.
 
 ``--inflate K ...`` also builds digests over the largest size's database with every article repeated K times (each
 copy its own story), for a window too big to collect on the machine at hand.
@@ -137,15 +139,16 @@ async def main():
                                                                 .model_copy(update={{"workers": 0}})}})
     async with App(settings) as app:
         now = datetime.now(UTC) + timedelta(minutes=5)
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         digest = await app.build_digest("bench", now=now, hours={hours})
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         hwm = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:")) / 1024
         # counted after the peak is read: the count loads the window too
         urls = [f.url for f in settings.regions[0].feeds]
         window = await app.store.recent_articles(feed_urls=urls, since=now - timedelta(hours={hours}), until=now,
                                                  config="x", text_chars=0)
-    print(json.dumps({{"window": len(window), "seconds": seconds, "peak_mb": hwm, "stories": len(digest.stories)}}))
+    print(json.dumps({{"window": len(window), "seconds": seconds, "cpu_s": cpu, "peak_mb": hwm,
+                      "stories": len(digest.stories)}}))
 
 asyncio.run(main())
 """
@@ -159,7 +162,8 @@ def digest(name: str, code: Path, folder: Path, hours: int) -> None:
         print(f"  {name}: digest over {hours} h FAILED: {done.stderr[-600:]}")
         return
     figures = json.loads(done.stdout.strip().splitlines()[-1])
-    print(f"  {name}: digest over {figures['window']} articles ({hours} h): {figures['seconds']:.2f} s, "
+    print(f"  {name}: digest over {figures['window']} articles ({hours} h): {figures['seconds']:.2f} s "
+          f"(CPU {figures['cpu_s']:.2f} s), "
           f"peak RSS {figures['peak_mb']:.0f} MB (the process: loading, grouping, topics), "
           f"{figures['stories']} stories shown")
 
@@ -226,12 +230,14 @@ def size(feeds: int, args: argparse.Namespace, work: Path) -> None:
         site.terminate()
     for hours in sorted({h for h in (24 * 5000 // total, 24 * 20000 // total, 24) if 1 <= h <= 24}):
         digest("ours", OURS, work / f"ours{feeds}", hours)
-        if args.previous and feeds <= args.previous_max and hours * total // 24 <= 6000:
-            digest("previous", args.previous, work / f"prev{feeds}", hours)
+        if args.previous and hours * total // 24 <= 6000:  # the same articles: our database
+            digest("previous, our database", args.previous, work / f"ours{feeds}", hours)
     for times in args.inflate if feeds == max(args.feeds) else ():
         big = inflate(work / f"ours{feeds}", times)
         print(f"  the {feeds}-feed database repeated {times} times ({count(big / 'khobor.db')} articles):")
         digest("ours", OURS, big, 24)
+        if args.previous:
+            digest("previous", args.previous, big, 24)
     retention(work / f"ours{feeds}")
 
 
