@@ -4,9 +4,12 @@ The articles are the BBC News Summary texts (../shared/data/bbc-news-summary) sp
 region and the last 24 hours, topped up to 5,000 with lightly edited copies under other outlets' names (as
 syndication looks), stored as the collector stores them (summaries and stories assigned on arrival). Setup is
 not timed; the figure is ``App.build_digest``: loading the window with its summaries and stories, placing
-topics, ordering.
+topics, ordering (wall and CPU time: the CPU time is the steadier figure on a shared machine).
 
-    .venv/bin/python bench/digest_build.py [--articles 5000]
+``--previous DIR`` also runs this script over the code of another checkout (the previous version: ``git archive
+main | tar -x -C DIR``) in the same run, after ours, and prints its line too.
+
+    .venv/bin/python bench/digest_build.py [--articles 5000] [--previous DIR]
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ import argparse
 import asyncio
 import gzip
 import json
+import os
 import random
+import subprocess
 import sys
 import tempfile
 import time
@@ -97,10 +102,10 @@ async def main(count: int) -> None:
             await fill(app, load_texts(count), now)
             stored = await app.store.count_articles()
             before = peak_rss_mb()
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             digest = await app.build_digest("bench", now=now)
-            elapsed = time.perf_counter() - start
-        print(f"build_digest over {stored} stored articles: {elapsed:.2f} s; "
+            elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+        print(f"build_digest over {stored} stored articles: {elapsed:.2f} s (CPU {cpu:.2f} s); "
               f"{len(digest.stories)} stories shown in {len(digest.topics)} topics; "
               f"peak RSS {peak_rss_mb():.0f} MB (before the build: {before:.0f} MB)")
 
@@ -108,7 +113,14 @@ async def main(count: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=5000)
+    parser.add_argument("--previous", type=Path, help="a checkout of the previous version to run after ours")
     args = parser.parse_args()
     if not DATA.exists():
         sys.exit(f"{DATA} is absent: this benchmark needs ../shared/data beside the checkout")
+    print("ours:", end=" ", flush=True)
     asyncio.run(main(args.articles))
+    if args.previous:  # its digests and bot packages first on the path, this script and data as ours
+        env = {**os.environ, "PYTHONPATH": str(args.previous.resolve())}
+        done = subprocess.run([sys.executable, __file__, "--articles", str(args.articles)], env=env,
+                              capture_output=True, text=True, check=False, cwd=args.previous)
+        print("previous:", (done.stdout.strip().removeprefix("ours: ") or done.stderr[-600:]))
