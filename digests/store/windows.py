@@ -67,9 +67,12 @@ def story_count(feed_urls: Sequence[str], since: Any, until: Any) -> Select[int]
 
 
 def light_docs(rows: Sequence[Row[Any]]) -> list[ArticleDoc]:
-    """The rows of :func:`light_query` as articles without headline, link, categories, summary or text."""
-    return [ArticleDoc(id=r.id, title="", text="", summary=(), source=r.source, url="", published=r.published,
-                       feed_url=r.feed_url, story_id=r.story_id) for r in rows]
+    """The rows of :func:`light_query` as articles without headline, link, categories, summary or text (a feed's
+    URL and an outlet's name held once, not once an article: 15 MB at 120,000 articles)."""
+    shared: dict[str, str] = {}
+    return [ArticleDoc(id=r.id, title="", text="", summary=(), source=shared.setdefault(r.source, r.source), url="",
+                       published=r.published, feed_url=shared.setdefault(r.feed_url, r.feed_url),
+                       story_id=r.story_id) for r in rows]
 
 
 def json_lists(values: Sequence[Any]) -> list[Any]:
