@@ -36,13 +36,21 @@ def pacsum_scores(
     count = len(words)
     if count < 2:
         return np.zeros(count), vectors
+    forward, backward = directed_centrality(cosine, PACSUM_THRESHOLD)
+    return forward + PACSUM_BACKWARD * backward, vectors
+
+
+def directed_centrality(cosine: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """Each sentence's summed edges to the sentences after it and to those before it (two or more sentences).
+
+    An edge is the cosine less ``min + threshold * (max - min)`` of the off-diagonal cosines, floored at 0.
+    """
+    count = len(cosine)
     off_diagonal = cosine[~np.eye(count, dtype=bool)]
     low, high = float(off_diagonal.min()), float(off_diagonal.max())
-    edges = np.maximum(cosine - (low + PACSUM_THRESHOLD * (high - low)), 0.0)
+    edges = np.maximum(cosine - (low + threshold * (high - low)), 0.0)
     later = np.triu(np.ones_like(edges), k=1)
-    forward = (edges * later).sum(axis=1)
-    backward = (edges * later.T).sum(axis=1)
-    return forward + PACSUM_BACKWARD * backward, vectors
+    return (edges * later).sum(axis=1), (edges * later.T).sum(axis=1)
 
 
 def tfidf_vectors(words: Sequence[Sequence[str]], language: str, stop: frozenset[str]) -> np.ndarray:

@@ -22,7 +22,6 @@ from __future__ import annotations
 import functools
 import logging
 import time
-from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -32,6 +31,7 @@ from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
 from digests.language import SUPPORTED, choose_language
 from digests.models import Summary
 from digests.pacsum import pacsum_scores
+from digests.sentence_features import SUPPORT_LENGTH_CAP, support_terms
 from digests.summary_config import ALGORITHMS as ALGORITHMS  # re-exported: callers name it from here
 from digests.summary_config import SUMY_NAMES
 from digests.summary_config import SummaryConfig as SummaryConfig
@@ -72,9 +72,8 @@ MAX_RANKED_WORDS = 5_000
 # sumy's algorithms are pure Python and grow with the square (KL: the cube) of the sentence count: at 60
 # sentences of 33 words the slowest, KL, takes ~0.4 s here, Reduction ~0.13 s; at 150, KL takes ~5 s.
 MAX_SUMY_SENTENCES = 60
-# The length prior of ``support``: min(words, CAP) ** RISE / words ** FALL, highest at 30 words. Tuned on
-# the even-index BBC articles (RISE 0.8-1.4 and FALL 0.3-0.5 are within 0.3 ROUGE-2 of each other).
-SUPPORT_LENGTH_CAP = 30
+# The length prior of ``support``: min(words, SUPPORT_LENGTH_CAP) ** RISE / words ** FALL, highest at 30 words.
+# Tuned on the even-index BBC articles (RISE 0.8-1.4 and FALL 0.3-0.5 are within 0.3 ROUGE-2 of each other).
 _LENGTH_RISE = 1.1
 _LENGTH_FALL = 0.4
 ELLIPSIS = "…"
@@ -200,35 +199,14 @@ def _support_order(words: Sequence[Sequence[str]], stop: frozenset[str]) -> list
 def support_scores(words: Sequence[Sequence[str]], stop: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
     """Each sentence's log score, centrality x commonness x a length prior, and its shared-word counts (rows).
 
-    - centrality: content words shared with each other sentence, each pair divided by the sum of the two
-      sentences' log lengths (sumy's Reduction edge weight), summed over the other sentences;
-    - commonness: the mean, over the sentence's distinct words (function words included), of how many other
-      sentences use the word; lists of names and figures, asides and off-topic lines score low;
-    - length: rises to :data:`SUPPORT_LENGTH_CAP` words, then falls slowly, since long sentences use budget.
+    Centrality (what the sentences after it share with it, and :data:`SUPPORT_BACKWARD` x what those before it
+    share) and commonness are :func:`digests.sentence_features.support_terms`; the length prior rises to
+    :data:`SUPPORT_LENGTH_CAP` words, then falls slowly, since long sentences use budget.
     Each term alone measured below the product on the tuning split (bench/summary_quality.py). A position
     prior (:data:`SUPPORT_POSITION`) favours the lead, and the picks avoid repeating each other
     (:data:`SUPPORT_REDUNDANCY`, see :func:`_diverse_order`).
     """
-    distinct = [set(sentence) for sentence in words]
-    spread = Counter(word for sentence in distinct for word in sentence)  # sentences using each word
-    # Only words in two or more sentences link sentences, which keeps the matrix small.
-    columns = {word: i for i, word in enumerate(w for w, k in spread.items() if k > 1 and w not in stop)}
-    cells = [(row, columns[word]) for row, sentence in enumerate(words) for word in sentence if word in columns]
-    shared = np.zeros((len(words), max(len(columns), 1)))
-    if cells:
-        np.add.at(shared, tuple(np.array(cells).T), 1.0)
-    overlap = shared @ shared.T
-    np.fill_diagonal(overlap, 0.0)
-    content = np.array([len(s) - sum(map(stop.__contains__, s)) for s in words], dtype=np.float64)
-    log_length = np.log(np.maximum(content, 1.0))
-    norm = log_length[:, None] + log_length[None, :]
-    edges = overlap / np.where(norm > 0, norm, 1.0)
-    # PacSum's directed centrality: what a sentence shares with the sentences after it counts fully, with
-    # those before it only in part (a sentence that introduces what follows beats one that repeats it).
-    later = np.triu(np.ones_like(edges), k=1)
-    centrality = (edges * (later + SUPPORT_BACKWARD * (1.0 - later))).sum(axis=1)
-    commonness = np.array([(sum(map(spread.__getitem__, d)) - len(d)) / max(len(d), 1) for d in distinct])
-    length = np.array([max(len(sentence), 1) for sentence in words], dtype=np.float64)
+    centrality, commonness, length, shared = support_terms(words, stop, SUPPORT_BACKWARD)
     score = (
         np.log(np.maximum(centrality, 0.0) + 0.5)
         + np.log(commonness + 0.5)
