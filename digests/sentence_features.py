@@ -81,6 +81,11 @@ def features(words: Sequence[Sequence[str]], language: str, stop: frozenset[str]
     - position_x_lead_rank, position_x_lead_similarity: position x how central the article's first sentence
       is (its centrality_rank; its mean cosine to the others): how lead-heavy this article is.
     """
+    return _features(words, language, stop)[0]
+
+
+def _features(words: Sequence[Sequence[str]], language: str, stop: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`features` and the shared-word counts of :func:`support_terms`."""
     count = len(words)
     terms = support_terms(words, stop, 1.0)
     vectors = tfidf_vectors(words, language, stop)
@@ -112,4 +117,17 @@ def features(words: Sequence[Sequence[str]], language: str, stop: frozenset[str]
         position * rank[0],
         position * lead_similarity,
     )
-    return np.column_stack(columns).astype(np.float64)
+    return np.column_stack(columns).astype(np.float64), terms.shared
+
+
+def learned_scores(words: Sequence[Sequence[str]], language: str, stop: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Each sentence's ``learned`` score, :func:`features` weighted by :data:`LEARNED_WEIGHTS`, and its
+    shared-word counts (rows, for the redundancy of the picks)."""
+    weights = np.array([LEARNED_WEIGHTS[name] for name in FEATURES])
+    matrix, shared = _features(words, language, stop)
+    return matrix @ weights, shared
+
+
+# PLACEHOLDER
+LEARNED_WEIGHTS = {name: 0.0 for name in FEATURES} | {"centrality": 1.0, "commonness": 1.0}
+LEARNED_REDUNDANCY = 0.5

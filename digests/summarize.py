@@ -3,7 +3,8 @@
 The default algorithm, ``support``, scores a sentence by how much of its content the rest of the article
 shares (centrality), how common its vocabulary is across the article, and a length prior (see
 :func:`_support_order`); it is numpy on the sentences' words, ~0.6 ms an article (bench/summary_speed.py).
-``pacsum`` (:mod:`digests.pacsum`) ranks by PacSum's directed centrality instead, within the same bounds.
+``pacsum`` (:mod:`digests.pacsum`) ranks by PacSum's directed centrality instead, and ``learned`` by a
+linear scorer over per-sentence features (:mod:`digests.sentence_features`), within the same bounds.
 sumy's algorithms are selectable by name and run on the same sentences through
 :class:`digests.text.Tokenizer`. Languages outside :data:`digests.language.SUPPORTED`, and any run that
 overruns its time, get the lead sentences instead.
@@ -31,7 +32,7 @@ from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
 from digests.language import SUPPORTED, choose_language
 from digests.models import Summary
 from digests.pacsum import pacsum_scores
-from digests.sentence_features import SUPPORT_LENGTH_CAP, support_terms
+from digests.sentence_features import LEARNED_REDUNDANCY, SUPPORT_LENGTH_CAP, learned_scores, support_terms
 from digests.summary_config import ALGORITHMS as ALGORITHMS  # re-exported: callers name it from here
 from digests.summary_config import SUMY_NAMES
 from digests.summary_config import SummaryConfig as SummaryConfig
@@ -63,7 +64,7 @@ def sumy_algorithms() -> dict[str, Callable[..., Any]]:
     return classes
 
 DEFAULT_CONFIG = SummaryConfig()
-NUMPY_ALGORITHMS = ("support", "pacsum")  # Khobor's own: numpy on the words, bounded by MAX_RANKED_*
+NUMPY_ALGORITHMS = ("support", "pacsum", "learned")  # Khobor's own: numpy on the words, bounded by MAX_RANKED_*
 
 # A long feature is ~60 KB of text; what lies beyond is comments, listings or a broken page.
 MAX_INPUT_CHARS = 100_000
@@ -186,6 +187,9 @@ def _rank(sentences: Sequence[str], language: str, algorithm: str, deadline: flo
         if algorithm == "pacsum":
             score, _ = pacsum_scores(words, language, stop_words(language))
             return sorted(range(len(words)), key=lambda index: (-score[index], index))
+        if algorithm == "learned":
+            score, shared = learned_scores(words, language, stop_words(language))
+            return _diverse_order(score, shared, LEARNED_REDUNDANCY)
         return _support_order(words, stop_words(language))
     return _sumy_order(sentences, tokenizer, _sumy_summarizer(algorithm, language))
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 # sumy's algorithms by name (digests.summarize maps them to sumy's classes). sumy's Edmundson is left out:
 # its cue and key methods need hand-picked bonus and stigma words.
 SUMY_NAMES = ("textrank", "lexrank", "lsa", "luhn", "kl", "sumbasic", "reduction")
-ALGORITHMS = ("support", "pacsum", "lead", *SUMY_NAMES)
+ALGORITHMS = ("support", "pacsum", "learned", "lead", *SUMY_NAMES)
 
 
 @dataclass(frozen=True, slots=True)
