@@ -1,9 +1,9 @@
 """Summary speed: milliseconds per article for the whole text -> summary step, ours vs sumy offline.
 
 Ours: ``summarize(text, language="en")`` with the default configuration (cleaning, sentencex, ranking,
-budget), once more with ``language=None`` (detection included), and with the ``pacsum`` algorithm. Peer:
-sumy as commonly set up offline (PlaintextParser, pysbd sentences, NLTK Treebank words, sumy's English
-stemmer and stop words) with the algorithm that scores best for sumy in bench/summary_quality.py
+budget), once more with ``language=None`` (detection included), and with the ``pacsum`` and ``learned``
+algorithms. Peer: sumy as commonly set up offline (PlaintextParser, pysbd sentences, NLTK Treebank words,
+sumy's English stemmer and stop words) with the algorithm that scores best for sumy in bench/summary_quality.py
 (Reduction; TextRank is shown too). Same articles, same run, interleaved per round so machine load hits
 every system alike; the best of ``--rounds`` rounds is reported per system.
 
@@ -27,6 +27,7 @@ import bbc
 from digests.summarize import SummaryConfig, summarize
 
 PACSUM = SummaryConfig(algorithm="pacsum")
+LEARNED = SummaryConfig(algorithm="learned")
 
 
 def per_article_ms(system: Callable[[str], object], texts: list[str]) -> float:
@@ -47,6 +48,7 @@ def main() -> None:
         "ours (default, language='en')": lambda text: summarize(text, language="en"),
         "ours (default, language detected)": lambda text: summarize(text, language=None),
         "ours (pacsum, language='en')": lambda text: summarize(text, language="en", config=PACSUM),
+        "ours (learned, language='en')": lambda text: summarize(text, language="en", config=LEARNED),
         "sumy+pysbd reduction": bbc.sumy_peer(ReductionSummarizer),
         "sumy+pysbd textrank": bbc.sumy_peer(TextRankSummarizer),
     }
