@@ -108,7 +108,7 @@ PATHOLOGICAL = {
 }
 
 
-@pytest.mark.parametrize("algorithm", ["support", "pacsum", "kl"])  # ours and sumy's slowest
+@pytest.mark.parametrize("algorithm", ["support", "pacsum", "learned", "kl"])  # ours and sumy's slowest
 @pytest.mark.parametrize("case", PATHOLOGICAL)
 def test_pathological_pages_return_in_time(case: str, algorithm: str) -> None:
     config = SummaryConfig(algorithm=algorithm, timeout_s=1.0)
