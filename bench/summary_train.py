@@ -210,7 +210,7 @@ def main() -> None:
     corpora = {name: examples(found) for name, found in articles.items()}
     share = {k: float(v) for k, v in (item.split("=") for item in args.share.split(",") if item)} or None
     weights = fit(corpora, args.penalty, args.labels, share)
-    print(line("goals", goal))
+    print(line("goals", {name: goal[name] for name in corpora}))
     support = {name: rouge2(found, support_weights(), module.SUPPORT_REDUNDANCY) for name, found in corpora.items()}
     print(line("support (the default)", support))
     redundancy = choose_redundancy(corpora, weights, goal)
