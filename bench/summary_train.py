@@ -144,15 +144,25 @@ def fit(corpora: dict[str, list[Example]], penalty: float, labels: str = "oracle
     return np.asarray(result.x / scale)
 
 
-def picks(example: Example, weights: np.ndarray, redundancy: float) -> list[str]:
+def picks(example: Example, weights: np.ndarray, redundancy: float) -> tuple[int, ...]:
     """The sentences ``summarize`` would return with these weights: best first, diverse, within the budget."""
     order = module._diverse_order(example.matrix @ weights, example.shared, redundancy)
-    chosen = module._fit(order, example.sentences, module.DEFAULT_CONFIG)
-    return [example.sentences[i] for i in sorted(chosen)]
+    return tuple(sorted(module._fit(order, example.sentences, module.DEFAULT_CONFIG)))
+
+
+_SCORED: dict[tuple[int, tuple[int, ...]], float] = {}  # (id of the example, picks): ROUGE-2, for the sweeps
 
 
 def rouge2(found: Sequence[Example], weights: np.ndarray, redundancy: float) -> float:
-    return statistics.fmean(bbc.rouge(e.reference, picks(e, weights, redundancy))[1] for e in found)
+    """Mean ROUGE-2 of the picks (bench/bbc.py's scoring); most settings repeat most articles' picks."""
+    scores = []
+    for example in found:
+        chosen = picks(example, weights, redundancy)
+        key = (id(example), chosen)
+        if key not in _SCORED:
+            _SCORED[key] = bbc.rouge(example.reference, [example.sentences[i] for i in chosen])[1]
+        scores.append(_SCORED[key])
+    return statistics.fmean(scores)
 
 
 def support_weights() -> np.ndarray:
