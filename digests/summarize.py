@@ -101,11 +101,11 @@ def summarize(text: str, *, language: str | None, config: SummaryConfig = DEFAUL
     sentences (``algorithm="lead"``). Sentences are chosen best-first and skipped when they do not fit the
     remaining budget; when not even one sentence fits, the first sentence is cut at a word boundary and
     ends in an ellipsis: the only case where the summary is not made of whole sentences. Empty text gives
-    an empty summary. Never raises.
+    an empty summary. Never raises. ``config.timeout_s`` bounds splitting and ranking; detecting the language
+    (whose model loads on a process's first call, seconds on a busy machine) comes before it.
     """
-    deadline = time.monotonic() + config.timeout_s
     try:
-        return _summarize(text, language, config, deadline)
+        return _summarize(text, language, config)
     except Exception:  # a summary is never worth failing the pipeline for: fall back to the lead
         logger.warning("summarize: ranking failed (%s); using the lead sentences", config.algorithm, exc_info=True)
         try:
@@ -115,11 +115,12 @@ def summarize(text: str, *, language: str | None, config: SummaryConfig = DEFAUL
             return Summary((), "lead", language)
 
 
-def _summarize(text: str, language: str | None, config: SummaryConfig, deadline: float) -> Summary:
+def _summarize(text: str, language: str | None, config: SummaryConfig) -> Summary:
     truncated = len(text) > MAX_INPUT_CHARS
     text = text[:MAX_INPUT_CHARS]
     if language is None:
         language = choose_language(None, text)
+    deadline = time.monotonic() + config.timeout_s
     sentences = article_sentences(text, language)
     if truncated and len(sentences) > 1:
         sentences.pop()  # it may have been cut in the middle

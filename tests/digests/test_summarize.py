@@ -124,6 +124,19 @@ def test_past_the_deadline_the_lead_is_returned() -> None:
     assert summary.sentences == tuple(article_sentences(article("bn"), "bn")[:3])
 
 
+def test_a_slow_first_language_detection_does_not_spend_the_ranking_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The detector's model loads on a process's first call: 2.8 s on a busy machine, past the 2 s limit,
+    # turned the first undeclared summary into the lead.
+    def slow_first_load(declared: str | None, text: str) -> str:
+        time.sleep(0.3)
+        return "en"
+
+    monkeypatch.setattr(summarize_module, "choose_language", slow_first_load)
+    summary = summarize(article("en"), language=None, config=SummaryConfig(timeout_s=0.25))
+    assert summary.algorithm == "support"
+    assert summary.language == "en"
+
+
 def test_a_failing_ranking_falls_back_to_the_lead(monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*_: object) -> list[int]:
         raise RuntimeError("boom")
