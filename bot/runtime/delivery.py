@@ -33,6 +33,7 @@ from bot.runtime.delivery_policy import (
     new_nonce,
     new_owner,
 )
+from bot.runtime.liveness import owner_is_dead
 from bot.runtime.pacing import Paces
 from bot.runtime.paused import tell_paused
 from digests.memory import shown_of
@@ -51,12 +52,13 @@ class Deliverer:
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
                  policy: DeliveryPolicy | None = None, deliveries: Deliveries | None = None,
-                 owner: str | None = None) -> None:
+                 owner: str | None = None, dead_owner: Callable[[str], bool] = owner_is_dead) -> None:
         self.app = app
         self.adapters = dict(adapters)
         self.policy = policy or DeliveryPolicy()
         self.owner = owner or new_owner()
         self._clock = clock
+        self._dead_owner = dead_owner
         self._sleep = sleep
         self._deliveries = deliveries
         self._digests = DigestCache(app, entries=self.policy.cache_entries)
@@ -114,8 +116,7 @@ class Deliverer:
         record = await self.deliveries.get(subscription_id=sub.id, digest_date=digest_date)
         if record is None or record.final:
             return record.status if record is not None else FAILED
-        taken = await self.deliveries.take(delivery_id=record.id, owner=self.owner, now=self._clock(),
-                                           lease=self.policy.lease)
+        taken = await self._take(record)
         if taken is None:
             return BUSY
         async with self.slots(sub.platform):
@@ -206,8 +207,7 @@ class Deliverer:
         """One attempt under this process's lease: build the digest, record ``posting``, read back what an
         earlier attempt left on the platform, post the rest. None when another process holds the record;
         else the record after it and whether the attempt reached the platform."""
-        taken = await self.deliveries.take(delivery_id=record.id, owner=self.owner, now=self._clock(),
-                                           lease=self.policy.lease)
+        taken = await self._take(record)
         if taken is None:
             log.info("delivery: %s is being delivered by another process; leaving it", channel_of(sub),
                      extra=log_ids(sub))
@@ -234,6 +234,15 @@ class Deliverer:
         except Exception as exc:  # anything else is transient: retried with backoff, bounded
             return await self._failed(sub, record, exc), True
         return await self._posted(record, posted, digest), True
+
+    async def _take(self, record: Delivery) -> Delivery | None:
+        """Lease the record: at once from an owner whose process is provably gone (killed on this machine), else
+        when no live lease is held on it."""
+        dead = record.owner if record.owner not in (None, self.owner) and self._dead_owner(record.owner) else None
+        if dead is not None:
+            log.info("delivery: %s's process is gone; taking over its delivery %d", dead, record.id)
+        return await self.deliveries.take(delivery_id=record.id, owner=self.owner, now=self._clock(),
+                                          lease=self.policy.lease, dead_owner=dead)
 
     def _checkpoint(self, record: Delivery, platform: str) -> Checkpoint:
         """Called by the adapter before each message: renew the lease, recording what is posted so far, then

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.ports import ChannelRef
+from bot.runtime.liveness import process_suffix
 from digests.store.subscriptions import Subscription
 
 
@@ -50,8 +51,9 @@ class DeliveryPolicy:
 
 
 def new_owner() -> str:
-    """This process's name on the delivery records it leases: host, pid and a random part (pids are reused)."""
-    return f"{socket.gethostname()[:48]}:{os.getpid()}:{secrets.token_hex(4)}"
+    """This process's name on the delivery records it leases: host, pid, a random part (pids are reused) and, on
+    Linux, what tells another process on this machine that this one is gone (:mod:`bot.runtime.liveness`)."""
+    return f"{socket.gethostname()[:32]}:{os.getpid()}:{secrets.token_hex(4)}{process_suffix()}"
 
 
 def new_nonce(subscription_id: int, digest_date: date) -> str:

@@ -4,7 +4,8 @@ SQLite has no leader election (PostgreSQL's advisory lock, :mod:`bot.leader`), a
 database would deliver every digest twice. So `khobor run` holds an exclusive lock on ``<database>.lock``
 beside the database file for as long as it runs; a second one is refused at once with the first one's
 process id. The operating system releases the lock when the process ends, even when it is killed, so a
-crash never leaves a stale lock behind.
+crash never leaves a stale lock behind. While it holds it, no other `khobor run` lives on this database, so a
+delivery leased by another process is a dead one's (:func:`sole_owner`): taken over at once, not after its lease.
 """
 
 from __future__ import annotations
@@ -22,6 +23,15 @@ from bot.errors import BotError
 
 class AlreadyRunningError(BotError):
     """Another `khobor run` holds this SQLite database."""
+
+
+_held: set[Path] = set()  # the lock files this process holds now
+
+
+def sole_owner(database_url: str) -> bool:
+    """True while this process holds the database's instance lock (SQLite): no other `khobor run` is alive on it."""
+    path = lock_path(database_url)
+    return path is not None and path.resolve() in _held
 
 
 def lock_path(database_url: str) -> Path | None:
@@ -53,7 +63,9 @@ def single_instance(database_url: str) -> Iterator[None]:
         handle.truncate()
         handle.write(f"{os.getpid()}\n")
         handle.flush()
+        _held.add(path.resolve())
         try:
             yield
         finally:
+            _held.discard(path.resolve())
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)

@@ -19,8 +19,9 @@ from bot.core.ports import ChatAdapter
 from bot.core.service import CoreService
 from bot.runtime.delivery import Deliverer
 from bot.runtime.health import HealthServer, Readiness
-from bot.runtime.instance import single_instance
+from bot.runtime.instance import single_instance, sole_owner
 from bot.runtime.leader import Leadership, leader_lock
+from bot.runtime.liveness import owner_is_dead
 from bot.runtime.scheduler import Desk, Scheduler, utcnow
 from bot.settings import Settings
 
@@ -98,8 +99,12 @@ class CollectPasses:
 
 
 def make_desk(app: App, adapters: Sequence[ChatAdapter]) -> Desk:
-    """The delivery the scheduler calls: the deliverer over this instance's adapters, by platform."""
-    return Deliverer(app, {a.platform: a for a in adapters})
+    """The delivery the scheduler calls: the deliverer over this instance's adapters, by platform. A delivery
+    another process leased is taken over at once when that process is provably dead: killed on this machine,
+    or any other when this one holds the SQLite database's instance lock (it outlives no `khobor run`)."""
+    url = app.settings.database_url
+    return Deliverer(app, {a.platform: a for a in adapters},
+                     dead_owner=lambda owner: sole_owner(url) or owner_is_dead(owner))
 
 
 def build_scheduler(app: App, desk: Desk) -> tuple[Scheduler, CollectPasses]:

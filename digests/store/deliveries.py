@@ -9,11 +9,11 @@ The life of a record, written down:
 
 Only the process holding the record's lease (``owner`` until ``lease_until``) may mark it posting, record
 progress or post: every such write is a conditional UPDATE that fails with :class:`LeaseLost` once the lease
-expired or someone else took it. A new owner takes a record only after the old lease ran out, and then reads
-the platform back (by the record's nonce) before posting, because ``attempts`` > 0 means an earlier post may
-have reached the platform. ``attempts`` counts only attempts that went to the platform (a crash while the
-digest is still being built costs none). Posted, paused and skipped records, and failed ones without
-``retry_at`` (given up), are final.
+expired or someone else took it. A new owner takes a record only after the old lease ran out (or at once when the
+caller proved the old owner's process dead), and then reads the platform back (by the record's nonce) before
+posting, because ``attempts`` > 0 means an earlier post may have reached the platform. ``attempts`` counts only
+attempts that went to the platform (a crash while the digest is still being built costs none). Posted, paused and
+skipped records, and failed ones without ``retry_at`` (given up), are final.
 """
 
 from __future__ import annotations
@@ -107,11 +107,16 @@ class Deliveries:
             return found
         return _value(row)
 
-    async def take(self, *, delivery_id: int, owner: str, now: datetime, lease: timedelta) -> Delivery | None:
+    async def take(self, *, delivery_id: int, owner: str, now: datetime, lease: timedelta,
+                   dead_owner: str | None = None) -> Delivery | None:
         """Lease an open record to ``owner`` until ``now + lease``; None when another owner's lease is live
-        (or the record is final). Taking a record over from a dead owner is what the lease allows."""
+        (or the record is final). Taking a record over from a dead owner is what the lease allows; an owner the
+        caller proved dead (``dead_owner``: its process is gone) is taken over at once, and only if it still
+        holds the record."""
         free = or_(DeliveryRow.owner.is_(None), DeliveryRow.owner == owner, DeliveryRow.lease_until.is_(None),
                    DeliveryRow.lease_until <= now)
+        if dead_owner is not None:
+            free = or_(free, DeliveryRow.owner == dead_owner)
         return await self._update(delivery_id, and_(_open(), free), owner=owner, lease_until=now + lease,
                                   updated_at=now)
 

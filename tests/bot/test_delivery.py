@@ -320,3 +320,24 @@ async def test_a_rate_limit_reaches_the_core_as_its_own_error(world: World) -> N
     record = await world.deliveries.get(subscription_id=sub.id, digest_date=DAY)
     assert record is not None and record.attempts == 2 and len(world.api.heads("C1")) == 1
     assert world.clock.slept == [2.0]  # Retry-After beat the 0.5 s backoff
+
+
+async def test_a_killed_owner_on_this_machine_is_taken_over_at_once_not_after_its_lease(world: World) -> None:
+    """Issue 17: after SIGKILL, a restarted `khobor run` waited out the dead process's 90 s lease before resuming
+    its delivery. An owner whose process is provably gone is taken over at once; a live one still is not."""
+    sub = await world.subscribe("C1")
+    record = await world.deliveries.claim(subscription_id=sub.id, digest_date=DAY, nonce="k1-dead", late=False,
+                                          now=NOW)
+    lease = timedelta(seconds=90)
+    live, dead = "other-live-process", "killed-process"
+    await world.deliveries.take(delivery_id=record.id, owner=live, now=NOW, lease=lease)
+    await world.deliveries.mark_posting(delivery_id=record.id, owner=live, now=NOW, lease=lease, late=False)
+    proven = Deliverer(world.app, {"slack": world.adapter}, clock=world.clock, sleep=world.clock.sleep,
+                       policy=DeliveryPolicy(rates={}), owner="restarted", dead_owner=lambda owner: owner == dead)
+    assert await proven.deliver(sub, digest_date=DAY) == "busy"  # its owner lives: its lease holds
+    assert world.api.heads("C1") == []
+    world.clock.now = NOW + lease  # the live owner's lease ran out: a dead process takes it over, then dies
+    await world.deliveries.take(delivery_id=record.id, owner=dead, now=world.clock.now, lease=lease)
+    assert await proven.deliver(sub, digest_date=DAY) == "posted"  # at once, within the dead owner's lease
+    assert world.api.calls_to("conversations.history")  # it read the channel back first
+    assert len(world.api.heads("C1")) == 1

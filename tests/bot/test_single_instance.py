@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli.main import main
-from bot.runtime.instance import AlreadyRunningError, lock_path, single_instance
+from bot.runtime.instance import AlreadyRunningError, lock_path, single_instance, sole_owner
 from tests.fakes.settings import Region, write_settings
 
 
@@ -65,3 +65,15 @@ def test_run_refused_in_process_too(tmp_path: Path, capsys: pytest.CaptureFixtur
     with single_instance(f"sqlite+aiosqlite:///{tmp_path / 'khobor.db'}"):
         assert main(["run", "--settings", path]) == 1
     assert "another khobor is already running" in capsys.readouterr().err
+
+
+def test_the_lock_holder_is_the_sole_owner_of_its_database_while_it_holds_it(tmp_path: Path) -> None:
+    """Issue 17: holding the SQLite lock proves every other `khobor run` on the database dead (the lock goes with
+    its process), so its delivery leases need not run out before this one resumes them."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'k.db'}"
+    assert not sole_owner(url)
+    with single_instance(url):
+        assert sole_owner(url)
+        assert not sole_owner(f"sqlite+aiosqlite:///{tmp_path / 'other.db'}")
+    assert not sole_owner(url)
+    assert not sole_owner("postgresql+asyncpg://u:p@h/db")  # several instances may live: leases decide
