@@ -1,4 +1,5 @@
-"""Logging set-up: readable lines on a terminal, JSON lines when asked (``[log] format = "json"``).
+"""Logging set-up: readable lines on a terminal (one whole line a record in a file or a pipe), JSON lines when
+asked (``[log] format = "json"``).
 
 Either way a line carries the ids passed with ``extra=`` (feed, region, channel, subscription), and every
 line passes ``RedactSecrets`` first, so a token that slips into a message, an argument or a traceback is
@@ -128,9 +129,12 @@ def setup_logging(settings: LogSettings, *, console: Console, secrets: Iterable[
     if settings.format == "json":
         handler = logging.StreamHandler(console.file)
         handler.setFormatter(JsonFormatter())
-    else:
+    elif console.is_terminal:
         handler = RichHandler(console=console, show_path=False, rich_tracebacks=False, markup=False)
         handler.setFormatter(TextFormatter("%(message)s"))
+    else:  # a file, a pipe, journald, `docker logs`: one whole line a record, to be grepped, never cut at 80
+        handler = logging.StreamHandler(console.file)
+        handler.setFormatter(TextFormatter("%(asctime)s %(levelname)-7s %(message)s"))
     outer = AbovePrompt(handler)  # filtered first, so that a dropped line never redraws the prompt
     outer.addFilter(LibraryLevel(logging.getLevelName(settings.library_level)))
     outer.addFilter(RedactSecrets(secrets))

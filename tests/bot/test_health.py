@@ -292,3 +292,22 @@ async def test_run_serves_health_readiness_and_metrics(tmp_path: Path) -> None:
         rest, _ = await asyncio.wait_for(process.communicate(), timeout=30)
     assert process.returncode == 0, rest.decode()
     assert "Traceback" not in rest.decode()
+
+
+def test_text_logs_into_a_file_or_pipe_are_one_whole_line_a_record() -> None:
+    """Issue 17: `khobor run 2>run.log` cut every line at 80 columns (Rich's table), so a line about a channel
+    spread over four lines and `grep subscription=3 run.log` missed its message."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    try:
+        buffer = io.StringIO()
+        setup_logging(LogSettings(), console=Console(file=buffer, width=40))  # not a terminal
+        message = "delivery: channel slack:T1/CGONE is gone or forbids the bot (channel_not_found); paused"
+        logging.getLogger("bot.runtime.delivery").warning(message, extra={"channel": "slack:T1/CGONE",
+                                                                           "subscription": 3})
+        lines = buffer.getvalue().splitlines()
+        assert len(lines) == 1, lines
+        assert lines[0].endswith(f"WARNING {message} [channel=slack:T1/CGONE subscription=3]")
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
