@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from bot.app import fetch_config
+from bot.core.summary import link_scheme
 from bot.errors import UsageError
 from bot.settings import Settings
 from digests.clean import looks_binary
@@ -16,7 +17,7 @@ from digests.fetch import Fetcher
 
 async def read_target(target: str, settings: Settings) -> tuple[str | None, str]:
     """(title, text) of ``target``: an http(s) URL, ``-`` for standard input, or a file path."""
-    if target.startswith(("http://", "https://")):
+    if link_scheme(target) in ("http", "https"):
         async with Fetcher(fetch_config(settings)) as fetcher:
             # a user's URL: public addresses only, answered within the same deadline as `summary URL`
             page = await fetcher.fetch(target, guarded=True, deadline_s=settings.summary.url_deadline_seconds)
@@ -28,7 +29,7 @@ def read_local(target: str) -> tuple[str | None, str]:
     """(title, text) of a file, or of standard input for ``-``."""
     if target == "-":
         return text_of(sys.stdin.buffer.read(), url="stdin:", name="standard input")
-    if "://" in target:
+    if link_scheme(target) is not None:
         raise UsageError(f"{target}: only http and https URLs can be summarised")
     path = Path(target)
     try:

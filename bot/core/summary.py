@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import datetime
 
 from bot.core.ports import Newsroom, Reply
@@ -10,12 +11,23 @@ from digests.models import Story
 
 SEARCH_DAYS = 3
 FETCH_SHARE = 0.75  # of a `summary URL`'s deadline, for the fetch; the rest for extraction and the summary
+_SCHEME = re.compile(r"([a-z][a-z0-9+.-]*)://\S", re.IGNORECASE)
+
+
+def link_scheme(target: str) -> str | None:
+    """The scheme when ``target`` is a link (``https``, ``HTTP``, ``ftp``...), None when it is words."""
+    found = _SCHEME.match(target.strip())
+    return found.group(1).lower() if found else None
 
 
 async def summary_reply(news: Newsroom, target: str, *, now: datetime, url_deadline_s: float) -> Reply:
     """Summarise ``target``: fetched and extracted when it is a URL, else the best matching recent story."""
-    if target.startswith(("http://", "https://")):
-        return await _url_summary(news, target, deadline_s=url_deadline_s)
+    scheme = link_scheme(target)
+    if scheme in ("http", "https"):
+        return await _url_summary(news, target.strip(), deadline_s=url_deadline_s)
+    if scheme is not None:
+        return Reply(f"summary: only http and https links can be summarised, not {scheme}://; give a web page's "
+                     "address, or some words to find a recent story", ok=False)
     story = await news.find_story(target, now=now, days=SEARCH_DAYS)
     if story is None:
         return Reply(f"No story matches {target!r} in the last {SEARCH_DAYS} days.", ok=False)

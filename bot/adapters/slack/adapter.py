@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -42,6 +43,15 @@ ADMIN_TTL_SECONDS = 300.0
 STARTUP_CALL_S = 20.0  # each start-up call to Slack; then start-up fails rather than retrying forever
 REFUSALS = frozenset({"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive",
                       "not_allowed_token_type", "missing_scope", "no_permission", "ekm_access_denied"})
+
+
+_ESCAPED_LINK = re.compile(r"<(https?://[^|>\s]+)(?:\|[^>]*)?>", re.IGNORECASE)
+
+
+def typed(text: str) -> str:
+    """A command's text as the user typed it: a command that escapes its text (``should_escape``) gets links as
+    ``<https://x.example/a|x.example/a>``, which would otherwise be read as words."""
+    return _ESCAPED_LINK.sub(r"\1", text)
 
 
 class SlackSetupError(BotError):
@@ -181,7 +191,7 @@ class SlackAdapter:
     async def _on_command(self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond) -> None:
         await ack()  # first: Slack gives up after 3 seconds
         channel = ChannelRef("slack", str(command.get("team_id", "")), str(command.get("channel_id", "")))
-        line = f"{command['command'].lstrip('/')} {command.get('text', '')}".strip()
+        line = f"{command['command'].lstrip('/')} {typed(str(command.get('text', '')))}".strip()
         log.info("slack: %s from %s in %s", command["command"], command.get("user_id"), channel)
         try:
             user = await self.user(channel.workspace_id, str(command.get("user_id", "")),
