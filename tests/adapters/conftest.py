@@ -47,10 +47,13 @@ def discord_settings(tmp_path: Path, fake: FakeDiscord, outlets: WebServer | Non
 
 @pytest.fixture
 async def fake_discord(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
-    """The fake Discord; discord.py's gateway URL pointed at it, and ``Route.BASE`` restored after the test."""
+    """The fake Discord; ``Route.BASE`` and discord.py's gateway URL restored after the test. The adapter points
+    both at the fake itself, as `khobor run` must from its settings alone (issue 17: the gateway went to
+    wss://gateway.discord.gg whatever ``api_base_url`` said)."""
     async with FakeDiscord(guilds={GUILD: [CHANNEL, LOCKED_CHANNEL]}) as fake:
         fake.forbidden.add(LOCKED_CHANNEL)
-        monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.gateway_url))
+        gateway = discord.gateway.DiscordWebSocket
+        monkeypatch.setattr(gateway, "DEFAULT_GATEWAY", yarl.URL("ws://127.0.0.1:9/not-the-fake"))  # never used
         monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)  # the adapter changes it
         yield fake
 

@@ -124,6 +124,7 @@ class FakeDiscord:
 
     def _routes(self) -> list[tuple[str, str, Handler]]:
         return [("GET", "/users/@me", self._me),
+                ("GET", "/gateway/bot", self._gateway_bot),
                 ("GET", "/oauth2/applications/@me", self._application),
                 ("PUT", "/applications/{app}/commands", self._put_commands),
                 ("PUT", "/applications/{app}/guilds/{guild}/commands", self._put_commands),
@@ -167,6 +168,10 @@ class FakeDiscord:
 
     async def _me(self, _: web.Request) -> web.Response:
         return _json(self.user)
+
+    async def _gateway_bot(self, _: web.Request) -> web.Response:
+        return _json({"url": self.gateway_url, "shards": 1, "session_start_limit": {
+            "total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}})
 
     async def _deleted(self, _: web.Request) -> web.Response:
         return web.Response(status=204)

@@ -6,7 +6,8 @@
     await adapter.stop()
 
 Every message goes out with no mentions allowed. ``[discord] api_base_url`` points discord.py's REST calls
-elsewhere (``discord.http.Route.BASE``, process-wide): a proxy, or the loopback fake API in tests.
+elsewhere (``discord.http.Route.BASE``, process-wide), and its gateway at the one that API names: a proxy, or a
+loopback fake.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 import discord
+import yarl
 from discord import app_commands
 
 from bot.adapters.discord.commands import DigestGroup, Interaction, summary_command
@@ -111,6 +113,8 @@ class DiscordAdapter:
         self._client = client = KhoborClient(self, guild_ready_timeout=self.guild_ready_timeout)
         try:
             await client.login(token.get_secret_value())
+            if self.settings.discord.api_base_url:
+                await self._gateway_of_api(client, self.settings.discord.api_base_url)
             self._gateway = asyncio.create_task(client.connect(), name="discord-gateway")
             await self._until_ready(client, self._gateway)
         except discord.LoginFailure:
@@ -121,6 +125,18 @@ class DiscordAdapter:
             raise
         log.info("discord: connected as %s (id %s) to %d server(s)", client.user, client.application_id,
                  len(client.guilds))
+
+    @staticmethod
+    async def _gateway_of_api(client: KhoborClient, base: str) -> None:
+        """With ``api_base_url``, connect to the gateway that API names (``GET /gateway/bot``, as Discord's docs
+        ask), not discord.py's built-in ``wss://gateway.discord.gg``: a proxy or a fake serves both. Process-wide,
+        as ``Route.BASE`` is."""
+        try:
+            _, url, _ = await client.http.get_bot_gateway()
+        except discord.GatewayNotFound:
+            raise DiscordError(f"discord: {base.rstrip('/')}/gateway/bot did not name a gateway; [discord] "
+                               "api_base_url must serve Discord's REST API (its /gateway/bot too)") from None
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
 
     async def _until_ready(self, client: KhoborClient, gateway: asyncio.Task[None]) -> None:
         ready = asyncio.create_task(client.wait_until_ready())
