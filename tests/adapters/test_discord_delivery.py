@@ -23,7 +23,7 @@ from bot.runtime.delivery_policy import DeliveryPolicy, channel_of
 from digests.models import Digest
 from digests.store.deliveries import Deliveries
 from digests.store.subscriptions import Subscription
-from tests.adapters.conftest import CHANNEL, GUILD, LOCKED_CHANNEL
+from tests.adapters.conftest import CHANNEL, GUILD, LOCKED_CHANNEL, MANAGER
 from tests.adapters.slack_fixtures import make_digest
 from tests.fakes.deliver_child import crashed_posting
 from tests.fakes.discord_api import FakeDiscord, Handler, _json
@@ -118,6 +118,20 @@ async def test_a_channel_that_forbids_the_bot_is_paused(adapter: DiscordAdapter,
     current = await adapter.service.news.subscriptions.get(subscription_id=sub.id)
     assert current is not None and not current.active and "403" in (current.pause_reason or "")
     assert len(fake_discord.calls_to("POST", f"/channels/{LOCKED_CHANNEL}/messages")) == 2  # the digest, a notice
+
+
+async def test_the_subscriber_of_a_gone_channel_is_told_in_a_direct_message(adapter: DiscordAdapter,
+                                                                            fake_discord: FakeDiscord) -> None:
+    """Issue 17: the notice went to the subscriber's user id as if it were a channel; Discord answers that with
+    404 Unknown Channel, so nobody was told. The DM channel is opened first, and the notice goes there."""
+    fake_discord.people.add(MANAGER)
+    sub = await subscribe(adapter, LOCKED_CHANNEL)
+    deliver, _ = deliverer(adapter)
+    assert await deliver.deliver(sub, digest_date=DAY) == "paused"
+    (dm, person), = fake_discord.dms.items()
+    assert person == MANAGER == int(sub.created_by)
+    (notice,) = fake_discord.messages[dm]
+    assert "paused the daily **test** digest" in notice["content"] and "digest subscribe test" in notice["content"]
 
 
 async def test_a_crash_mid_thread_posts_only_the_missing_replies(adapter: DiscordAdapter, fake_discord: FakeDiscord,

@@ -89,6 +89,8 @@ class FakeDiscord:
         self.messages: dict[int, list[Json]] = {}  # channel or thread id -> messages posted there
         self.threads: dict[int, Json] = {}  # thread id (= its first message's id) -> the thread
         self.forbidden: set[int] = set()  # channels where posting answers 403
+        self.people: set[int] = set()  # user ids: posting to one as a channel is 404 Unknown Channel, as on Discord
+        self.dms: dict[int, int] = {}  # DM channel id -> the person it reaches (POST /users/@me/channels)
         self.identified: list[Json] = []
         self._ids = itertools.count(1_200_000_000_000_000_000)
         self._sockets: list[web.WebSocketResponse] = []
@@ -125,6 +127,7 @@ class FakeDiscord:
     def _routes(self) -> list[tuple[str, str, Handler]]:
         return [("GET", "/users/@me", self._me),
                 ("GET", "/gateway/bot", self._gateway_bot),
+                ("POST", "/users/@me/channels", self._open_dm),
                 ("GET", "/oauth2/applications/@me", self._application),
                 ("PUT", "/applications/{app}/commands", self._put_commands),
                 ("PUT", "/applications/{app}/guilds/{guild}/commands", self._put_commands),
@@ -169,6 +172,16 @@ class FakeDiscord:
     async def _me(self, _: web.Request) -> web.Response:
         return _json(self.user)
 
+    async def _open_dm(self, request: web.Request) -> web.Response:
+        person = int((await request.json())["recipient_id"])
+        if person not in self.people:
+            return _error(400, 50035, "Invalid Form Body: recipient_id: Unknown User")
+        dm = next((c for c, p in self.dms.items() if p == person), None) or self.snowflake()
+        self.dms[dm] = person
+        return _json({"id": str(dm), "type": 1, "last_message_id": None, "flags": 0,
+                      "recipients": [{"id": str(person), "username": "someone", "discriminator": "0",
+                                      "global_name": None, "avatar": None}]})
+
     async def _gateway_bot(self, _: web.Request) -> web.Response:
         return _json({"url": self.gateway_url, "shards": 1, "session_start_limit": {
             "total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}})
@@ -199,6 +212,8 @@ class FakeDiscord:
         channel_id, body = int(request.match_info["channel"]), await request.json()
         if channel_id in self.forbidden:
             return _error(403, 50013, "Missing Permissions")
+        if channel_id in self.people:
+            return _error(404, 10003, "Unknown Channel")
         if problems := limit_problems(body):
             return _error(400, 50035, f"Invalid Form Body: {'; '.join(problems)}")
         posted = self.messages.setdefault(channel_id, [])

@@ -27,6 +27,7 @@ from digests.models import Digest
 log = logging.getLogger("bot.adapters.discord.adapter")  # the adapter's log lines, as before this module
 NO_MENTIONS = discord.AllowedMentions.none()
 NONCE_CHARS = 25  # Discord's limit on a message nonce
+UNKNOWN_CHANNEL = 10003  # also what a person's id gets as a channel: their DM channel must be opened
 THREAD_EXISTS = 160004  # "A thread has already been created for this message": a retried post
 THREAD_ARCHIVE_MINUTES: Literal[1440] = 1440  # a day
 HISTORY_LIMIT = 50  # messages read back to find a digest posted before a crash
@@ -120,9 +121,16 @@ class DiscordPoster:
         return tuple(str(m["id"]) for m in reversed(messages) if str((m.get("author") or {}).get("id")) == me)
 
     async def send_notice(self, channel: ChannelRef, text: str) -> None:
-        """Post a short plain message (the core's words; mentions defused)."""
-        notice = defuse(text.strip())
-        await self._send(self._channel(channel), DiscordMessage(content=notice[:2000]))
+        """Post a short plain message (the core's words; mentions defused). When the id is a person's (the one who
+        subscribed a channel that is gone), Discord wants their direct-message channel opened first."""
+        notice = DiscordMessage(content=defuse(text.strip())[:2000])
+        try:
+            await self._send(self._channel(channel), notice)
+        except discord.NotFound as exc:
+            if exc.code != UNKNOWN_CHANNEL or channel.workspace_id == "dm":
+                raise
+            dm = await self._client().http.start_private_message(int(channel.channel_id))  # Unknown User if not one
+            await self._send(self._client().get_partial_messageable(int(dm["id"])), notice)
 
     def _channel(self, channel: ChannelRef, thread_id: int | None = None) -> discord.PartialMessageable:
         """A channel (or thread) to send to by id alone: no cache needed, so it works right after a reconnect."""
