@@ -155,7 +155,7 @@ class Deliverer:
     async def _attempts(self, sub: Subscription, record: Delivery, late: bool) -> Delivery | None:
         """Attempt until final, out of attempts, or the digest cannot be built (left open for the sweep).
         None: another process holds the record."""
-        builds = 0
+        builds = limited = 0
         while True:
             await self._ready(sub, record)
             async with self.slots(sub.platform):  # one slot per attempt: a waiting retry holds none
@@ -163,10 +163,13 @@ class Deliverer:
             if outcome is None:
                 return None
             record, reached = outcome
-            builds += not reached
+            builds += reached is False
+            limited += reached is None
             if record.final:
                 return record
-            if record.attempts >= self.policy.max_attempts:
+            # A 429 stored nothing: it is waited out (queued, never dropped), not counted against the attempts; it
+            # still counts in ``record.attempts``, so the next attempt reads the channel back first.
+            if record.attempts - min(limited, self.policy.max_rate_limited) >= self.policy.max_attempts:
                 async with self.slots(sub.platform):
                     return await self._give_up(sub, record)
             if builds >= self.policy.max_attempts:  # left open: the schedule's sweep tries again later
@@ -203,10 +206,11 @@ class Deliverer:
             return record.status
         return current, record
 
-    async def _attempt(self, sub: Subscription, record: Delivery, late: bool) -> tuple[Delivery, bool] | None:
+    async def _attempt(self, sub: Subscription, record: Delivery,
+                       late: bool) -> tuple[Delivery, bool | None] | None:
         """One attempt under this process's lease: build the digest, record ``posting``, read back what an
         earlier attempt left on the platform, post the rest. None when another process holds the record;
-        else the record after it and whether the attempt reached the platform."""
+        else the record after it and whether the attempt reached the platform (None: it was rate limited)."""
         taken = await self._take(record)
         if taken is None:
             log.info("delivery: %s is being delivered by another process; leaving it", channel_of(sub),
@@ -231,6 +235,8 @@ class Deliverer:
             raise
         except ChannelGoneError as exc:
             return await self._gone(sub, record, exc), True
+        except RateLimited as exc:  # reached the platform, which stored nothing and said when to come back
+            return await self._failed(sub, record, exc), None
         except Exception as exc:  # anything else is transient: retried with backoff, bounded
             return await self._failed(sub, record, exc), True
         return await self._posted(record, posted, digest), True
@@ -301,8 +307,8 @@ class Deliverer:
     async def _failed(self, sub: Subscription, record: Delivery, exc: Exception) -> Delivery:
         wait = self.policy.backoff(max(record.attempts, 1))
         hint = exc.retry_after if isinstance(exc, RateLimited) else None
-        if hint is not None:
-            wait = max(wait, hint)
+        if hint is not None:  # the platform said when: no backoff on top (429s do not count as failures)
+            wait = hint
             self._paces.hold(sub.platform, hint)
         now = self._clock()
         log.warning("delivery: attempt %d for %s failed (%r); retrying in %.0f s", record.attempts,

@@ -24,6 +24,7 @@ class DeliveryPolicy:
     a process holds on a delivery while it posts (longer than any one request may take)."""
 
     max_attempts: int = 5
+    max_rate_limited: int = 50  # 429s waited out per delivery before they count against ``max_attempts`` too
     lease: timedelta = timedelta(seconds=90)
     backoff_base_s: float = 5.0
     backoff_max_s: float = 600.0

@@ -341,3 +341,28 @@ async def test_a_killed_owner_on_this_machine_is_taken_over_at_once_not_after_it
     assert await proven.deliver(sub, digest_date=DAY) == "posted"  # at once, within the dead owner's lease
     assert world.api.calls_to("conversations.history")  # it read the channel back first
     assert len(world.api.heads("C1")) == 1
+
+
+async def test_429s_are_waited_out_never_counted_as_failed_attempts(world: World) -> None:
+    """Issue 17: in a busy minute a delivery that met 429s five times was given up ("gave up after 6 attempts
+    (RateLimited ...)"): 14 of 97 channels got nothing. A 429 stores nothing; it is waited out, and only other
+    failures count against the attempts. Each one still counts as an attempt that may have posted (read back)."""
+    sub = await world.subscribe("C1")
+    world.deliverer.policy = DeliveryPolicy(rates={}, max_attempts=3)
+    world.api.retry_after = 1
+    world.api.script["C1"] = ["429"] * 3 * 4 + ["500"]  # four attempts rate limited (the client retries twice)
+    assert await world.deliverer.deliver(sub, digest_date=DAY) == "posted"
+    record = await world.deliveries.get(subscription_id=sub.id, digest_date=DAY)
+    assert record is not None and record.attempts == 6 and len(world.api.heads("C1")) == 1
+    assert world.clock.slept[:4] == [1.0, 1.0, 1.0, 1.0] and len(world.clock.slept) == 5  # Retry-After, then a 500
+
+
+async def test_a_platform_that_only_answers_429_is_given_up_on_in_the_end(world: World) -> None:
+    """Waiting 429s out is bounded: past ``max_rate_limited`` they count as failures, so no delivery loops for ever."""
+    sub = await world.subscribe("C1")
+    world.deliverer.policy = DeliveryPolicy(rates={}, max_attempts=2, max_rate_limited=3)
+    world.api.retry_after = 1
+    world.api.script["C1"] = ["429"] * 3 * 20
+    assert await world.deliverer.deliver(sub, digest_date=DAY) == "failed"
+    record = await world.deliveries.get(subscription_id=sub.id, digest_date=DAY)
+    assert record is not None and record.attempts == 5 and world.api.heads("C1") == []
