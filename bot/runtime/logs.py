@@ -119,6 +119,8 @@ class LibraryLevel(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         own = record.name.split(".", 1)[0] in OWN_LOGGERS
+        if record.name == "discord.client" and "voice will NOT be supported" in str(record.msg):
+            return False  # at every start, about voice libraries Khobor never uses: it alarms, tells nothing
         return own or record.levelno >= self.level
 
 
