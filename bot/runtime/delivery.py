@@ -159,7 +159,9 @@ class Deliverer:
         while True:
             await self._ready(sub, record)
             async with self.slots(sub.platform):  # one slot per attempt: a waiting retry holds none
-                outcome = await self._attempt(sub, record, late)
+                # A 429 stored nothing: it is waited out (queued, never dropped), not counted as an attempt, up to
+                # ``max_rate_limited`` times in this process (then it counts, so no delivery loops for ever).
+                outcome = await self._attempt(sub, record, late, refund=limited < self.policy.max_rate_limited)
             if outcome is None:
                 return None
             record, reached = outcome
@@ -167,9 +169,7 @@ class Deliverer:
             limited += reached is None
             if record.final:
                 return record
-            # A 429 stored nothing: it is waited out (queued, never dropped), not counted against the attempts; it
-            # still counts in ``record.attempts``, so the next attempt reads the channel back first.
-            if record.attempts - min(limited, self.policy.max_rate_limited) >= self.policy.max_attempts:
+            if record.attempts >= self.policy.max_attempts:
                 async with self.slots(sub.platform):
                     return await self._give_up(sub, record)
             if builds >= self.policy.max_attempts:  # left open: the schedule's sweep tries again later
@@ -206,8 +206,8 @@ class Deliverer:
             return record.status
         return current, record
 
-    async def _attempt(self, sub: Subscription, record: Delivery,
-                       late: bool) -> tuple[Delivery, bool | None] | None:
+    async def _attempt(self, sub: Subscription, record: Delivery, late: bool, *,
+                       refund: bool = False) -> tuple[Delivery, bool | None] | None:
         """One attempt under this process's lease: build the digest, record ``posting``, read back what an
         earlier attempt left on the platform, post the rest. None when another process holds the record;
         else the record after it and whether the attempt reached the platform (None: it was rate limited)."""
@@ -225,7 +225,9 @@ class Deliverer:
         try:
             record = await self.deliveries.mark_posting(delivery_id=record.id, owner=self.owner, now=self._clock(),
                                                         lease=self.policy.lease, late=late)
-            before = await self._find(adapter, channel, record) if record.attempts > 1 else None
+            # Read back after an earlier attempt, or what a refunded one (a 429 mid-thread) already posted.
+            earlier = record.attempts > 1 or bool(record.message_ids)
+            before = await self._find(adapter, channel, record) if earlier else None
             if before is not None:
                 log.info("delivery: %s already has %d message(s) of its digest (%s); posting only the rest",
                          channel, len(before.message_ids), record.nonce, extra=log_ids(sub))
@@ -236,7 +238,7 @@ class Deliverer:
         except ChannelGoneError as exc:
             return await self._gone(sub, record, exc), True
         except RateLimited as exc:  # reached the platform, which stored nothing and said when to come back
-            return await self._failed(sub, record, exc), None
+            return await self._failed(sub, record, exc, refund=refund), None
         except Exception as exc:  # anything else is transient: retried with backoff, bounded
             return await self._failed(sub, record, exc), True
         return await self._posted(record, posted, digest), True
@@ -268,7 +270,7 @@ class Deliverer:
         """Out of attempts or time. A record with attempts behind it may still have posted: look once, never
         post again."""
         error = f"delivery: gave up after {record.attempts} attempts ({record.error or 'interrupted'})"
-        if record.attempts > 0:
+        if record.attempts > 0 or record.message_ids:
             try:
                 found = await self._find(self.adapters[sub.platform], channel_of(sub), record)
             except Exception as exc:  # reading back failed too: give up as planned
@@ -304,7 +306,7 @@ class Deliverer:
         return await self.deliveries.mark_posted(delivery_id=record.id, message_ids=posted.message_ids,
                                                  thread_id=posted.thread_id, now=self._clock(), shown=shown)
 
-    async def _failed(self, sub: Subscription, record: Delivery, exc: Exception) -> Delivery:
+    async def _failed(self, sub: Subscription, record: Delivery, exc: Exception, *, refund: bool = False) -> Delivery:
         wait = self.policy.backoff(max(record.attempts, 1))
         hint = exc.retry_after if isinstance(exc, RateLimited) else None
         if hint is not None:  # the platform said when: no backoff on top (429s do not count as failures)
@@ -315,7 +317,8 @@ class Deliverer:
                     channel_of(sub), exc, wait, extra=log_ids(sub))
         self._count(sub, "retry")
         return await self.deliveries.mark_failed(delivery_id=record.id, error=f"{exc.__class__.__name__}: {exc}",
-                                                 retry_at=now + timedelta(seconds=wait), now=now, owner=self.owner)
+                                                 retry_at=now + timedelta(seconds=wait), now=now, owner=self.owner,
+                                                 refund=refund)
 
     async def _gone(self, sub: Subscription, record: Delivery, exc: ChannelGoneError) -> Delivery:
         """The channel is gone or forbids the bot: pause its subscriptions and tell someone, where possible."""

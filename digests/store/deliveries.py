@@ -178,11 +178,14 @@ class Deliveries:
             return {row[0]: row[1] for row in (await session.execute(query)).all()}
 
     async def mark_failed(self, *, delivery_id: int, error: str, retry_at: datetime | None, now: datetime,
-                          owner: str | None = None) -> Delivery:
+                          owner: str | None = None, refund: bool = False) -> Delivery:
         """An attempt failed; ``retry_at`` is when to try again (None: given up). With ``owner``, only while
-        no other owner took the record (else :class:`LeaseLost`); the lease is released."""
+        no other owner took the record (else :class:`LeaseLost`); the lease is released. ``refund``: the attempt
+        stored nothing (the platform answered 429), so it does not count in ``attempts``."""
         values: dict[str, Any] = {"status": FAILED, "error": error[:2000], "retry_at": retry_at, "updated_at": now,
                                   "owner": None, "lease_until": None}
+        if refund:
+            values["attempts"] = DeliveryRow.attempts - 1
         condition = or_(DeliveryRow.owner.is_(None), DeliveryRow.owner == owner) if owner else DeliveryRow.id > 0
         found = await self._update(delivery_id, and_(DeliveryRow.status.not_in(DONE), condition), **values)
         if found is None:
