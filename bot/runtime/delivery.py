@@ -155,7 +155,7 @@ class Deliverer:
     async def _attempts(self, sub: Subscription, record: Delivery, late: bool) -> Delivery | None:
         """Attempt until final, out of attempts, or the digest cannot be built (left open for the sweep).
         None: another process holds the record."""
-        builds = limited = 0
+        builds = limited = failed = 0
         while True:
             await self._ready(sub, record)
             async with self.slots(sub.platform):  # one slot per attempt: a waiting retry holds none
@@ -167,9 +167,12 @@ class Deliverer:
             record, reached = outcome
             builds += reached is False
             limited += reached is None
+            failed += reached is True
             if record.final:
                 return record
-            if record.attempts >= self.policy.max_attempts:
+            # Failures the platform answered, here: attempts a crash cut short (counted in the record, so that
+            # the next one reads back) are no failure of the platform's; repeated crashes end with the grace time.
+            if failed + max(0, limited - self.policy.max_rate_limited) >= self.policy.max_attempts:
                 async with self.slots(sub.platform):
                     return await self._give_up(sub, record)
             if builds >= self.policy.max_attempts:  # left open: the schedule's sweep tries again later

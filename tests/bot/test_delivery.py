@@ -390,3 +390,21 @@ async def test_a_429_mid_thread_is_not_counted_and_the_thread_resumes_without_a_
     assert record is not None and record.attempts == 1
     assert len(world.api.heads("C1")) == 1 and world.api.calls_to("conversations.history")
     assert len(world.api.messages["C1"]) == len(render_digest(digest))  # every message once
+
+
+async def test_attempts_cut_short_by_crashes_do_not_use_up_the_platforms_failures(world: World) -> None:
+    """Issue 17: SIGKILLed ten times in three minutes (`bench/exactly_once.py`), a channel with two scripted 500s
+    was given up: three attempts the crashes cut short plus its two 500s made five. A crash is no failure of the
+    platform's: the record still counts it (the next attempt reads back), the give-up counts the platform's."""
+    sub = await world.subscribe("C1")
+    record = await crashed_posting(world.deliveries, subscription_id=sub.id, digest_date=DAY, nonce="k1-crashes",
+                                   now=NOW)
+    for crash in range(2, 5):  # three more crashed attempts, each after the last one's lease ran out
+        then = NOW - timedelta(minutes=5 - crash)
+        await world.deliveries.take(delivery_id=record.id, owner=f"dead-{crash}", now=then, lease=timedelta(seconds=1))
+        await world.deliveries.mark_posting(delivery_id=record.id, owner=f"dead-{crash}", now=then,
+                                            lease=timedelta(seconds=1), late=False)
+    world.api.script["C1"] = ["500", "500"]
+    assert await world.deliverer.deliver(sub, digest_date=DAY) == "posted"
+    after = await world.deliveries.get(subscription_id=sub.id, digest_date=DAY)
+    assert after is not None and after.attempts == 7 and len(world.api.heads("C1")) == 1
