@@ -47,8 +47,8 @@ def discord_settings(tmp_path: Path, fake: FakeDiscord, outlets: WebServer | Non
 
 @pytest.fixture
 async def fake_discord(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
-    """The fake Discord; ``Route.BASE`` and discord.py's gateway URL restored after the test. The adapter points
-    both at the fake itself, as `khobor run` must from its settings alone (issue 17: the gateway went to
+    """The fake Discord; ``Route.BASE`` and discord.py's gateway URL restored after the test. The adapter points both at
+    the fake itself, as `khobor run` must from its settings alone (outside review, q17r: the gateway went to
     wss://gateway.discord.gg whatever ``api_base_url`` said)."""
     async with FakeDiscord(guilds={GUILD: [CHANNEL, LOCKED_CHANNEL]}) as fake:
         fake.forbidden.add(LOCKED_CHANNEL)

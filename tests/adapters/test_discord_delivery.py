@@ -122,8 +122,8 @@ async def test_a_channel_that_forbids_the_bot_is_paused(adapter: DiscordAdapter,
 
 async def test_the_subscriber_of_a_gone_channel_is_told_in_a_direct_message(adapter: DiscordAdapter,
                                                                             fake_discord: FakeDiscord) -> None:
-    """Issue 17: the notice went to the subscriber's user id as if it were a channel; Discord answers that with
-    404 Unknown Channel, so nobody was told. The DM channel is opened first, and the notice goes there."""
+    """Outside review (q17r): the notice went to the subscriber's user id as if it were a channel; Discord answers that
+    with 404 Unknown Channel, so nobody was told. The DM channel is opened first, and the notice goes there."""
     fake_discord.people.add(MANAGER)
     sub = await subscribe(adapter, LOCKED_CHANNEL)
     deliver, _ = deliverer(adapter)

@@ -144,8 +144,8 @@ async def test_summary_command_uses_the_same_grammar(slack_api: FakeSlackApi, sl
 
 
 async def test_a_link_slack_escaped_is_still_a_link(slack_api: FakeSlackApi, slack_adapter: SlackAdapter) -> None:
-    """Issue 17: a command that escapes its text sends `<http://127.0.0.1/x|127.0.0.1/x>`; it was searched as words
-    ("No story matches ..."). It is the link it stands for, and goes through the fetch guard."""
+    """Outside review (q17r): a command that escapes its text sends `<http://127.0.0.1/x|127.0.0.1/x>`; it was searched
+    as words ("No story matches ..."). It is the link it stands for, and goes through the fetch guard."""
     answer = await run_command(slack_api, slack_adapter, "/summary", "<http://127.0.0.1/x|127.0.0.1/x>",
                                user="UMEMBER", name="escaped")
     assert "refused: 127.0.0.1 is a loopback address" in rendered(answer)

@@ -126,7 +126,7 @@ async def test_summary_of_a_private_url_is_refused(harness: ConsoleAdapter, outl
 
 
 async def test_a_link_is_a_link_whatever_its_case_and_other_schemes_are_refused(harness: ConsoleAdapter) -> None:
-    """Issue 17: `HTTP://...` (as phones capitalise it) and `ftp://...` were searched as words ("No story
+    """Outside review (q17r): `HTTP://...` (as phones capitalise it) and `ftp://...` were searched as words ("No story
     matches"). The first is fetched through the guard; the second is refused, saying what to give instead."""
     assert "refused: 127.0.0.1 is a loopback address" in await harness.command("summary HTTP://127.0.0.1/x")
     out = " ".join((await harness.command("summary ftp://example.com/report")).split())

@@ -51,8 +51,8 @@ def test_library_info_lines_are_quiet_and_khobor_lines_print_above_the_prompt(te
 
 
 def test_discord_voice_warnings_are_left_out(terminal: io.StringIO) -> None:
-    """Issue 17: every `khobor run` with Discord began with two WARNING lines about voice libraries (PyNaCl, davey)
-    that Khobor never uses."""
+    """Outside review (q17r): every `khobor run` with Discord began with two WARNING lines about voice libraries
+    (PyNaCl, davey) that Khobor never uses."""
     logging.getLogger("discord.client").warning("PyNaCl is not installed, voice will NOT be supported")
     logging.getLogger("discord.client").warning("Shard ID None heartbeat blocked for more than 10 seconds.")
     screen = terminal.getvalue()

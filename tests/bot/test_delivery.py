@@ -323,8 +323,8 @@ async def test_a_rate_limit_reaches_the_core_as_its_own_error(world: World) -> N
 
 
 async def test_a_killed_owner_on_this_machine_is_taken_over_at_once_not_after_its_lease(world: World) -> None:
-    """Issue 17: after SIGKILL, a restarted `khobor run` waited out the dead process's 90 s lease before resuming
-    its delivery. An owner whose process is provably gone is taken over at once; a live one still is not."""
+    """Outside review (q17r): after SIGKILL, a restarted `khobor run` waited out the dead process's 90 s lease before
+    resuming its delivery. An owner whose process is provably gone is taken over at once; a live one still is not."""
     sub = await world.subscribe("C1")
     record = await world.deliveries.claim(subscription_id=sub.id, digest_date=DAY, nonce="k1-dead", late=False,
                                           now=NOW)
@@ -344,9 +344,9 @@ async def test_a_killed_owner_on_this_machine_is_taken_over_at_once_not_after_it
 
 
 async def test_429s_are_waited_out_never_counted_as_failed_attempts(world: World) -> None:
-    """Issue 17: in a busy minute (and across restarts) a delivery that met 429s five times was given up ("gave up
-    after 6 attempts (RateLimited ...)"): 14 of 97 channels got nothing. A 429 stores nothing; it is waited out
-    for its Retry-After and not counted as an attempt, in the record, so a restarted process does not count it
+    """Outside review (q17r): in a busy minute (and across restarts) a delivery that met 429s five times was given up
+    ("gave up after 6 attempts (RateLimited ...)"): 14 of 97 channels got nothing. A 429 stores nothing; it is waited
+    out for its Retry-After and not counted as an attempt, in the record, so a restarted process does not count it
     either."""
     sub = await world.subscribe("C1")
     world.deliverer.policy = DeliveryPolicy(rates={}, max_attempts=3)
@@ -393,9 +393,9 @@ async def test_a_429_mid_thread_is_not_counted_and_the_thread_resumes_without_a_
 
 
 async def test_attempts_cut_short_by_crashes_do_not_use_up_the_platforms_failures(world: World) -> None:
-    """Issue 17: SIGKILLed ten times in three minutes (`bench/exactly_once.py`), a channel with two scripted 500s
-    was given up: three attempts the crashes cut short plus its two 500s made five. A crash is no failure of the
-    platform's: the record still counts it (the next attempt reads back), the give-up counts the platform's."""
+    """Outside review (q17r): SIGKILLed ten times in three minutes (`bench/exactly_once.py`), a channel with two
+    scripted 500s was given up: three attempts the crashes cut short plus its two 500s made five. A crash is no failure
+    of the platform's: the record still counts it (the next attempt reads back), the give-up counts the platform's."""
     sub = await world.subscribe("C1")
     record = await crashed_posting(world.deliveries, subscription_id=sub.id, digest_date=DAY, nonce="k1-crashes",
                                    now=NOW)

@@ -295,8 +295,8 @@ async def test_run_serves_health_readiness_and_metrics(tmp_path: Path) -> None:
 
 
 def test_text_logs_into_a_file_or_pipe_are_one_whole_line_a_record() -> None:
-    """Issue 17: `khobor run 2>run.log` cut every line at 80 columns (Rich's table), so a line about a channel
-    spread over four lines and `grep subscription=3 run.log` missed its message."""
+    """Outside review (q17r): `khobor run 2>run.log` cut every line at 80 columns (Rich's table), so a line about a
+    channel spread over four lines and `grep subscription=3 run.log` missed its message."""
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
     try:

@@ -68,8 +68,8 @@ def test_run_refused_in_process_too(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 
 def test_the_lock_holder_is_the_sole_owner_of_its_database_while_it_holds_it(tmp_path: Path) -> None:
-    """Issue 17: holding the SQLite lock proves every other `khobor run` on the database dead (the lock goes with
-    its process), so its delivery leases need not run out before this one resumes them."""
+    """Outside review (q17r): holding the SQLite lock proves every other `khobor run` on the database dead (the lock
+    goes with its process), so its delivery leases need not run out before this one resumes them."""
     url = f"sqlite+aiosqlite:///{tmp_path / 'k.db'}"
     assert not sole_owner(url)
     with single_instance(url):
