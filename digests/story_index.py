@@ -82,7 +82,9 @@ class StoryIndex:
         query = self._vector(words, create=False)
         if not query:
             return None
-        idf = {t: self._idf(t, bucket, 1) for t in query}
+        # scikit-learn's smoothed IDF, ln((1 + n) / (1 + df)) + 1, over the bucket's articles and this one
+        df, log, size = bucket.df, math.log, 2 + bucket.size
+        idf = {t: log(size / (2 + (df.get(t, 0) if t >= 0 else 0))) + 1.0 for t in query}
         norm = math.sqrt(sum((tf * idf[t]) ** 2 for t, tf in query.items()))
         # the query's weight times the IDF once, so each member costs one multiply per shared word
         scaled = {t: tf * idf[t] * idf[t] for t, tf in query.items()}
@@ -107,7 +109,7 @@ class StoryIndex:
         self._arrivals.append(article_id)
         bucket.size += 1
         bucket.df.update(terms.keys())
-        for term in sorted(terms, key=lambda t: bucket.df[t])[:POSTED_TERMS]:
+        for term in sorted(terms, key=bucket.df.__getitem__)[:POSTED_TERMS]:
             posting = bucket.postings.setdefault(term, deque(maxlen=MAX_POSTING))
             posting.append(article_id)
         self._stories.setdefault(story_id, deque(maxlen=MAX_MEMBERS)).append(article_id)
@@ -151,19 +153,22 @@ class StoryIndex:
 
     def _vector(self, words: Iterable[str], *, create: bool) -> dict[int, float]:
         vector: dict[int, float] = {}
+        terms = self._terms
         for word, count in Counter(words).items():
-            term = self._terms.get(word)
+            tf = _TF[count] if count < len(_TF) else 1.0 + math.log(count)
+            term = terms.get(word)
             if term is None:
                 if not create:  # a word no stored article has: it weighs, and matches nothing
-                    vector[-1 - len(vector)] = 1.0 + math.log(count)
+                    vector[-1 - len(vector)] = tf
                     continue
-                term = self._terms[word] = len(self._terms)
-            vector[term] = 1.0 + math.log(count)
+                term = terms[word] = len(terms)
+            vector[term] = tf
         return vector
 
     def _candidate_stories(self, query: dict[int, float], bucket: _Bucket) -> list[int]:
-        known = [t for t in query if t >= 0 and bucket.df[t] > 0]
-        rare = sorted(known, key=lambda t: bucket.df[t])[:QUERY_TERMS]
+        df = bucket.df
+        known = [t for t in query if t >= 0 and df.get(t, 0) > 0]
+        rare = sorted(known, key=df.__getitem__)[:QUERY_TERMS]
         hits: Counter[int] = Counter()
         for term in rare:
             hits.update(bucket.postings.get(term, ()))
@@ -178,32 +183,31 @@ class StoryIndex:
         return list(stories)
 
     def _average(self, scaled: dict[int, float], norm: float, story: int) -> float:
-        members = [self._entries[a] for a in self._stories.get(story, ()) if a in self._entries]
+        entries = self._entries
+        members = [entries[a] for a in self._stories.get(story, ()) if a in entries]
         if not members or norm == 0:
             return 0.0
         total = 0.0
         for member in members:
             small, large = (member.terms, scaled) if len(member.terms) < len(scaled) else (scaled, member.terms)
-            dot = sum(v * u for t, v in small.items() if (u := large.get(t)) is not None)
+            # in ``small``'s order, as before: the same sum to the last bit, so the same decisions
+            dot = sum([v * large[t] for t, v in small.items() if t in large])
             total += dot / (norm * self._norm(member))
         return total / len(members)
 
     def _norm(self, entry: _Entry) -> float:
         bucket = self._buckets[entry.bucket]
         if not entry.norm or bucket.size > entry.norm_at * NORM_REFRESH:
-            weights = self._weights(entry.terms, bucket, extra=0)
-            entry.norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+            # the smoothed IDF over the bucket's articles (a refresh computes every word's: written out)
+            df, log, size = bucket.df, math.log, 1 + bucket.size
+            weights = [tf * (log(size / (1 + df[t])) + 1.0) for t, tf in entry.terms.items()]
+            entry.norm = math.sqrt(sum([w * w for w in weights])) or 1.0
             entry.norm_at = bucket.size
         return entry.norm
 
-    def _weights(self, terms: dict[int, float], bucket: _Bucket, *, extra: int) -> dict[int, float]:
-        return {t: tf * self._idf(t, bucket, extra) for t, tf in terms.items()}
 
-    @staticmethod
-    def _idf(term: int, bucket: _Bucket, extra: int) -> float:
-        # scikit-learn's smoothed IDF over the bucket's articles, plus the one being matched (``extra``).
-        df = (bucket.df[term] if term >= 0 else 0) + extra
-        return math.log((1 + bucket.size + extra) / (1 + df)) + 1.0
+# 1 + ln(count) for the counts most words have, computed once (the same values).
+_TF = tuple(1.0 + math.log(count) if count else 0.0 for count in range(64))
 
 
 def _key(language: str | None) -> str:
