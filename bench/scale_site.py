@@ -11,6 +11,7 @@ import asyncio
 import gzip
 import json
 import multiprocessing
+import os
 import socket
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "bbc-news-summary" / "articles.jsonl.gz"
-PORT = 18790
+PORT = int(os.environ.get("KHOBOR_BENCH_PORT", "18790"))  # another port when another bench runs beside
 PER_FEED = 20
 
 
