@@ -348,3 +348,14 @@ def test_parse_retry_after() -> None:
     assert parse_retry_after("Tue, 01 Jul 2025 07:00:00 GMT", now) == 0.0
     assert parse_retry_after("soon") is None
     assert parse_retry_after(None) is None
+
+
+async def test_a_wait_that_would_end_past_the_deadline_is_not_started(server: WebServer, make_fetcher: MakeFetcher,
+                                                                      sleeps: Sleeps) -> None:
+    server.add_bytes("/feed", b"", status=503, headers={"Retry-After": "20"})
+    fetcher = await make_fetcher(retries=3, max_retry_after_s=30)
+    error = await fetch_error(fetcher, server.url("/feed"), deadline_s=15)
+    assert (error.reason, error.status, error.retry_after) == ("http_5xx", 503, 20.0)
+    assert str(error).endswith("HTTP 503 Service Unavailable (gave up after 1 attempt(s) within 15 s; "
+                               "the server asks to wait 20 s)")
+    assert server.hits("/feed") == 1 and sleeps.requested == []
