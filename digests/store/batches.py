@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import bindparam, case, func, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy import bindparam, case, func, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from digests.clean import MAX_TEXT_CHARS, MAX_TITLE_CHARS, clip, scrub
 from digests.models import Summary
@@ -26,12 +26,14 @@ _STORIES = StoryRow.metadata.tables[StoryRow.__tablename__]
 _SUMMARIES = SummaryRow.metadata.tables[SummaryRow.__tablename__]
 # Built once, values bound at execution: building a statement (and coercing the values into it) cost more than
 # running it.
-_KNOWN_URLS = select(ArticleRow.url).where(ArticleRow.url.in_(bindparam("urls", expanding=True)))
-_KNOWN_HASHES = select(ArticleRow.content_hash).where(ArticleRow.content_hash.in_(bindparam("hashes", expanding=True)))
+# The stored articles with one of a batch's URLs or texts: one query (each is a trip to the database's thread).
+_KNOWN = select(_ARTICLES.c.url, _ARTICLES.c.content_hash).where(or_(
+    _ARTICLES.c.url.in_(bindparam("urls", expanding=True)),
+    _ARTICLES.c.content_hash.in_(bindparam("hashes", expanding=True))))
 _INSERT_ARTICLE = insert(_ARTICLES).returning(_ARTICLES.c.id)
 _INSERT_STORY = insert(_STORIES).returning(_STORIES.c.id)
 _MAX_ARTICLE = select(func.max(_ARTICLES.c.id))
-_MAX_STORY = select(func.max(_STORIES.c.id))
+_MAX_IDS = select(select(func.max(_ARTICLES.c.id)).scalar_subquery(), select(func.max(_STORIES.c.id)).scalar_subquery())
 _SEEN = bindparam("seen", type_=_STORIES.c.last_seen.type)
 _JOIN_STORY = (update(_STORIES).where(_STORIES.c.id == bindparam("story"))
                .values(articles=_STORIES.c.articles + 1,
@@ -60,10 +62,11 @@ class Stored:
     story_id: int | None
 
 
-async def fresh_indices(session: AsyncSession, urls: Sequence[str], hashes: Sequence[str]) -> list[int]:
+async def fresh_indices(connection: AsyncConnection, urls: Sequence[str], hashes: Sequence[str]) -> list[int]:
     """Which items are not stored yet (by canonical URL or content hash), the first of repeats in the batch."""
-    known_urls = set((await session.scalars(_KNOWN_URLS, {"urls": list(set(urls))})).all())
-    known_hashes = set((await session.scalars(_KNOWN_HASHES, {"hashes": list(set(hashes))})).all())
+    known = (await connection.execute(_KNOWN, {"urls": list(set(urls)), "hashes": list(set(hashes))})).all()
+    known_urls = {url for url, _ in known}
+    known_hashes = {digest for _, digest in known}
     fresh: list[int] = []
     for i, (url, digest) in enumerate(zip(urls, hashes, strict=True)):
         if url in known_urls or digest in known_hashes:
@@ -101,12 +104,14 @@ async def insert_batch(connection: AsyncConnection, rows: Sequence[dict[str, Any
             stored.append(await insert_article(connection, row, terms, placer))
             added.append(stored[-1].article_id)
         return stored
-    next_article = (await connection.scalar(_MAX_ARTICLE) or 0) + 1
     if placer is None:
+        next_article = (await connection.scalar(_MAX_ARTICLE) or 0) + 1
         rows = [row | {"id": next_article + k} for k, row in enumerate(rows)]
         await connection.execute(insert(_ARTICLES), rows)
         return [Stored(row["id"], None) for row in rows]
-    placed = _Placement(placer, (await connection.scalar(_MAX_STORY) or 0) + 1)
+    last_article, last_story = (await connection.execute(_MAX_IDS)).one()
+    next_article = (last_article or 0) + 1
+    placed = _Placement(placer, (last_story or 0) + 1)
     rows = [row | {"id": next_article + k} for k, row in enumerate(rows)]
     for row, terms in zip(rows, words or [()] * len(rows), strict=True):
         row["story_id"] = placed.place(row, terms)

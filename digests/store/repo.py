@@ -155,8 +155,8 @@ class Store(FeedStates):
                          now: datetime, added: list[int]) -> list[Stored | None]:
         results: list[Stored | None] = [None] * len(articles)
         async with self._session.begin() as session:
-            fresh = await fresh_indices(session, [a.url for a in articles], [a.content_hash for a in articles])
             connection = await session.connection()
+            fresh = await fresh_indices(connection, [a.url for a in articles], [a.content_hash for a in articles])
             stored = await insert_batch(connection, [article_values(columns(articles[i])) for i in fresh],
                                         [words[i] for i in fresh] if words else [], stories, added)
             summarised: list[tuple[int, Summary]] = []
