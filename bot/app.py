@@ -57,7 +57,7 @@ def collect_config(settings: Settings) -> CollectConfig:
         interval=timedelta(minutes=c.interval_minutes), backoff_max=timedelta(hours=c.backoff_max_hours),
         max_new_per_feed=c.max_new_per_feed, fetch_pages=c.fetch_pages, guard_links=not c.allow_private_links,
         concurrency=c.concurrency, per_host_concurrency=c.per_host_concurrency,
-        max_age=timedelta(days=settings.storage.keep_days), workers=max(1, c.workers),
+        max_age=timedelta(days=settings.storage.keep_days),
     )
 
 

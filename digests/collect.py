@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -22,7 +23,6 @@ from digests.intake import Intake
 from digests.models import ExtractedArticle, FeedEntry, FeedSource, FetchResult
 from digests.page_reader import PageReader
 from digests.store import FeedHealth, NewArticle, Store
-from digests.trips import Trips
 from digests.urls import canonical_url, content_hash
 from digests.workers import MIN_HASHED_TEXT as MIN_HASHED_TEXT  # re-exported
 
@@ -47,7 +47,6 @@ class CollectConfig:
     concurrency: int = 16
     per_host_concurrency: int = 2  # feeds, and pages, of one host read at once
     max_age: timedelta | None = None  # entries published longer ago are not collected (retention's keep_days)
-    workers: int = 1  # processes in the executor: parsing and extraction trips in flight (digests.trips)
 
 
 @dataclass(slots=True)
@@ -92,8 +91,8 @@ class Collector:
         self.config = config
         self.clock = clock
         self._pages = asyncio.Semaphore(config.concurrency)
+        self._executor = executor
         self._reader = PageReader(executor)  # pages extracted a few per trip to a worker
-        self._trips = Trips(executor, trips=config.workers + 1)
         # A host's slot is taken before a shared one, so a slow host holds at most its own share of the
         # shared slots and never makes other hosts' feeds wait. Weak values: only hosts in use are kept.
         self._hosts: dict[str, weakref.WeakValueDictionary[str, asyncio.Semaphore]] = {
@@ -107,9 +106,8 @@ class Collector:
         return slot
 
     async def _cpu(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        # Module-level functions pickle by name: workers import only their modules. Calls waiting together
-        # travel together (a light page's trip cost this process more than its extraction cost a worker).
-        return await self._trips.run(func, *args, **kwargs)
+        # A partial of a module-level function pickles by name: workers import only that module.
+        return await asyncio.get_running_loop().run_in_executor(self._executor, partial(func, *args, **kwargs))
 
     async def collect(self, feeds: Sequence[FeedSource], *, force: bool = False, due_only: bool = False,
                       progress: ProgressHook | None = None) -> list[FeedReport]:

@@ -86,7 +86,7 @@ def test_digests_imports_nothing_of_the_bot_at_all() -> None:
 def test_collection_workers_import_no_scikit_learn_scipy_or_nltk() -> None:
     # what a worker process runs (parse, extract, summarise, story words) must not load the digest's
     # clustering libraries: each spawned worker would pay their import in time and memory
-    code = ("import sys, digests.workers, digests.extract, digests.feeds, digests.trips\n"
+    code = ("import sys, digests.workers, digests.extract, digests.feeds\n"
             "print(sorted({m.split('.')[0] for m in sys.modules} & {'sklearn', 'scipy', 'nltk'}))")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
                             check=False)
