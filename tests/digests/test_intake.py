@@ -67,6 +67,17 @@ async def test_a_batch_is_stored_once_with_summaries_and_stories(store: Store) -
     assert story is not None and story.articles == 2 and story.title == batch[0].title
 
 
+async def test_a_later_batch_skips_what_is_stored_under_its_url_or_its_text(store: Store) -> None:
+    feed_id = await feed(store)
+    intake = Intake(store, stories=StoryIndex(), clock=lambda: NOW)
+    first = await intake.add([new_article(feed_id, 0), new_article(feed_id, 3)])
+    same_text = replace(new_article(feed_id, 4), content_hash="hash0")  # another URL, the ferry's text
+    same_url = replace(new_article(feed_id, 3), content_hash="hash-new")  # the rate rise's URL, edited text
+    again = await intake.add([same_text, same_url, new_article(feed_id, 5)])
+    assert all(first) and again[0] is None and again[1] is None and again[2] is not None
+    assert await store.count_articles() == 3
+
+
 async def test_an_article_joins_a_story_started_earlier_in_its_own_batch(store: Store) -> None:
     feed_id = await feed(store)
     later = replace(new_article(feed_id, 2), published_at=NOW - timedelta(minutes=10))
