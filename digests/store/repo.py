@@ -82,7 +82,8 @@ def columns(article: NewArticle) -> dict[str, Any]:
     return {name: getattr(article, name) for name in NewArticle.__dataclass_fields__}
 
 
-# Built once (building a query costs more than running it here; it runs before every batch).
+# Built once (building a query costs more than running it here; they run for every feed).
+_KNOWN_URLS = select(ArticleRow.url).where(ArticleRow.url.in_(bindparam("urls", expanding=True)))
 _STORY_IDS = (select(ArticleRow.id)
               .where(ArticleRow.id > bindparam("after"), ArticleRow.fetched_at >= bindparam("since"),
                      ArticleRow.story_id.is_not(None))
@@ -110,9 +111,9 @@ class Store(FeedStates):
         wanted = list(set(urls))
         found: set[str] = set()
         async with self._session() as session:
+            connection = await session.connection()  # Core: the ORM's handling of a query cost more than it
             for start in range(0, len(wanted), 500):
-                chunk = wanted[start:start + 500]
-                found.update((await session.scalars(select(ArticleRow.url).where(ArticleRow.url.in_(chunk)))).all())
+                found.update((await connection.scalars(_KNOWN_URLS, {"urls": wanted[start:start + 500]})).all())
         return found
 
     async def has_content_hash(self, *, content_hash: str) -> bool:
@@ -172,7 +173,9 @@ class Store(FeedStates):
     async def story_article_ids(self, *, after_id: int, since: datetime, limit: int) -> list[int]:
         """Ids of the articles with a story, fetched since ``since``, with ids above ``after_id``, in order."""
         async with self._session() as session:
-            return list((await session.scalars(_STORY_IDS, {"after": after_id, "since": since, "most": limit})).all())
+            connection = await session.connection()
+            found = await connection.scalars(_STORY_IDS, {"after": after_id, "since": since, "most": limit})
+            return list(found.all())
 
     async def story_sources(self, *, ids: Sequence[int]) -> list[StorySource]:
         """These articles' stories, headlines and the openings of their texts, in id order."""
