@@ -101,3 +101,39 @@ def test_a_digest_reads_the_stored_stories_of_a_large_window_and_regroups_a_smal
     assert sorted(sorted(g) for g, _ in story_groups(stored)) == [list(range(k, len(stored), 7)) for k in range(7)]
     small = [replace(doc, story_id=0) for doc in day]  # a cold index's story: the window is grouped afresh
     assert len(story_groups(small)) > 1
+
+
+def reference_score(query: list[str], members: list[list[str]]) -> float:
+    """The index's similarity written from its definition: the average over the story's members of the cosine of
+    TF-IDF vectors (1 + ln(count); smoothed IDF over the stored articles, the query counted in its own)."""
+    from collections import Counter
+    from math import log, sqrt
+
+    counts = [Counter(words) for words in members]
+    n = len(members)
+
+    def df(word: str) -> int:
+        return sum(word in c for c in counts)
+
+    q = {w: 1 + log(c) for w, c in Counter(query).items()}
+    idf_q = {w: log((2 + n) / (2 + df(w))) + 1 for w in q}
+    norm_q = sqrt(sum((tf * idf_q[w]) ** 2 for w, tf in q.items()))
+    total = 0.0
+    for c in counts:
+        m = {w: 1 + log(k) for w, k in c.items()}
+        norm_m = sqrt(sum((tf * (log((1 + n) / (1 + df(w))) + 1)) ** 2 for w, tf in m.items()))
+        total += sum(tf * m[w] * idf_q[w] ** 2 for w, tf in q.items() if w in m) / (norm_q * norm_m)
+    return total / n
+
+
+def test_the_similarity_is_the_tf_idf_cosine_to_the_story_members_on_average() -> None:
+    first = ["river", "ferry", "capsized", "dhaka", "rescue", "boats", "divers", "searched", "river", "night"]
+    second = ["ferry", "capsized", "near", "dhaka", "divers", "rescue", "passengers", "river", "police"]
+    query = ["dhaka", "ferry", "capsized", "river", "divers", "rescue", "search", "continues", "ferry"]
+    score = reference_score(query, [first, second])
+    assert 0.2 < score < 1
+    for threshold, joins in ((score - 1e-9, True), (score + 1e-9, False)):
+        index = StoryIndex(threshold=threshold)
+        for article_id, words in ((1, first), (2, second)):
+            index.add(article_id=article_id, story_id=7, words=words, language="en", arrived=NOW)
+        assert index.match(query, "en") == (7 if joins else None)
