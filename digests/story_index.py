@@ -152,18 +152,13 @@ class StoryIndex:
                 del self._stories[entry.story_id]
 
     def _vector(self, words: Iterable[str], *, create: bool) -> dict[int, float]:
-        vector: dict[int, float] = {}
-        terms = self._terms
-        for word, count in Counter(words).items():
-            tf = _TF[count] if count < len(_TF) else 1.0 + math.log(count)
-            term = terms.get(word)
-            if term is None:
-                if not create:  # a word no stored article has: it weighs, and matches nothing
-                    vector[-1 - len(vector)] = tf
-                    continue
-                term = terms[word] = len(terms)
-            vector[term] = tf
-        return vector
+        """Term id -> 1 + ln(count), in the words' order. ``create``: words not seen before get ids; otherwise
+        each gets a negative key of its own (it weighs, and matches nothing)."""
+        terms, tf, log = self._terms, _TF, math.log
+        counts = Counter(words).items()
+        if create:
+            return {terms.setdefault(w, len(terms)): tf[c] if c < len(tf) else 1.0 + log(c) for w, c in counts}
+        return {terms.get(w, -1 - i): tf[c] if c < len(tf) else 1.0 + log(c) for i, (w, c) in enumerate(counts)}
 
     def _candidate_stories(self, query: dict[int, float], bucket: _Bucket) -> list[int]:
         df = bucket.df
