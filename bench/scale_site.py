@@ -2,7 +2,8 @@
 
 Pages are light (a title and the paragraphs of a BBC News Summary text, ../shared/data/bbc-news-summary) and
 unique (each carries its own dateline sentence); BBC texts repeat across feeds the way wire copy does. Feeds
-answer ``If-None-Match`` with 304. Items are published evenly over the 24 hours before the site starts.
+answer ``If-None-Match`` with 304. Feeds and pages are prepared bytes, gzip-compressed for a client that accepts
+it, as outlets send them. Items are published evenly over the 24 hours before the site starts.
 """
 
 from __future__ import annotations
@@ -67,13 +68,22 @@ def serve(feeds: int, ready: multiprocessing.synchronize.Event) -> None:  # type
         sites[host(n)] = (feed_xml(n, [t for t, _ in chosen], start, timedelta(hours=24)),
                           [page(t, ps, n, i) for i, (t, ps) in enumerate(chosen)])
 
+    # Compressed once here, as an outlet's cache or CDN holds them: served as prepared bytes, gzip to a client
+    # that accepts it (as news sites answer), so the reader pays the decompression it pays for real pages.
+    packed = {address: (gzip.compress(feed, 6), [gzip.compress(p, 6) for p in pages])
+              for address, (feed, pages) in sites.items()}
+
     async def handle(request: web.Request) -> web.Response:
-        feed, pages = sites[request.transport.get_extra_info("sockname")[0]]  # type: ignore[union-attr]
+        address = request.transport.get_extra_info("sockname")[0]  # type: ignore[union-attr]
+        zipped = "gzip" in request.headers.get("Accept-Encoding", "")
+        feed, pages = (packed if zipped else sites)[address]
+        headers = {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"} if zipped else {}
         if request.path == "/feed":
             if request.headers.get("If-None-Match") == '"v1"':
                 return web.Response(status=304, headers={"ETag": '"v1"'})
-            return web.Response(body=feed, content_type="application/rss+xml", headers={"ETag": '"v1"'})
-        return web.Response(body=pages[int(request.path.rsplit("/", 1)[1])], content_type="text/html")
+            return web.Response(body=feed, content_type="application/rss+xml", headers={"ETag": '"v1"', **headers})
+        return web.Response(body=pages[int(request.path.rsplit("/", 1)[1])], content_type="text/html",
+                            headers=headers)
 
     listen(handle, [host(n) for n in range(feeds)], PORT, ready)
 
