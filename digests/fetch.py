@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import time
 import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -15,7 +14,7 @@ from typing import Self
 
 import aiohttp
 from aiohttp.abc import AbstractResolver
-from tenacity import RetryCallState
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt, stop_before_delay
 from tenacity.wait import wait_random_exponential
 from yarl import URL
 
@@ -150,35 +149,25 @@ class Fetcher:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         attempts, limit = self.config.retries + 1, deadline_s or self.config.deadline_s
-        tried, started = 0, time.monotonic()
+        retrying = AsyncRetrying(stop=stop_after_attempt(attempts) | stop_before_delay(limit), wait=self._wait,
+                                 sleep=self._sleep, retry=retry_if_exception_type(_TransientError), reraise=True)
         try:
             async with asyncio.timeout(limit):
-                # tenacity's policy (stop after ``attempts`` or before a wait that would end past ``limit``),
-                # written out: its machinery cost more per fetch than a loopback request
-                while True:
-                    tried += 1
-                    try:
-                        return await self._attempt(url, headers, guarded)
-                    except _TransientError as exc:
-                        wait = self._wait(exc, tried)
-                        if tried >= attempts or time.monotonic() - started + wait >= limit:
-                            raise
-                    await self._sleep(wait)
+                return await retrying(self._attempt, url, headers, guarded)
         except _TransientError as exc:
+            tried = int(retrying.statistics.get("attempt_number", attempts))
             if tried < attempts:  # stopped by the deadline, not by the count
-                wait_note = f"; the server asks to wait {exc.retry_after:g} s" if exc.retry_after else ""
-                exc.message = f"{exc.message} (gave up after {tried} attempt(s) within {limit:g} s{wait_note})"
+                wait = f"; the server asks to wait {exc.retry_after:g} s" if exc.retry_after else ""
+                exc.message = f"{exc.message} (gave up after {tried} attempt(s) within {limit:g} s{wait})"
                 tried = 1
             raise exc.final(url, tried) from exc.__cause__
         except TimeoutError:
             raise FetchError(url, f"no complete answer within {limit:g} s; gave up", reason="timeout") from None
 
-    def _wait(self, error: _TransientError, attempt: int) -> float:
-        """Seconds before the attempt after ``attempt``: what the server asked, or full-jitter backoff."""
-        if error.retry_after is not None:
+    def _wait(self, state: RetryCallState) -> float:
+        error = state.outcome.exception() if state.outcome else None
+        if isinstance(error, _TransientError) and error.retry_after is not None:
             return error.retry_after
-        state = RetryCallState(None, None, (), {})  # type: ignore[arg-type]  # the backoff reads attempt_number
-        state.attempt_number = attempt
         return float(self._backoff(state))
 
     async def _attempt(self, url: str, headers: dict[str, str], guarded: bool) -> FetchResult:
