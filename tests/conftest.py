@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -19,6 +20,13 @@ from tests.fakes.webserver import WebServer
 
 POSTGRES_URL = os.environ.get("KHOBOR_TEST_POSTGRES_URL")
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+# Property tests (tests/**/test_*_properties.py): the same examples on every run and machine (derandomized, no
+# example database), bounded so each property takes seconds; HYPOTHESIS_PROFILE=deep searches longer, at random.
+settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+settings.register_profile("deep", parent=settings.get_profile("ci"), derandomize=False, max_examples=2_000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def shared_data(*parts: str) -> Path:
