@@ -14,7 +14,8 @@ ELLIPSIS = "…"
 
 _ZWSP = "\u200b"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_URL = re.compile(r"(https?://[^\s<>]+)", re.IGNORECASE)
+# A bare link ends at a bracket: left unescaped, "https://a/](https://b)" would close a masked link around it.
+_URL = re.compile(r"(https?://[^\s<>\[\]]+)", re.IGNORECASE)
 # Markdown: inline formatting, spoilers, code and masked links; quotes, headings and lists only open a line.
 _SPECIAL = re.compile(r"([\\*_~|`\[\]])")
 _LINE_OPENING = re.compile(r"^([-+>#])|^(\d+)(\.)")
