@@ -176,7 +176,7 @@ def _head(digest: Digest, title: str) -> tuple[list[Block], str]:
 def render_digest(digest: Digest) -> list[SlackMessage]:
     """The digest as a head message and, when it does not fit, more messages meant for its thread."""
     title = " ".join(digest.title.split())
-    pages = _Pages(f"{neutralise(title)} news digest, continued")
+    pages = _Pages(f"{clip(neutralise(title), HEADER_CHARS)} news digest, continued")  # any title: one line
     head, about = _head(digest, title)
     pages.add(head)
     for group in digest.topics:
