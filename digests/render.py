@@ -78,7 +78,7 @@ def to_markdown(digest: Digest) -> str:
     """The digest as CommonMark: a heading per topic, a bullet per story with its sources as links."""
     lines = [f"# {_md(digest.title)} news digest", "", f"_{window_text(digest)}_", ""]
     if digest.empty:
-        lines += [empty_text(digest), ""]
+        lines += [_md(empty_text(digest)), ""]
     for group in digest.topics:
         lines += [f"## {_md(group.label)}", ""]
         for story in group.stories:
