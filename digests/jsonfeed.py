@@ -111,9 +111,9 @@ def _published(item: dict[str, Any]) -> datetime | None:
             continue
         try:
             moment = datetime.fromisoformat(value.strip())
-        except ValueError:
+            moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+        except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 moved past the end by its offset
             continue
-        moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
         return past_or_none(moment)
     return None
 
