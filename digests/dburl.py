@@ -47,11 +47,25 @@ def check_database_url(url: str) -> URL:
 
 
 def check_folder(path: Path) -> None:
-    """Raise ValueError when ``path`` cannot be a folder: it, or a folder above it, is a file."""
+    """Raise ValueError when ``path`` cannot be a folder: it, or a folder above it, is a file, or the name
+    cannot be one (a NUL character, a part longer than the file system allows)."""
+    if "\0" in str(path):
+        raise ValueError(f"{str(path)!r} holds a NUL character; give a folder's path")
     for place in (path, *path.parents):
-        if place.exists():
+        try:
+            exists = place.exists()
+        except OSError as exc:  # ENAMETOOLONG, EACCES: exists() re-raises all but "not there"
+            raise ValueError(f"{_short(path)} cannot be a folder ({exc.strerror}); give a shorter path or "
+                             "one this user may read") from None
+        if exists:
             if place == path and not place.is_dir():
                 raise ValueError(f"{str(path)!r} is a file, not a folder")
             if not place.is_dir():
                 raise ValueError(f"{str(place)!r} is a file, so the folder {str(path)!r} cannot be made there")
             return
+
+
+def _short(path: Path) -> str:
+    """A path as quoted in a message, its middle left out when it is long."""
+    text = str(path)
+    return repr(text if len(text) <= 120 else f"{text[:60]}…{text[-40:]}")
