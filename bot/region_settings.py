@@ -44,6 +44,17 @@ def check_timezone(name: str) -> str:
     raise ValueError(f"{name!r} is not a timezone{hint}")
 
 
+def check_http_url(value: str) -> str:
+    """Return ``value`` if it is an http(s) URL with a host, else raise ValueError saying so."""
+    if not re.match(r"^https?://[^/\s]+", value):
+        raise ValueError(f"{value!r} is not an http(s) URL")
+    try:
+        urlsplit(value).port  # noqa: B018 (reading it checks the port and an IPv6 host's brackets)
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a usable URL ({exc})") from None
+    return value
+
+
 class FeedSettings(SettingsModel):
     url: str
     name: str = Field(min_length=1)  # default: the URL's host without "www."
@@ -60,9 +71,7 @@ class FeedSettings(SettingsModel):
     @field_validator("url")
     @classmethod
     def _http_url(cls, value: str) -> str:
-        if not re.match(r"^https?://[^/\s]+", value):
-            raise ValueError(f"{value!r} is not an http(s) URL")
-        return value
+        return check_http_url(value)
 
 
 class TopicSettings(SettingsModel):

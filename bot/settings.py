@@ -19,7 +19,7 @@ from bot.defaults import DEFAULT_REGIONS
 from bot.errors import SettingsError, UnknownRegionError
 from bot.region_settings import FeedSettings as FeedSettings
 from bot.region_settings import RegionSettings as RegionSettings
-from bot.region_settings import SettingsModel
+from bot.region_settings import SettingsModel, check_http_url
 from bot.region_settings import TopicSettings as TopicSettings
 from bot.region_settings import check_timezone as check_timezone
 from bot.secrets import read_secrets, secret_keys_in_toml
@@ -103,6 +103,11 @@ class DiscordSettings(SettingsModel):
     guild_ids: list[str] = Field(default_factory=list)  # sync slash commands to these servers at once
     manager_user_ids: list[str] = Field(default_factory=list)  # may change subscriptions anywhere
 
+    @field_validator("api_base_url")
+    @classmethod
+    def _api_url(cls, value: str | None) -> str | None:
+        return None if value is None else check_http_url(value)
+
 
 class SlackSettings(SettingsModel):
     api_base_url: str | None = None  # default: https://slack.com/api/
@@ -110,6 +115,11 @@ class SlackSettings(SettingsModel):
     http_host: str = "0.0.0.0"  # noqa: S104 (HTTP mode listens for Slack's requests)
     http_port: int = Field(default=3000, ge=0, le=65535)  # 0: any free port
     manager_user_ids: list[str] = Field(default_factory=list)  # besides workspace admins and owners
+
+    @field_validator("api_base_url")
+    @classmethod
+    def _api_url(cls, value: str | None) -> str | None:
+        return None if value is None else check_http_url(value)
 
 
 class ConsoleSettings(SettingsModel):
