@@ -130,3 +130,21 @@ def test_folders_no_file_system_can_make_are_named_not_raised(tmp_path: Path, ke
     with pytest.raises(SettingsError) as raised:
         load_settings(str(tmp_path / "settings.toml"), {})
     assert expected in str(raised.value) and len(str(raised.value)) < 600
+
+
+@pytest.mark.parametrize(("key", "value", "expected"), [
+    ("discord.api_base_url", "not a url", "discord.api_base_url: 'not a url' is not an http(s) URL"),
+    ("slack.api_base_url", "slack.example/api/", "slack.api_base_url: 'slack.example/api/' is not an http(s) URL"),
+    ("regions[0].feeds[0].url", "http://[::1/feed", "is not a usable URL (Invalid IPv6 URL)"),
+    ("regions[0].feeds[0].url", "https://news.example:99999/feed", "is not a usable URL (Port out of range"),
+])
+def test_unusable_urls_are_settings_problems(tmp_path: Path, key: str, value: str, expected: str) -> None:
+    """Found by the property above: ``[discord] api_base_url = "not a url"`` loaded, then `khobor run` ended
+    with "unexpected error (InvalidUrlClientError …); this is a bug". A feed URL with a bad port or IPv6 host
+    is now refused by the same rule, when the file is checked rather than when the feed is read."""
+    document = base(tmp_path)
+    put(document, key, value)
+    write(document, tmp_path / "settings.toml")
+    with pytest.raises(SettingsError) as raised:
+        load_settings(str(tmp_path / "settings.toml"), {})
+    assert expected in str(raised.value)
