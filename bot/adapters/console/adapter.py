@@ -20,7 +20,7 @@ from typing import TextIO
 from rich.console import Console
 from rich.text import Text
 
-from bot.adapters.console.render import digest_text
+from bot.adapters.console.render import digest_text, inert
 from bot.adapters.console.terminal import PROMPT as PROMPT_LINE
 from bot.adapters.console.terminal import PromptLine
 from bot.core.ports import ChannelRef, Checkpoint, Limits, Posted, Reply, UserRef
@@ -173,9 +173,9 @@ class ConsoleAdapter:
     def print_reply(self, reply: Reply) -> None:
         """The core's words, then the story card if there is one."""
         with self.prompt.above():
-            self.output.print(Text(reply.text, style="" if reply.ok else "red"))
+            self.output.print(Text(inert(reply.text), style="" if reply.ok else "red"))
             for line in reply.lines:  # Text, never markup: feed names and errors are third-party text
-                self.output.print(Text(line))
+                self.output.print(Text(inert(line)))
             if reply.story is not None:
                 self.output.print(story_card(reply.story))
 
@@ -201,13 +201,13 @@ class ConsoleAdapter:
     async def send_notice(self, channel: ChannelRef, text: str) -> None:
         """Print a notice."""
         with self.prompt.above():
-            self.output.print(Text(f"[{channel}] {text}", style="yellow"))
+            self.output.print(Text(inert(f"[{channel}] {text}"), style="yellow"))
 
 
 def story_card(story: Story) -> Text:
     """A story on the terminal: title, sentences, sources (article text as plain Text, never markup)."""
-    text = Text(story.title + "\n", style="bold")
+    text = Text(inert(story.title) + "\n", style="bold")
     for sentence in story.summary:
-        text.append(f"• {sentence}\n")
-    text.append("Sources: " + ", ".join(f"{s.name} <{s.url}>" for s in story.sources), style="dim")
+        text.append(inert(f"• {sentence}\n"))
+    text.append(inert("Sources: " + ", ".join(f"{s.name} <{s.url}>" for s in story.sources)), style="dim")
     return text
