@@ -3,13 +3,16 @@ every platform limit holds, and every story is posted once, whatever the text an
 
 from __future__ import annotations
 
+import io
 import json
 import re
 
 import discord
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rich.console import Console
 
+from bot.adapters.console.render import digest_text
 from bot.adapters.discord import render as discord_render
 from bot.adapters.discord.posting import NO_MENTIONS
 from bot.adapters.discord.text import safe_url
@@ -174,6 +177,7 @@ def test_slack_replies_ping_no_one_and_keep_every_limit(text: str, lines: list[s
     assert_slack_safe([message], slack_links(digest_of([story] if story is not None else [])))
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 MD_LINK = re.compile(r"\]\(<([^<>]*)>\)")
 
 
@@ -227,3 +231,28 @@ def test_an_empty_digest_escapes_its_title_in_markdown() -> None:
     """Found by the property above: the heading escaped the title, the "No new stories for …" line did not."""
     markdown = to_markdown(digest_of([], title="<script>[x](https://evil.example/)"))
     assert "No new stories for \\<script\\>\\[x\\](https://evil.example/)" in markdown
+
+
+@FEW
+@given(digests())
+def test_console_digests_render_any_text(digest: Digest) -> None:
+    buffer = io.StringIO()
+    Console(file=buffer, width=100, force_terminal=True, color_system="truecolor").print(digest_text(digest))
+    printed = buffer.getvalue()
+    ours = re.sub(r"\x1b\[[0-9;]*m|\x1b]8;[^\x1b]*\x1b\\", "", printed)  # rich's own styles and links
+    assert not CONTROL.search(ours), repr(ours[max(CONTROL.search(ours).start() - 50, 0):][:100])  # type: ignore[union-attr]
+
+
+def test_control_sequences_in_article_text_never_reach_the_terminal() -> None:
+    """Found by the property above: a headline's ESC sequences (clear the screen, set the window title, write
+    the clipboard) were printed as they came; a source URL was parsed as style words ("https://a b" made the
+    name bold, an empty one raised StyleSyntaxError)."""
+    evil = "\x1b[2J\x1b]0;owned\x07\x1b]52;c;ZWNobyBvd25lZA==\x07\x9b31m"
+    story = Story(id="s", title=f"Title {evil}", summary=(f"Said {evil}.",), topic=f"Topic {evil}", language=None,
+                  sources=(SourceRef(f"Outlet {evil}", "https://a b", ""), SourceRef("Empty", "", "")),
+                  published=None)
+    buffer = io.StringIO()
+    Console(file=buffer, width=100, force_terminal=True).print(digest_text(digest_of([story], notes=(evil,))))
+    printed = buffer.getvalue()
+    assert "\x1b[2J" not in printed and "\x1b]0;" not in printed and "\x1b]52;" not in printed
+    assert "\x9b" not in printed and "Title  [2J ]0;owned  ]52;c;ZWNobyBvd25lZA==  31m" in printed
