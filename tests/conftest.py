@@ -22,10 +22,11 @@ POSTGRES_URL = os.environ.get("KHOBOR_TEST_POSTGRES_URL")
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 # Property tests (tests/**/test_*_properties.py): the same examples on every run and machine (derandomized, no
-# example database), bounded so each property takes seconds; HYPOTHESIS_PROFILE=deep searches longer, at random.
+# example database), bounded so each property takes seconds; HYPOTHESIS_PROFILE=deep searches at random, twenty
+# times as many examples (tests.strategies.examples).
 settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-settings.register_profile("deep", parent=settings.get_profile("ci"), derandomize=False, max_examples=2_000)
+settings.register_profile("deep", parent=settings.get_profile("ci"), derandomize=False)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 

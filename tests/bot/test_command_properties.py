@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from rich.console import Console
 
@@ -18,7 +18,7 @@ from bot.app import App
 from bot.settings import load_settings
 from tests.fakes.settings import Region, write_settings
 from tests.fakes.webserver import WebServer
-from tests.strategies import PIECES, hostile_text
+from tests.strategies import PIECES, examples, hostile_text
 
 NOW = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)
 WORDS = ("digest", "subscribe", "unsubscribe", "list", "regions", "now", "feeds", "help", "summary", "/digest",
@@ -44,13 +44,13 @@ def assert_clear(reply: str) -> None:
     assert reply.strip() and "Traceback" not in reply and "Exception" not in reply, reply
 
 
-@settings(max_examples=60)
+@examples(60)
 @given(line=commands, manager=st.booleans())
 async def test_any_command_line_gets_a_clear_reply(harness: ConsoleAdapter, line: str, manager: bool) -> None:
     assert_clear(await harness.command(line, can_manage=manager))
 
 
-@settings(max_examples=60)
+@examples(60)
 @given(time=st.one_of(st.sampled_from(WORDS), hostile_text), timezone=st.one_of(st.sampled_from(WORDS), hostile_text),
        topics=hostile_text, keywords=hostile_text)
 async def test_any_subscription_values_get_a_clear_reply(harness: ConsoleAdapter, time: str, timezone: str,
@@ -73,7 +73,7 @@ def loopback_forms(port: int) -> list[str]:
             f"news.example@localhost:{port}", f"LOCALHOST.:{port}", f"127.0.0.1.:{port}"]
 
 
-@settings(max_examples=40)
+@examples(40)
 @given(form=st.integers(0, 11), scheme=st.sampled_from(["http://", "https://"]), path=hostile_text)
 async def test_summary_never_fetches_a_loopback_address(harness: ConsoleAdapter, private_site: WebServer, form: int,
                                                         scheme: str, path: str) -> None:

@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.errors import SettingsError
 from bot.settings import Settings, load_settings
-from tests.strategies import hostile_text
+from tests.strategies import examples, hostile_text
 
 KEYS = ("data_dir", "storage.url", "storage.keep_days", "collect.interval_minutes", "collect.user_agent",
         "summary.algorithm", "summary.max_chars", "log.level", "discord.api_base_url", "slack.api_base_url",
@@ -82,7 +82,7 @@ def write(document: dict[str, Any], path: Path) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-@settings(max_examples=300)
+@examples(300)
 @given(changes=st.lists(st.tuples(st.sampled_from(KEYS), VALUES), min_size=1, max_size=3))
 def test_any_settings_value_loads_or_says_which_key_is_wrong(tmp_path: Path, changes: list[tuple[str, Any]]) -> None:
     document = base(tmp_path)

@@ -11,15 +11,15 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from digests.feeds import parse_feed
 from digests.models import ParsedFeed
-from tests.strategies import hostile_text
+from tests.strategies import examples, hostile_text
 
 FEED_URL = "https://news.example/feed"
-FEW = settings(max_examples=150)
+FEW = examples(150)
 
 json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | hostile_text,
                            lambda inner: st.lists(inner, max_size=3) | st.dictionaries(hostile_text, inner, max_size=3),
