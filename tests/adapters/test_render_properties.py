@@ -94,6 +94,8 @@ def test_discord_digests_ping_no_one_and_keep_every_limit(digest: Digest) -> Non
     messages = discord_render.render_digest(digest)
     assert_discord_safe(messages, discord_links(digest))
     assert [i for m in messages for i in m.story_ids] == [s.id for s in digest.stories]
+    name = discord_render.thread_name(digest)  # the overflow thread's name: 1-100 characters, plain
+    assert 0 < len(name) <= 100 and not DISCORD_PINGS.search(name)
 
 
 @SOME
