@@ -51,11 +51,7 @@ def _parse(body: bytes, url: str, content_type: str | None) -> ParsedFeed:
         return ParsedFeed(title=None, error="feed: the server sent an empty body; check the feed URL")
     if jsonfeed.is_json_feed(body, content_type):
         return jsonfeed.parse_json_feed(body, url=url)
-    headers = {"content-location": url}
-    if content_type:
-        headers["content-type"] = content_type
-    # A BytesIO, never bare bytes: feedparser treats a bytes value that names a file as a path to open.
-    result = feedparser.parse(io.BytesIO(surrogate_refs_replaced(body)), response_headers=headers)
+    result = _read(body, url, content_type)
     raw_entries = result.get("entries", [])
     entries = [entry for entry in (_entry(raw, url) for raw in raw_entries) if entry is not None]
     title = _text(result.get("feed", {}).get("title_detail")) or None
@@ -63,6 +59,32 @@ def _parse(body: bytes, url: str, content_type: str | None) -> ParsedFeed:
     if error is None and raw_entries and not entries:
         error = f"feed: none of its {len(raw_entries)} entries has an http(s) link; nothing to fetch"
     return ParsedFeed(title=title, entries=entries, error=error)
+
+
+def _read(body: bytes, url: str, content_type: str | None) -> Any:
+    """feedparser's result, read with the server's Content-Type; when its charset makes the body unreadable
+    (a UTF-8 feed served as ``charset=utf-16``, a charset Python cannot decode with), read without it, from
+    the body's own declaration or byte order mark, as a browser would."""
+    media_type, _, charset = (content_type or "").partition(";")
+    try:
+        result = _feedparser(body, url, content_type)
+    except (ValueError, LookupError):
+        if not charset:
+            raise
+        return _feedparser(body, url, media_type)
+    if charset and not (result.get("version") or result.get("entries")):
+        without = _feedparser(body, url, media_type)
+        if without.get("version") or without.get("entries"):
+            return without
+    return result
+
+
+def _feedparser(body: bytes, url: str, content_type: str | None) -> Any:
+    headers = {"content-location": url}
+    if content_type:
+        headers["content-type"] = content_type
+    # A BytesIO, never bare bytes: feedparser treats a bytes value that names a file as a path to open.
+    return feedparser.parse(io.BytesIO(surrogate_refs_replaced(body)), response_headers=headers)
 
 
 def _problem(result: Any, body: bytes, url: str, content_type: str | None, *, kept: int) -> str | None:
