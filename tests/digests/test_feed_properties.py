@@ -71,7 +71,8 @@ def xml_feeds(draw: st.DrawFn) -> tuple[bytes, str | None]:
     prolog = draw(st.sampled_from(["", f'<?xml version="1.0" encoding="{declared}"?>']))
     body = (prolog + document).encode(actual, errors="replace")
     return body, draw(st.none() | st.sampled_from([f"application/rss+xml; charset={declared}", "text/html",
-                                                   "application/json", "text/xml"]))
+                                                   "application/json", "text/xml", "text/xml; charset=bogus",
+                                                   "text/xml; charset=\x00", "text/xml; charset=utf-32"]))
 
 
 nested = st.builds(lambda depth, json_like: ("[" * depth if json_like else "<a>" * depth).encode(),
@@ -112,3 +113,21 @@ def test_json_feed_dates_at_the_ends_of_time_lose_the_date_not_the_feed(caplog: 
         parsed = parse_feed(body, url=FEED_URL)
     assert parsed.error is None and [e.title for e in parsed.entries] == ["A", "A", "B"]
     assert [e.published for e in parsed.entries] == [None, None, datetime(2026, 11, 29, 2, 0, tzinfo=UTC)]
+
+
+@pytest.mark.parametrize("charset", ["utf-16", "utf-32", "cp037", "\x00"])
+def test_a_feed_served_with_a_wrong_charset_is_read_by_its_own_declaration(charset: str) -> None:
+    """Found probing wrong encodings: a UTF-8 feed served as ``charset=utf-16`` was "not an RSS, Atom or RDF
+    feed (not well-formed XML at line 2 …)", and a charset Python cannot decode with lost the whole feed to the
+    catch-all ("could not be parsed (ValueError: embedded null character)")."""
+    body = ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><item><title>Té</title>'
+            "<link>https://news.example/a</link></item></channel></rss>").encode()
+    parsed = parse_feed(body, url=FEED_URL, content_type=f"application/rss+xml; charset={charset}")
+    assert parsed.error is None and [e.title for e in parsed.entries] == ["Té"]
+
+
+def test_a_utf16_feed_served_as_utf16_is_still_read() -> None:
+    body = ('<rss version="2.0"><channel><item><title>Té</title><link>https://news.example/a</link></item>'
+            "</channel></rss>").encode("utf-16-le")
+    parsed = parse_feed(body, url=FEED_URL, content_type="application/rss+xml; charset=utf-16le")
+    assert parsed.error is None and [e.title for e in parsed.entries] == ["Té"]
