@@ -169,7 +169,7 @@ def _head(digest: Digest, title: str) -> tuple[list[Block], str]:
         about += f" · {len(digest.more)} more in the thread"
     blocks = [header(f"{title} news digest"), context([neutralise(about)])]
     if digest.empty:
-        blocks.append(section(neutralise(empty_text(digest))))
+        blocks.append(section(clip(neutralise(empty_text(digest)), SECTION_CHARS)))
     return blocks, about
 
 
