@@ -260,3 +260,11 @@ def test_control_sequences_in_article_text_never_reach_the_terminal() -> None:
     printed = buffer.getvalue()
     assert "\x1b[2J" not in printed and "\x1b]0;" not in printed and "\x1b]52;" not in printed
     assert "\x9b" not in printed and "Title  [2J ]0;owned  ]52;c;ZWNobyBvd25lZA==  31m" in printed
+
+
+def test_an_empty_digest_with_a_long_title_keeps_its_section_within_the_limit() -> None:
+    """Found by the property above (HYPOTHESIS_PROFILE=deep): "No new stories for TITLE (…)" was one section,
+    over 3,000 characters for a long title, and Slack refuses the whole message."""
+    (message,) = slack_render.render_digest(digest_of([], title="@everyone@everyone" * 148))
+    assert block_problems(message.blocks) == []
+    assert message.blocks[2]["text"]["text"].startswith("No new stories for @\u200beveryone")
