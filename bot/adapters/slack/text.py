@@ -18,6 +18,7 @@ SHORTENED = " … (shortened)"
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BARE_MENTION = re.compile(r"@(?=(?:channel|here|everyone)\b)", re.IGNORECASE)
+_MENTION_END = re.compile(r"@(?:channel|here|everyone)\Z", re.IGNORECASE)
 _LOOKALIKES = str.maketrans({"*": "\u2217", "＊": "\ufe61", "_": "\u02cd", "＿": "\u2e0f", "~": "\u223c",
                              "～": "\u223c", "`": "\u02cb", "｀": "\u02cb"})
 _ATOM = re.compile(r"&(?:amp|lt|gt);|[\s\S]")  # an entity or one character: text is never cut inside either
@@ -64,12 +65,17 @@ def chunks(text: str, limit: int) -> list[str]:
 
 
 def _cut(word: str, limit: int) -> tuple[str, str]:
+    """``word`` cut at most ``limit`` in, between atoms, and never just after "@here": "@here0000" is no mention
+    and is left alone, but a piece that ended "…@here" would be one."""
     used = end = 0
     for atom in _ATOM.finditer(word):
         width = size(atom.group())
         if used + width > limit:
             break
         used, end = used + width, atom.end()
+    mention = _MENTION_END.search(word, 0, end) if end < len(word) else None
+    if mention is not None and mention.start() > 0:
+        end = mention.start()
     return word[:end], word[end:]
 
 
