@@ -268,3 +268,14 @@ def test_an_empty_digest_with_a_long_title_keeps_its_section_within_the_limit() 
     (message,) = slack_render.render_digest(digest_of([], title="@everyone@everyone" * 148))
     assert block_problems(message.blocks) == []
     assert message.blocks[2]["text"]["text"].startswith("No new stories for @\u200beveryone")
+
+
+def test_a_long_word_is_never_cut_just_after_a_mention() -> None:
+    """Found by the Slack property above: "@here0000" is no mention and stays as it is, but a 3,000-character
+    cut inside a long word ended a section with a bare "…@here"."""
+    story = Story(id="s", title="", summary=("0|@here0000" * 273,), sources=(), topic="", language=None,
+                  published=None)
+    (message,) = slack_render.render_digest(digest_of([story]))
+    sections = [b["text"]["text"] for b in message.blocks if b["type"] == "section"]
+    assert len(sections) == 3 and sections[1].endswith("|@here00000|") and sections[2].startswith("@here0000")
+    assert not any(SLACK_BARE.search(text) for text in sections)
