@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 import pytest
 from pydantic import SecretStr
 
-from bot.adapters.slack.adapter import DIGEST_EVENT, SlackAdapter, SlackSetupError
+from bot.adapters.slack.adapter import DIGEST_EVENT, SlackAdapter, SlackSetupError, typed
 from bot.adapters.slack.config import SlackConfig
 from bot.app import App
 from bot.core.ports import ChannelRef
@@ -149,6 +149,16 @@ async def test_a_link_slack_escaped_is_still_a_link(slack_api: FakeSlackApi, sla
     answer = await run_command(slack_api, slack_adapter, "/summary", "<http://127.0.0.1/x|127.0.0.1/x>",
                                user="UMEMBER", name="escaped")
     assert "refused: 127.0.0.1 is a loopback address" in rendered(answer)
+
+
+def test_a_commands_text_is_read_without_slacks_escapes() -> None:
+    """Slack sends `&`, `<` and `>` in a command's text as HTML entities: `summary URL?a=1&b=2` must fetch the
+    URL the user typed, and words are searched as typed."""
+    assert typed("<https://news.example/a?id=1&amp;p=2|news.example/a?id=1&amp;p=2>") == \
+        "https://news.example/a?id=1&p=2"
+    assert typed("https://news.example/a?id=1&amp;p=2") == "https://news.example/a?id=1&p=2"
+    assert typed("floods &amp; rain &lt;sylhet&gt;") == "floods & rain <sylhet>"
+    assert typed("&amp;lt;") == "&lt;"  # one level of escaping undone, not two
 
 
 async def test_post_digest_marks_its_nonce_and_find_posted_reads_it_back(slack_api: FakeSlackApi,

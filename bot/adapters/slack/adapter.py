@@ -50,8 +50,10 @@ _ESCAPED_LINK = re.compile(r"<(https?://[^|>\s]+)(?:\|[^>]*)?>", re.IGNORECASE)
 
 def typed(text: str) -> str:
     """A command's text as the user typed it: a command that escapes its text (``should_escape``) gets links as
-    ``<https://x.example/a|x.example/a>``, which would otherwise be read as words."""
-    return _ESCAPED_LINK.sub(r"\1", text)
+    ``<https://x.example/a|x.example/a>``, which would otherwise be read as words; and Slack sends ``&``, ``<``
+    and ``>`` as ``&amp;``, ``&lt;`` and ``&gt;`` (a link's ``?a=1&b=2`` included)."""
+    text = _ESCAPED_LINK.sub(r"\1", text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 class SlackSetupError(BotError):
