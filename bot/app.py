@@ -1,10 +1,15 @@
-"""Wiring: turns settings into the pipeline's parts. Nothing here does I/O until ``start``."""
+"""Wiring: turns settings into the pipeline's parts. Nothing here does I/O until ``start``.
+
+Building digests (scikit-learn, SciPy, NLTK: 1-2 s to import) is imported where it is first needed, so
+``khobor collect`` and the other commands that build no digest do not pay it; ``khobor run`` imports it at
+start (:data:`DIGEST_MODULES`) so a digest due at its minute does not."""
 
 from __future__ import annotations
 
 import asyncio
 import functools
 import gc
+import importlib
 import multiprocessing
 import os
 from collections.abc import Callable, Collection, Sequence
@@ -20,20 +25,24 @@ from bot.core.service import CoreService
 from bot.runtime.metrics import Metrics
 from bot.settings import Settings
 from digests.collect import CollectConfig, Collector
-from digests.compose import DigestSpec
 from digests.fetch import FetchConfig, Fetcher
 from digests.intake import Intake
 from digests.models import Digest, FeedSource, Story
-from digests.ondemand import find_story, summarize_page
-from digests.pipeline import build_digest, summarize_pending, summary_key
 from digests.store import FeedHealth, Store, Subscription, Subscriptions, open_database
 from digests.story_index import StoryIndex
-from digests.summarize import SummaryConfig
+from digests.summary_config import SummaryConfig, summary_key
 from digests.workers import init_worker
 
 # A digest's labelled context: the region's stories placed over the days before its window, the latest first.
 
 T = TypeVar("T")
+DIGEST_MODULES = ("digests.pipeline", "digests.ondemand")  # what building digests and answering ``story`` import
+
+
+def import_digest_building() -> None:
+    """Import what building a digest needs now (the running bot: at start, not at a digest's due minute)."""
+    for name in DIGEST_MODULES:
+        importlib.import_module(name)
 
 
 def utcnow() -> datetime:
@@ -143,6 +152,7 @@ class App:
 
     async def summarize_pending(self, *, now: datetime, days: int = 2) -> int:
         """Summarise the articles of the last ``days`` that have no summary yet (each one once)."""
+        from digests.pipeline import summarize_pending
         done = await summarize_pending(self.store, config=summary_config(self.settings),
                                        since=now - timedelta(days=days), now=now, executor=self._workers())
         self.metrics.summaries.inc(done)
@@ -157,6 +167,8 @@ class App:
                            timezone: str | None = None) -> Digest:
         """The digest of a region for the ``hours`` before ``now``, from what is stored (summarised first),
         its times in ``timezone`` (the subscriber's; default the region's)."""
+        from digests.compose import DigestSpec
+        from digests.pipeline import build_digest
         region = self.settings.region(region_name)
         hours = hours or self.settings.digest.hours
         tz = ZoneInfo(timezone or region.timezone)
@@ -184,11 +196,13 @@ class App:
 
     async def summarize_url(self, url: str, *, deadline_s: float) -> Story | None:
         """A page someone sent, summarised (through the fetch guard); None when it holds no article text."""
+        from digests.ondemand import summarize_page
         return await summarize_page(self.fetcher, url, config=summary_config(self.settings), deadline_s=deadline_s,
                                     executor=self._workers())
 
     async def find_story(self, words: str, *, now: datetime, days: int) -> Story | None:
         """The story of the last ``days`` that best matches ``words`` (what is new summarised first)."""
+        from digests.ondemand import find_story
         await self.summarize_pending(now=now, days=days)
         return await find_story(self.store, words, feed_urls=[f.url for f in feed_sources(self.settings)],
                                 since=now - timedelta(days=days), now=now + timedelta(minutes=1),

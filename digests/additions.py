@@ -24,11 +24,11 @@ from dataclasses import dataclass
 # processes, which never stem, import digests.text without it.)
 import nltk.stem.snowball  # noqa: F401
 
+from digests.models import MAX_ADDITIONS as MAX_ADDITIONS  # re-exported
 from digests.models import Addition, ArticleDoc
 from digests.text import Tokenizer, article_sentences, stem, stop_words
 from digests.urls import clean_link
 
-MAX_ADDITIONS = 2  # further outlets shown per story: a line each keeps a story compact
 # At least half of a sentence's content words are new to the reader, or it is a rewording of what the story
 # says (merge_summary already drops a sentence at 80 % covered; a line of its own needs to bring more).
 MIN_NOVELTY = 0.5

@@ -14,13 +14,13 @@ story without a stored id, which a channel's memory does not follow.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from digests.models import ArticleDoc, StoryDay
 from digests.stories import group_stories, merge_summary, new_sentences
+from digests.story_words import STORY_OPEN as STORY_OPEN  # re-exported: the story index reads it cheaply
 from digests.text import article_sentences
 
-STORY_OPEN = timedelta(days=3)  # a story takes new articles until its newest article is this old
 RECENT_LIMIT = 900  # the newest earlier articles a window's articles are compared with
 
 Group = tuple[list[int], int | None]  # indices into the window's articles, and the stored story id

@@ -111,6 +111,9 @@ class SourceRef:
     title: str
 
 
+MAX_ADDITIONS = 2  # further outlets shown per story: a line each keeps a story compact
+
+
 @dataclass(frozen=True, slots=True)
 class Addition:
     """What a further outlet adds to a story: its one sentence least covered by what the story says already."""

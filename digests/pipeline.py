@@ -26,6 +26,7 @@ from digests.continuity import RECENT_LIMIT, STORY_OPEN, Group
 from digests.models import ArticleDoc, Digest, Story
 from digests.store import FeedHealth, PendingText, Store
 from digests.summarize import SummaryConfig
+from digests.summary_config import summary_key as summary_key  # re-exported
 from digests.workers import summarize_texts
 
 # Articles handed to a worker at once: large enough to amortise the trip, small enough to spread work.
@@ -35,11 +36,6 @@ HISTORY_DAYS = 3
 HISTORY_STORIES = 600
 # Stories come assigned from the database: of a text, a digest reads only the lead's opening (topics).
 LEAD_CHARS = 2000
-
-
-def summary_key(config: SummaryConfig) -> str:
-    """The name summaries are stored under; a new configuration gets its own summaries."""
-    return f"{config.algorithm}:{config.sentences}:{config.max_chars}"
 
 
 async def summarize_pending(store: Store, *, config: SummaryConfig, since: datetime, now: datetime,

@@ -7,8 +7,7 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from digests.additions import MAX_ADDITIONS
-from digests.models import Digest, SeenBefore, Story
+from digests.models import MAX_ADDITIONS, Digest, SeenBefore, Story
 
 SCHEMA_VERSION = 1
 UPDATE_MARK = "Update"  # the word every renderer puts before an update's headline

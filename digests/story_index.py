@@ -10,7 +10,7 @@ vectors, IDF from the index's articles of that language, ``1 + ln(count)`` term 
 reaches the threshold. Articles in different languages never share a story.
 
 Memory is bounded by the horizon: about 1 KB per article (a day at 200,000 articles: ~200 MB). The horizon is
-how long a story stays open (:data:`digests.continuity.STORY_OPEN`, 3 days): an article finds a story while
+how long a story stays open (:data:`digests.story_words.STORY_OPEN`, 3 days): an article finds a story while
 that story's newest article arrived within it.
 """
 
@@ -22,8 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from digests.continuity import STORY_OPEN
-from digests.story_words import SAME_STORY
+from digests.story_words import SAME_STORY, STORY_OPEN
 from digests.story_words import story_words as story_words  # re-exported
 
 POSTED_TERMS = 24  # an article is findable by this many of its rarest words

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
+from datetime import timedelta
 from functools import cache
 from itertools import chain, filterfalse
 
@@ -23,6 +24,7 @@ LEAD_WORDS = 120
 # The first opening tried for a lead, in characters per lead word: enough for most news texts (an English word
 # is ~6 characters with its space, and about half the words are stop words).
 _CHARS_PER_WORD = 14
+STORY_OPEN = timedelta(days=3)  # a story takes new articles until its newest article is this old
 SAME_STORY = 0.5  # cosine similarity; set on the synthetic syndication benchmark, see bench/stories_scale.py
 
 # Keeps Bengali/Hindi vowel signs and viramas, and the joiners inside Bengali/Urdu words.

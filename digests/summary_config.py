@@ -30,3 +30,8 @@ class SummaryConfig:
             raise ValueError(f"summarize: unknown algorithm {self.algorithm!r}; choose one of {ALGORITHMS}")
         if self.sentences < 1 or self.max_chars < 2:
             raise ValueError("summarize: sentences must be >= 1 and max_chars >= 2")
+
+
+def summary_key(config: SummaryConfig) -> str:
+    """The name summaries are stored under; a new configuration gets its own summaries."""
+    return f"{config.algorithm}:{config.sentences}:{config.max_chars}"

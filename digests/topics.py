@@ -13,20 +13,21 @@ topics shown is found, not given: topics no story reaches are absent.
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
-import regex
 from scipy.sparse import csr_matrix
 
 from digests.stories import Tokenizer, word_tokens
+from digests.taxonomy import DEFAULT_TAXONOMY as DEFAULT_TAXONOMY  # re-exported
+from digests.taxonomy import TopicSpec as TopicSpec
+from digests.taxonomy import default_taxonomy as default_taxonomy
+from digests.taxonomy import matched_keywords as matched_keywords
+from digests.taxonomy import matches_filters as matches_filters
+from digests.taxonomy import parse_keywords as parse_keywords
 from digests.topic_hints import hint_scores
 from digests.topic_seeds import LABEL_LANGUAGES as LABEL_LANGUAGES  # re-exported
-from digests.topic_seeds import LABELS, SEEDS
 from digests.topic_seeds import fallback_label as fallback_label  # re-exported
 from digests.topic_spread import settle, similarity_graph, spread
 from digests.topic_terms import Seed, StoryTerms, seed_words, seeds_of, story_terms
@@ -51,26 +52,6 @@ SETTLE_TEMPERATURE = 0.05  # softmax temperature on cosine likeness to the centr
 HISTORY_PRIOR = 0.5  # evidence a placed story of a previous day brings for its topic (today's: at most 1)
 HINT_WEIGHT = 0.3  # what a hint from the outlet adds to its topic's seed score (3x what makes a prior sure)
 MAX_HISTORY = 600  # placed stories of previous days used as labelled context (the latest)
-
-
-@dataclass(frozen=True, slots=True)
-class TopicSpec:
-    """A topic and its seed words: plain words, phrases of up to three words, or ``stem*`` for every word
-    starting with ``stem`` (``world cup*``: the last word's stem). Matching is case-insensitive; stop words
-    in a seed are ignored."""
-
-    label: str
-    keywords: tuple[str, ...]
-
-
-DEFAULT_TAXONOMY: tuple[TopicSpec, ...] = tuple(TopicSpec(label, seeds) for label, seeds in SEEDS.items())
-
-
-def default_taxonomy(language: str = "en") -> tuple[TopicSpec, ...]:
-    """The built-in topics with their labels in ``language`` (one of :data:`LABEL_LANGUAGES`; others get
-    English); the seeds are the same in every language."""
-    labels = LABELS.get(language, LABELS["en"])
-    return tuple(TopicSpec(label, spec.keywords) for label, spec in zip(labels, DEFAULT_TAXONOMY, strict=False))
 
 
 def assign_topics(texts: Sequence[str], taxonomy: Sequence[TopicSpec] = DEFAULT_TAXONOMY, *,
@@ -151,54 +132,3 @@ def _placed(settled: Scores, matched: Scores, agreement: Scores) -> Labels:
     share = agreement[rows, best] / np.maximum(agreement.sum(axis=1), 1e-12)
     sure = (terms >= MIN_SEED_TERMS) | ((terms >= 1) & (share >= AGREEMENT)) | (share >= NO_SEED_AGREEMENT)
     return np.where(sure & (settled.max(axis=1) > 0), best, -1).astype(np.int64)
-
-
-_CURLY_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
-_KEYWORD = regex.compile(r'"([^"]*)"?|([^\s,"]+)|(,)')
-_EDGE = r"[\p{L}\p{M}\p{N}_]"
-
-
-def parse_keywords(raw: str) -> list[str]:
-    """Keywords from what a user typed, in the one grammar every door uses: keywords are separated by commas,
-    or, where there is no comma, by spaces; double (or curly) quotes keep a phrase together either way.
-    ``"climate change, flood"`` and ``'"climate change" flood'`` both give ``["climate change", "flood"]``;
-    ``"climate flood"`` gives two keywords. Repeats (in any case) are dropped."""
-    tokens = list(_KEYWORD.finditer(raw.translate(_CURLY_QUOTES)))
-    commas = any(t.group(3) for t in tokens)
-    groups: list[list[str]] = [[]]
-    for token in tokens:
-        if token.group(3):
-            groups.append([])
-        elif commas:
-            groups[-1].append(token.group(1) if token.group(1) is not None else token.group(2))
-        else:
-            groups.append([token.group(1) if token.group(1) is not None else token.group(2)])
-    found: dict[str, str] = {}
-    for group in groups:
-        keyword = " ".join(" ".join(group).split())
-        if keyword:
-            found.setdefault(keyword.casefold(), keyword)
-    return list(found.values())
-
-
-def matches_filters(text: str, *, topics: Collection[str] | None, story_topic: str, keywords: Sequence[str]) -> bool:
-    """Whether a story passes a channel's filters: its topic is one of ``topics`` (None or empty: any), and
-    ``text`` contains one of ``keywords`` (none: any) as whole words, case-insensitively. Keywords are
-    literal text, never patterns."""
-    if topics and story_topic.casefold() not in {topic.casefold() for topic in topics}:
-        return False
-    return not any(k.strip() for k in keywords) or bool(matched_keywords(text, keywords))
-
-
-def matched_keywords(text: str, keywords: Sequence[str]) -> tuple[str, ...]:
-    """Which of ``keywords`` ``text`` contains as whole words, case-insensitively, in the keywords' order and as
-    the channel spelled them: why a story is in a channel's digest (the same rule as :func:`matches_filters`)."""
-    normalized = unicodedata.normalize("NFC", text)
-    return tuple(k for k in keywords if k.strip() and _keyword_pattern(k).search(normalized))
-
-
-@lru_cache(maxsize=4096)
-def _keyword_pattern(keyword: str) -> regex.Pattern[str]:
-    words = unicodedata.normalize("NFC", keyword).split()
-    body = r"\s+".join(regex.escape(word) for word in words)
-    return regex.compile(rf"(?<!{_EDGE}){body}(?!{_EDGE})", regex.IGNORECASE | regex.V1)

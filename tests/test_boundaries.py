@@ -4,6 +4,7 @@ the core imports no runtime, command line, wiring or adapter; adapters import no
 from __future__ import annotations
 
 import ast
+import asyncio
 import subprocess
 import sys
 from pathlib import Path
@@ -92,3 +93,44 @@ def test_collection_workers_import_no_scikit_learn_scipy_or_nltk() -> None:
                             check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+COLLECT_AND_REPORT = """
+import atexit, sys
+atexit.register(lambda: print("heavy:", sorted({m.split(".")[0] for m in sys.modules} & {"sklearn", "scipy", "nltk"})))
+from bot.cli.main import main
+sys.exit(main())
+"""
+
+
+async def test_khobor_collect_imports_no_scikit_learn_scipy_or_nltk(tmp_path: Path) -> None:
+    """Issue 15: ``khobor collect`` builds no digest, so it does not pay the digest's imports (1-2 s of start-up
+    in each run); a real pass over loopback feeds, pages read in worker processes, stories and summaries stored."""
+    from tests.fakes.news import serve_site
+    from tests.fakes.settings import Region, write_settings
+    from tests.fakes.webserver import WebServer
+
+    async with WebServer() as server:
+        serve_site(server, "dhaka", 3)
+        region = Region("test", "Test Region", [("Dhaka Times", server.url("/dhaka/feed"))])
+        path = write_settings(tmp_path, region, collect={"timeout_seconds": 5, "workers": 1},
+                              data_dir=tmp_path / "data")
+        child = await asyncio.create_subprocess_exec(
+            sys.executable, "-c", COLLECT_AND_REPORT, "--settings", path, "collect", cwd=ROOT,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        out, err = await asyncio.wait_for(child.communicate(), timeout=120)
+    assert child.returncode == 0, err.decode()
+    assert "3 new article(s) from 1 feed(s)" in out.decode()
+    assert "heavy: []" in out.decode()
+
+
+def test_the_running_bot_imports_the_digest_code_at_start() -> None:
+    """... while ``khobor run`` imports it before serving, so a digest's first build does not pay it."""
+    code = ("import sys\nfrom bot.app import import_digest_building\nimport_digest_building()\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'sklearn', 'nltk'}))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                            check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['nltk', 'sklearn']"
+    run_source = (ROOT / "bot" / "runtime" / "run.py").read_text(encoding="utf-8")
+    assert "import_digest_building()" in run_source

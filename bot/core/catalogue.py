@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from bot.errors import UnknownRegionError
 from bot.region_settings import RegionSettings
 from digests.models import FeedSource
+from digests.taxonomy import TopicSpec, default_taxonomy
 from digests.topic_seeds import LABELS
-from digests.topics import TopicSpec, default_taxonomy
 
 
 def closest(value: str, choices: Sequence[str]) -> str:

@@ -43,7 +43,7 @@ class Subscribe:
     time: str | None = None
     timezone: str | None = None
     topics: str | None = None  # comma-separated
-    keywords: str | None = None  # in digests.topics.parse_keywords' grammar
+    keywords: str | None = None  # in digests.taxonomy.parse_keywords' grammar
 
 
 @dataclass(frozen=True, slots=True)

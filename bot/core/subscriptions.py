@@ -6,7 +6,7 @@ CLI) hands what it was given to :func:`normalise` and gets the values to store, 
 
 Times are 24-hour ``HH:MM`` written in any script's digits ("০৮:৩০", "٠٨:٣٠"); a timezone is an IANA name
 (not the server's ``localtime``) and defaults to the region's; topics are the region's labels (or, for the
-built-in topics, their English names); keywords follow :func:`digests.topics.parse_keywords`.
+built-in topics, their English names); keywords follow :func:`digests.taxonomy.parse_keywords`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from bot.core.catalogue import Catalogue, closest
 from bot.errors import UnknownRegionError, UsageError
 from bot.region_settings import RegionSettings, check_timezone
-from digests.topics import parse_keywords
+from digests.taxonomy import parse_keywords
 
 DEFAULT_TIME = "08:00"
 MAX_KEYWORDS = 20

@@ -16,8 +16,7 @@ import discord
 
 from bot.adapters.discord.text import defuse, neutralise, plain, safe_url, shorten
 from bot.core.ports import DISCORD_LIMITS, Reply
-from digests.additions import MAX_ADDITIONS
-from digests.models import Addition, Digest, SourceRef, Story
+from digests.models import MAX_ADDITIONS, Addition, Digest, SourceRef, Story
 from digests.render import UPDATE_MARK, empty_text, explain_text, more_by_topic, more_text, seen_text, window_text
 
 CONTENT_CHARS = DISCORD_LIMITS.message_chars  # 2,000

@@ -12,8 +12,7 @@ from typing import Any
 
 from bot.adapters.slack.text import chunks, clip, core_mrkdwn, inline, link_url, neutralise, pack, plain_line, size
 from bot.core.ports import SLACK_LIMITS, Reply
-from digests.additions import MAX_ADDITIONS
-from digests.models import Addition, Digest, SourceRef, Story
+from digests.models import MAX_ADDITIONS, Addition, Digest, SourceRef, Story
 from digests.render import UPDATE_MARK, empty_text, explain_text, more_by_topic, more_text, seen_text, window_text
 
 Block = dict[str, Any]
