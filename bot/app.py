@@ -1,8 +1,9 @@
 """Wiring: turns settings into the pipeline's parts. Nothing here does I/O until ``start``.
 
-Building digests (scikit-learn, SciPy, NLTK: 1-2 s to import) is imported where it is first needed, so
-``khobor collect`` and the other commands that build no digest do not pay it; ``khobor run`` imports it at
-start (:data:`DIGEST_MODULES`) so a digest due at its minute does not."""
+The digest code (scikit-learn, SciPy, NLTK: 1-2 s to import, :data:`DIGEST_MODULES`) is imported by
+``App.start`` (``khobor run``, ``digest``, ``console``: a digest due at its minute does not pay it, and it is
+frozen out of the garbage collector's walks with the rest), not by importing this module: ``khobor collect``
+and the other commands that build no digest (``App(settings, digests=False)``) never import it."""
 
 from __future__ import annotations
 
@@ -105,8 +106,11 @@ def _freeze_imports() -> None:
 class App:
     """The runtime's shared parts: database, HTTP client, collector. Use ``async with App(settings)``."""
 
-    def __init__(self, settings: Settings, *, metrics: Metrics | None = None) -> None:
+    def __init__(self, settings: Settings, *, metrics: Metrics | None = None, digests: bool = True) -> None:
+        """``digests=False``: this process builds no digest (``khobor collect``, ``feeds``, ``export``...), so
+        ``start`` does not import the digest code; else ``start`` does, before freezing what was imported."""
         self.settings = settings
+        self._digests = digests
         self.metrics = metrics or Metrics()
         self._store: Store | None = None
         self._subscriptions: Subscriptions | None = None
@@ -133,10 +137,13 @@ class App:
         return self._fetcher
 
     async def start(self) -> None:
-        """Open the database (applying migrations) and the HTTP client."""
+        """Open the database (applying migrations) and the HTTP client; import the digest code unless this app
+        builds no digest."""
         engine = await open_database(self.settings.database_url,
                                      timeout_s=self.settings.storage.connect_timeout_seconds)
         self._store, self._subscriptions = Store(engine), Subscriptions(engine)
+        if self._digests:
+            import_digest_building()
         _freeze_imports()
         self._fetcher = Fetcher(fetch_config(self.settings))
         await self._fetcher.start()

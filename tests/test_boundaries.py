@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).parents[1]
 
 BLOCKER = """
@@ -124,13 +126,28 @@ async def test_khobor_collect_imports_no_scikit_learn_scipy_or_nltk(tmp_path: Pa
     assert "heavy: []" in out.decode()
 
 
-def test_the_running_bot_imports_the_digest_code_at_start() -> None:
-    """... while ``khobor run`` imports it before serving, so a digest's first build does not pay it."""
-    code = ("import sys\nfrom bot.app import import_digest_building\nimport_digest_building()\n"
-            "print(sorted({m.split('.')[0] for m in sys.modules} & {'sklearn', 'nltk'}))")
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                            check=False)
+APP_START = """
+import asyncio, sys
+from bot.app import App
+from bot.settings import load_settings
+
+async def main():
+    async with App(load_settings(sys.argv[1]), digests=sys.argv[2] == "yes"):
+        print(sorted({m.split(".")[0] for m in sys.modules} & {"sklearn", "nltk"}))
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.parametrize(("digests", "heavy"), [("yes", "['nltk', 'sklearn']"), ("no", "[]")])
+def test_an_app_that_builds_digests_imports_their_code_at_start(tmp_path: Path, digests: str, heavy: str) -> None:
+    """... while ``khobor run`` (``App`` by default) imports it at start, so a digest's first build, at its due
+    minute, does not pay it."""
+    from tests.fakes.settings import Region, write_settings
+
+    path = write_settings(tmp_path, Region("test", "Test Region", [("Feed", "http://127.0.0.1:9/feed")]),
+                          data_dir=tmp_path / "data")
+    result = subprocess.run([sys.executable, "-c", APP_START, path, digests], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "['nltk', 'sklearn']"
-    run_source = (ROOT / "bot" / "runtime" / "run.py").read_text(encoding="utf-8")
-    assert "import_digest_building()" in run_source
+    assert result.stdout.strip() == heavy

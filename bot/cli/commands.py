@@ -36,7 +36,7 @@ async def cmd_collect(args: argparse.Namespace, settings: Settings, console: Con
     from bot.cli import output as views
 
     sources = feed_sources(settings, args.region)
-    async with App(settings) as app:
+    async with App(settings, digests=False) as app:
         with views.collect_progress(console, total=len(sources)) as advance:
             reports = await app.collector().collect(sources, force=args.force, progress=advance)
     console.print(views.collect_table(reports))
@@ -49,7 +49,7 @@ async def cmd_feeds(args: argparse.Namespace, settings: Settings, console: Conso
     from bot.cli import output as views
 
     urls = [source.url for source in feed_sources(settings, args.region)]
-    async with App(settings) as app:
+    async with App(settings, digests=False) as app:
         health = await app.store.feed_health(urls=urls)
     known = {h.url for h in health}
     console.print(views.health_table(health, never_read=[u for u in urls if u not in known]))
@@ -144,7 +144,7 @@ async def cmd_export(args: argparse.Namespace, settings: Settings, console: Cons
         text = transfer.export_opml(settings, now=now).decode()
         what = f"{feeds} feed(s) in {len(settings.regions)} region(s), as OPML"
     else:
-        async with App(settings) as app:
+        async with App(settings, digests=False) as app:
             data = await transfer.export_data(settings, app.subscriptions, now=now)
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
         what = (f"{len(data['subscriptions'])} subscription(s) and {feeds} feed(s) in "
@@ -175,7 +175,7 @@ async def cmd_import(args: argparse.Namespace, settings: Settings, console: Cons
     for problem in found.problems:
         notes.print(f"invalid {problem}", markup=False, highlight=False)
     if found.subscriptions and not args.dry_run:
-        async with App(settings) as app:
+        async with App(settings, digests=False) as app:
             created, updated = await transfer.import_subscriptions(found.subscriptions, app.subscriptions,
                                                                    now=datetime.now(UTC))
         done = f"imported {created + updated} subscription(s): {created} new, {updated} updated"

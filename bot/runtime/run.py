@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from rich.console import Console
 
 from bot.adapters.console.adapter import ConsoleAdapter
-from bot.app import App, feed_sources, import_digest_building
+from bot.app import App, feed_sources
 from bot.core.ports import ChatAdapter
 from bot.core.service import CoreService
 from bot.runtime.delivery import Deliverer
@@ -151,7 +151,6 @@ async def run(settings: Settings, console: Console) -> int:
     A stop signal is honoured at any moment, start-up included. Start-up failures (refused credentials,
     a database that does not answer) raise with their message. Either way, whatever had started is stopped,
     newest first, each step bounded so that the process ends promptly."""
-    import_digest_building()  # the first digest due does not pay scikit-learn's import at its minute
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
