@@ -24,7 +24,6 @@ from digests.models import ExtractedArticle, FeedEntry, FeedSource, FetchResult
 from digests.page_reader import PageReader
 from digests.store import FeedHealth, NewArticle, Store
 from digests.urls import canonical_url, content_hash
-from digests.workers import MIN_HASHED_TEXT as MIN_HASHED_TEXT  # re-exported
 
 log = logging.getLogger(__name__)
 

@@ -26,7 +26,6 @@ from digests.store.batches import (
     insert_summaries,
     summary_row,
 )
-from digests.store.feed_state import FeedHealth as FeedHealth
 from digests.store.feed_state import FeedStates
 from digests.store.gate import GatedSessions
 from digests.store.retention import prune_batch
