@@ -30,8 +30,8 @@ from digests.store.feed_state import FeedStates
 from digests.store.gate import GatedSessions
 from digests.store.retention import prune_batch
 from digests.store.search import search_article_ids
-from digests.store.tables import ArticleRow, FeedRow, SummaryRow, TopicPlacementRow
-from digests.store.windows import docs_of, docs_query, light_docs, light_query, story_count
+from digests.store.tables import ArticleRow, SummaryRow, TopicPlacementRow
+from digests.store.windows import docs_of, docs_query, in_window, light_docs, light_query, story_count, when
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,10 +217,8 @@ class Store(FeedStates):
         """Articles of these feeds published (or, undated, fetched) in [since, until), with summaries and
         stories. ``text_chars``: only the opening of each text (a digest reads headlines, summaries and leads);
         0: no text (see :meth:`article_texts`)."""
-        when = func.coalesce(ArticleRow.published_at, ArticleRow.fetched_at)
-        in_window = (FeedRow.url.in_(feed_urls), when >= since, when < until)
-        return await self._docs(*in_window, config=config, order=(when.desc(), ArticleRow.id.asc()),
-                                text_chars=text_chars)
+        return await self._docs(*in_window(feed_urls, since, until), config=config,
+                                order=(when.desc(), ArticleRow.id.asc()), text_chars=text_chars)
 
     async def window_articles(self, *, feed_urls: Sequence[str], since: datetime,
                               until: datetime) -> list[ArticleDoc]:
@@ -280,7 +278,6 @@ class Store(FeedStates):
                               limit: int, text_chars: int | None = None) -> list[tuple[ArticleDoc, str]]:
         """Articles ``region``'s digests placed, published (or fetched) in [since, before), newest first,
         each with its topic: the labelled context of a new digest (``text_chars``: as for :meth:`recent_articles`)."""
-        when = func.coalesce(ArticleRow.published_at, ArticleRow.fetched_at)
         query = (select(TopicPlacementRow.article_id, TopicPlacementRow.topic)
                  .join(ArticleRow, ArticleRow.id == TopicPlacementRow.article_id)
                  .where(TopicPlacementRow.region == region, when >= since, when < before)

@@ -19,6 +19,12 @@ from digests.store.tables import ArticleRow, FeedRow, SummaryRow
 when = func.coalesce(ArticleRow.published_at, ArticleRow.fetched_at)  # an undated article counts when fetched
 
 
+def in_window(feed_urls: Sequence[str], since: Any, until: Any) -> tuple[ColumnElement[bool], ...]:
+    """The conditions of a digest's window: these feeds' articles published (or, undated, fetched) in
+    [since, until). The query must join :class:`FeedRow`."""
+    return FeedRow.url.in_(feed_urls), when >= since, when < until
+
+
 def docs_query(*where: ColumnElement[bool], config: str, order: Sequence[ColumnElement[Any]] = (),
                text_chars: int | None = None) -> Select[Any]:
     """Articles with their summaries under ``config`` and their feeds' URLs (``text_chars``: only the opening
@@ -55,7 +61,7 @@ def light_query(feed_urls: Sequence[str], since: Any, until: Any) -> Select[*tup
     return (select(ArticleRow.id, ArticleRow.source, when.label("published"), ArticleRow.story_id,
                    FeedRow.url.label("feed_url"))
             .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
-            .where(FeedRow.url.in_(feed_urls), when >= since, when < until)
+            .where(*in_window(feed_urls, since, until))
             .order_by(when.desc(), ArticleRow.id.asc()))
 
 
@@ -63,7 +69,7 @@ def story_count(feed_urls: Sequence[str], since: Any, until: Any) -> Select[int]
     """The most stories the articles of :func:`light_query` make: their distinct stories and those without."""
     counted = func.count(func.distinct(ArticleRow.story_id)) + func.count() - func.count(ArticleRow.story_id)
     return (select(counted).select_from(ArticleRow).join(FeedRow, FeedRow.id == ArticleRow.feed_id)
-            .where(FeedRow.url.in_(feed_urls), when >= since, when < until))
+            .where(*in_window(feed_urls, since, until)))
 
 
 def light_docs(rows: Sequence[Row[Any]]) -> list[ArticleDoc]:
