@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from digests.story_words import SAME_STORY, STORY_OPEN
-from digests.story_words import story_words as story_words  # re-exported
 
 POSTED_TERMS = 24  # an article is findable by this many of its rarest words
 QUERY_TERMS = 24  # ... and looks for candidates under as many of its own

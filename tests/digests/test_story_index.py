@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from digests.models import ArticleDoc
-from digests.story_index import StoryIndex, story_words
+from digests.story_index import StoryIndex
+from digests.story_words import story_words
 from tests.digests.news_fixtures import news_day
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
