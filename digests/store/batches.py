@@ -35,9 +35,6 @@ _INSERT_STORY = insert(_STORIES).returning(_STORIES.c.id)
 _MAX_ARTICLE = select(func.max(_ARTICLES.c.id))
 _MAX_IDS = select(select(func.max(_ARTICLES.c.id)).scalar_subquery(), select(func.max(_STORIES.c.id)).scalar_subquery())
 _SEEN = bindparam("seen", type_=_STORIES.c.last_seen.type)
-_JOIN_STORY = (update(_STORIES).where(_STORIES.c.id == bindparam("story"))
-               .values(articles=_STORIES.c.articles + 1,
-                       last_seen=case((_STORIES.c.last_seen < _SEEN, _SEEN), else_=_STORIES.c.last_seen)))
 _JOIN_STORIES = (update(_STORIES).where(_STORIES.c.id == bindparam("story"))
                  .values(articles=_STORIES.c.articles + bindparam("more"),
                          last_seen=case((_STORIES.c.last_seen < _SEEN, _SEEN), else_=_STORIES.c.last_seen)))
@@ -167,7 +164,7 @@ async def insert_article(connection: AsyncConnection, values: dict[str, Any], wo
             "language": values["language"], "title": values["title"], "first_seen": when, "last_seen": when,
             "articles": 1}))
     else:
-        await connection.execute(_JOIN_STORY, {"story": story_id, "seen": when})
+        await connection.execute(_JOIN_STORIES, {"story": story_id, "more": 1, "seen": when})
     article_id = _id(await connection.scalar(_INSERT_ARTICLE, values | {"story_id": story_id}))
     placer.add(article_id=article_id, story_id=story_id, words=words, language=values["language"],
                arrived=values["fetched_at"])
