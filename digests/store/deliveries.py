@@ -23,13 +23,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from digests.errors import StoreError
 from digests.memory import Shown
-from digests.store.tables import ArticleRow, DeliveryRow, StoryShownRow, SubscriptionRow
+from digests.store.tables import DeliveryRow, StoryShownRow, SubscriptionRow
+from digests.store.windows import article_openings
 
 PENDING, POSTING, POSTED, FAILED, PAUSED, SKIPPED = "pending", "posting", "posted", "failed", "paused", "skipped"
 STATUSES = (PENDING, POSTING, POSTED, FAILED, PAUSED, SKIPPED)
@@ -172,10 +173,8 @@ class Deliveries:
         channel could read of the stories it was shown."""
         if not article_ids:
             return {}
-        query = select(ArticleRow.id, func.substr(ArticleRow.text, 1, READ_CHARS)).where(
-            ArticleRow.id.in_(sorted(article_ids)))
         async with self._session() as session:
-            return {row[0]: row[1] for row in (await session.execute(query)).all()}
+            return await article_openings(session, article_ids, READ_CHARS)
 
     async def mark_failed(self, *, delivery_id: int, error: str, retry_at: datetime | None, now: datetime,
                           owner: str | None = None, refund: bool = False) -> Delivery:

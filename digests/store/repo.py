@@ -31,7 +31,16 @@ from digests.store.gate import GatedSessions
 from digests.store.retention import prune_batch
 from digests.store.search import search_article_ids
 from digests.store.tables import ArticleRow, SummaryRow, TopicPlacementRow
-from digests.store.windows import docs_of, docs_query, in_window, light_docs, light_query, story_count, when
+from digests.store.windows import (
+    article_openings,
+    docs_of,
+    docs_query,
+    in_window,
+    light_docs,
+    light_query,
+    story_count,
+    when,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,13 +257,8 @@ class Store(FeedStates):
 
     async def article_texts(self, *, ids: Iterable[int], text_chars: int) -> dict[int, str]:
         """The opening ``text_chars`` characters of these articles' texts, by id (ids not stored are absent)."""
-        wanted, texts = sorted(set(ids)), dict[int, str]()
-        opening = func.substr(ArticleRow.text, 1, text_chars).label("opening")
         async with self._session() as session:
-            for start in range(0, len(wanted), 500):
-                query = select(ArticleRow.id, opening).where(ArticleRow.id.in_(wanted[start:start + 500]))
-                texts.update((row.id, row.opening) for row in (await session.execute(query)).all())
-        return texts
+            return await article_openings(session, ids, text_chars)
 
     async def _docs(self, *where: ColumnElement[bool], config: str, order: Sequence[ColumnElement[Any]] = (),
                     text_chars: int | None = None) -> list[ArticleDoc]:

@@ -1,5 +1,6 @@
 """How a digest's articles are read: the queries of :meth:`Store.recent_articles` and
-:meth:`Store.window_articles`, and their rows as :class:`ArticleDoc`.
+:meth:`Store.window_articles`, and their rows as :class:`ArticleDoc`; the openings of articles' texts read later
+(:func:`article_openings`, for :meth:`Store.article_texts` and :meth:`Deliveries.article_texts`).
 
 The JSON columns (summaries' sentences, items' categories) are read as text and decoded in one pass for all
 rows: decoding them one value at a time was a tenth of a 5,000-article digest build.
@@ -8,10 +9,11 @@ rows: decoding them one value at a time was a tenth of a 5,000-article digest bu
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, Select, String, func, literal, select, type_coerce
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from digests.models import ArticleDoc
 from digests.store.tables import ArticleRow, FeedRow, SummaryRow
@@ -87,3 +89,13 @@ def json_lists(values: Sequence[Any]) -> list[Any]:
     raw = [value for value in values if isinstance(value, str)]
     decoded = iter(json.loads("[" + ",".join(raw) + "]") if raw else ())
     return [next(decoded) if isinstance(value, str) else value for value in values]
+
+
+async def article_openings(session: AsyncSession, ids: Iterable[int], text_chars: int) -> dict[int, str]:
+    """The opening ``text_chars`` characters of these articles' texts, by id (ids not stored are absent)."""
+    wanted, texts = sorted(set(ids)), dict[int, str]()
+    opening = func.substr(ArticleRow.text, 1, text_chars).label("opening")
+    for start in range(0, len(wanted), 500):
+        query = select(ArticleRow.id, opening).where(ArticleRow.id.in_(wanted[start:start + 500]))
+        texts.update((row.id, row.opening) for row in (await session.execute(query)).all())
+    return texts
