@@ -300,7 +300,8 @@ class Deliverer:
 
     async def _remembered(self, sub: Subscription, record: Delivery, digest: Digest) -> Digest:
         """This channel's digest after its memory of stories (:func:`bot.runtime.channel_digest.remembered`)."""
-        return await remembered(self.deliveries, sub, record, digest)
+        known = self._digests.texts(sub, due_at(sub, record.digest_date))  # read once per digest, not per channel
+        return await remembered(self.deliveries, sub, record, digest, known=known)
 
     async def _posted(self, record: Delivery, posted: Posted, digest: Digest | None = None) -> Delivery:
         """Record the posted digest and, in the same transaction, what it showed of each story (unknown when
