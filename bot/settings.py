@@ -20,7 +20,6 @@ from bot.errors import SettingsError, UnknownRegionError
 from bot.region_settings import FeedSettings as FeedSettings
 from bot.region_settings import RegionSettings as RegionSettings
 from bot.region_settings import SettingsModel, check_http_url
-from bot.region_settings import TopicSettings as TopicSettings
 from bot.region_settings import check_timezone as check_timezone
 from bot.secrets import read_secrets, secret_keys_in_toml
 from bot.settings_sources import ENV_SETTINGS, apply_env_overrides, describe, read_toml, settings_file
