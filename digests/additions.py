@@ -24,8 +24,7 @@ from dataclasses import dataclass
 # processes, which never stem, import digests.text without it.)
 import nltk.stem.snowball  # noqa: F401
 
-from digests.models import MAX_ADDITIONS as MAX_ADDITIONS  # re-exported
-from digests.models import Addition, ArticleDoc
+from digests.models import MAX_ADDITIONS, Addition, ArticleDoc
 from digests.text import Tokenizer, article_sentences, stem, stop_words
 from digests.urls import clean_link
 

@@ -6,9 +6,9 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from digests.additions import MAX_ADDITIONS, outlet_additions
+from digests.additions import outlet_additions
 from digests.continuity import Group, continued_groups
-from digests.models import ArticleDoc, Digest, SourceRef, Story, TopicGroup
+from digests.models import MAX_ADDITIONS, ArticleDoc, Digest, SourceRef, Story, TopicGroup
 from digests.stories import group_stories, lead_story_id, merge_summary
 from digests.topic_hints import url_sections
 from digests.topics import DEFAULT_TAXONOMY, FALLBACK_TOPIC, TopicSpec, assign_topics, matched_keywords, matches_filters
