@@ -51,15 +51,13 @@ def repeats_note(count: int) -> str:
 def plan_digest(digest: Digest, memory: Iterable[Shown]) -> Plan:
     """``digest`` as this channel should see it, given what it was shown before (``memory``, earlier days
     only): repeats without anything new left out, stories with something new turned into updates."""
-    seen: dict[int, list[Shown]] = {}
-    for shown in memory:
-        seen.setdefault(shown.story_id, []).append(shown)
+    seen = _by_story(memory)
     updates = repeats = 0
     groups: list[TopicGroup] = []
     for group in digest.topics:
         kept: list[Story] = []
         for story in group.stories:
-            planned = update_of(story, seen.get(story.story_id, ())) if story.story_id is not None else story
+            planned = _planned(story, seen)
             if planned is None:
                 repeats += 1
                 continue
@@ -67,8 +65,7 @@ def plan_digest(digest: Digest, memory: Iterable[Shown]) -> Plan:
             kept.append(planned)
         if kept:
             groups.append(replace(group, stories=tuple(kept), weight=float(sum(len(s.sources) for s in kept))))
-    planned_more = (update_of(s, seen.get(s.story_id, ())) if s.story_id is not None else s for s in digest.more)
-    more = [story for story in planned_more if story is not None]
+    more = [planned for story in digest.more if (planned := _planned(story, seen)) is not None]
     notes = (*digest.notes, repeats_note(repeats)) if repeats else digest.notes
     return Plan(replace(digest, topics=tuple(groups), more=tuple(more), notes=notes), updates, repeats)
 
@@ -76,9 +73,7 @@ def plan_digest(digest: Digest, memory: Iterable[Shown]) -> Plan:
 def to_read(digest: Digest, memory: Iterable[Shown]) -> set[int]:
     """The articles whose text decides whether a story is new: those the channel was shown of each story that
     no new outlet reports (read them, and give them to :func:`plan_digest` with :func:`with_read`)."""
-    seen: dict[int, list[Shown]] = {}
-    for shown in memory:
-        seen.setdefault(shown.story_id, []).append(shown)
+    seen = _by_story(memory)
     wanted: set[int] = set()
     for story in (*digest.stories, *digest.more):
         before = seen.get(story.story_id, []) if story.story_id is not None else []
@@ -86,6 +81,17 @@ def to_read(digest: Digest, memory: Iterable[Shown]) -> set[int]:
         if before and all(s.name.casefold() in outlets for s in story.sources):
             wanted.update(i for shown in before for i in shown.article_ids)
     return wanted
+
+
+def _by_story(memory: Iterable[Shown]) -> dict[int, list[Shown]]:
+    seen: dict[int, list[Shown]] = {}
+    for shown in memory:
+        seen.setdefault(shown.story_id, []).append(shown)
+    return seen
+
+
+def _planned(story: Story, seen: Mapping[int, Sequence[Shown]]) -> Story | None:
+    return update_of(story, seen.get(story.story_id, ())) if story.story_id is not None else story
 
 
 def with_read(memory: Iterable[Shown], texts: Mapping[int, str]) -> list[Shown]:
