@@ -64,8 +64,11 @@ def pick_stories(docs: Sequence[ArticleDoc], spec: DigestSpec,
                  recent: Sequence[ArticleDoc] = ()) -> tuple[list[Story], list[list[int]]]:
     """The stories of ``docs`` a digest chooses among (:data:`TOPIC_POOL` at most), each with its articles'
     indices, the first of which is the article its topic is read from (see :func:`place_stories`). Reads no
-    text but of articles without a story (and in windows of at most :data:`REGROUP_UP_TO`)."""
-    return _topic_pool(docs, story_groups(docs, recent), spec)
+    text but of articles without a story (and in windows of at most :data:`REGROUP_UP_TO`). Only the stories
+    kept are composed (their summaries merged): a story's importance is read from its articles alone, so a
+    window of 100,000 articles does not merge 50,000 summaries."""
+    ranked, every = ranked_groups(docs, story_groups(docs, recent))
+    return pool_stories(docs, ranked, spec, every=every)
 
 
 def lead_indices(groups: Sequence[Sequence[int]]) -> list[int]:
@@ -110,16 +113,6 @@ def fair_cut(stories: Sequence[Story], limit: int | None) -> tuple[list[Story], 
     tier = [0 if rank == 0 else 1 if rank < FAIR_SHARE else 2 for rank in ranks]
     chosen = set(sorted(range(len(stories)), key=lambda i: (tier[i], i))[:limit])
     return ([s for i, s in enumerate(stories) if i in chosen], [s for i, s in enumerate(stories) if i not in chosen])
-
-
-def _topic_pool(docs: Sequence[ArticleDoc], identified: Sequence[Group],
-                spec: DigestSpec) -> tuple[list[Story], list[list[int]]]:
-    """The stories of ``identified`` (groups with their stored story ids): all of them, or in a window of more
-    than TOPIC_POOL, the most important of those the keywords keep. Only the stories kept are composed (their
-    summaries merged): a story's importance is read from its articles alone, so a window of 100,000 articles
-    does not merge 50,000 summaries."""
-    ranked, every = ranked_groups(docs, identified)
-    return pool_stories(docs, ranked, spec, every=every)
 
 
 def ranked_groups(docs: Sequence[ArticleDoc], identified: Sequence[Group]) -> tuple[list[Group], bool]:
