@@ -16,10 +16,10 @@ from digests.continuity import development
 from digests.extract import extract_article
 from digests.fetch import Fetcher
 from digests.models import ArticleDoc, SourceRef, Story
-from digests.pipeline import summary_key
 from digests.store import Store
 from digests.stories import group_stories, merge_summary, story_id
 from digests.summarize import SummaryConfig, summarize
+from digests.summary_config import summary_key
 from digests.urls import host_of
 
 
