@@ -41,7 +41,6 @@ from digests.text import Tokenizer, article_sentences, stemmer, stop_words
 logger = logging.getLogger(__name__)
 
 
-
 @functools.cache
 def sumy_algorithms() -> dict[str, Callable[..., Any]]:
     """sumy's summarizer classes by the names settings accept. Imported when first asked for: sumy's
