@@ -100,7 +100,7 @@ async def cmd_digest(args: argparse.Namespace, settings: Settings, console: Cons
                 reports = await app.collector().collect(sources, progress=advance)
             progress_console.print(views.collect_totals(reports), highlight=False)
         digest = await app.build_digest(region.name, now=datetime.now(UTC), hours=args.hours,
-                                        topics=values.topics, keywords=values.keywords)
+                                        topics=values.topics, keywords=values.keywords, workers=False)
     views.print_digest(console, digest, args.format)
     return 0
 

@@ -134,3 +134,25 @@ async def test_a_digest_cut_at_max_stories_says_what_it_left_out(
     assert await run_cli("--settings", path, "digest", "--no-collect") == 0
     out = capsys.readouterr().out
     assert "3 more stories: " in out
+
+
+async def test_a_one_shot_digest_is_built_in_its_own_process(
+    outlets: WebServer, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From the command line, spawning worker processes that import the digest code cost 5.5 s where the build
+    itself takes 0.7 s (5,000 articles): a one-shot digest starts no worker."""
+    import bot.app
+
+    pools: list[object] = []
+    real = bot.app.ProcessPoolExecutor
+
+    def counted(*args: object, **kwargs: object) -> object:
+        pools.append(real(*args, **kwargs))  # type: ignore[arg-type]
+        return pools[-1]
+
+    path = settings_file(tmp_path, outlets)
+    assert await run_cli("--settings", path, "collect") == 0
+    monkeypatch.setattr(bot.app, "ProcessPoolExecutor", counted)
+    assert await run_cli("--settings", path, "digest", "--no-collect") == 0
+    assert "Sri Lanka beat Nepal to clinch T20 series" in capsys.readouterr().out
+    assert pools == []
