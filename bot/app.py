@@ -15,7 +15,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from types import TracebackType
 from typing import Any, TypeVar
@@ -25,6 +25,7 @@ from bot.core.catalogue import Catalogue, taxonomy
 from bot.core.service import CoreService
 from bot.runtime.metrics import Metrics
 from bot.settings import Settings
+from digests.clock import Clock, utcnow
 from digests.collect import CollectConfig, Collector
 from digests.fetch import FetchConfig, Fetcher
 from digests.intake import Intake
@@ -44,10 +45,6 @@ def import_digest_building() -> None:
     """Import what building a digest needs now (the running bot: at start, not at a digest's due minute)."""
     for name in DIGEST_MODULES:
         importlib.import_module(name)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def fetch_config(settings: Settings) -> FetchConfig:
@@ -106,10 +103,13 @@ def _freeze_imports() -> None:
 class App:
     """The runtime's shared parts: database, HTTP client, collector. Use ``async with App(settings)``."""
 
-    def __init__(self, settings: Settings, *, metrics: Metrics | None = None, digests: bool = True) -> None:
+    def __init__(self, settings: Settings, *, metrics: Metrics | None = None, digests: bool = True,
+                 clock: Clock = utcnow) -> None:
         """``digests=False``: this process builds no digest (``khobor collect``, ``feeds``, ``export``...), so
-        ``start`` does not import the digest code; else ``start`` does, before freezing what was imported."""
+        ``start`` does not import the digest code; else ``start`` does, before freezing what was imported.
+        ``clock``: the time the collector, the intake, the core and the runtime's passes read."""
         self.settings = settings
+        self.clock = clock
         self._digests = digests
         self.metrics = metrics or Metrics()
         self._store: Store | None = None
@@ -223,10 +223,10 @@ class App:
         """The read state of these feeds (the core's ``digest feeds``)."""
         return await self.store.feed_health(urls=urls)
 
-    def core_service(self, *, clock: Callable[[], datetime] | None = None) -> CoreService:
+    def core_service(self, *, clock: Clock | None = None) -> CoreService:
         """The core over this app's parts: subscriptions, this newsroom, the regions' catalogue."""
         return CoreService(self, self, Catalogue(self.settings.regions),
-                           url_deadline_s=self.settings.summary.url_deadline_seconds, clock=clock or utcnow)
+                           url_deadline_s=self.settings.summary.url_deadline_seconds, clock=clock or self.clock)
 
     async def run_cpu(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run CPU-heavy work (extraction, summaries) in the worker pool, off the event loop."""
@@ -236,7 +236,7 @@ class App:
     def collector(self) -> Collector:
         """A collector over this app's store and fetcher, extracting in worker processes."""
         return Collector(store=self.store, fetcher=self.fetcher, config=collect_config(self.settings),
-                         executor=self._workers(), intake=self.intake())
+                         clock=self.clock, executor=self._workers(), intake=self.intake())
 
     def intake(self) -> Intake:
         """Where new articles go: summarised and given their story as they are stored (one per app, so the
@@ -244,7 +244,7 @@ class App:
         if self._intake is None:
             summary = summary_config(self.settings)
             self._intake = Intake(self.store, summary=summary, summary_key=summary_key(summary),
-                                  stories=StoryIndex(), executor=self._workers(),
+                                  stories=StoryIndex(), executor=self._workers(), clock=self.clock,
                                   on_summaries=self.metrics.summaries.inc)
         return self._intake
 

@@ -16,6 +16,7 @@ from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+from digests.clock import Clock, utcnow
 from digests.errors import FetchError
 from digests.feeds import parse_feed
 from digests.fetch import Fetcher
@@ -28,10 +29,6 @@ from digests.urls import canonical_url, content_hash
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +76,7 @@ class Collector:
     """Runs collection passes. Create once; ``collect`` may be called many times."""
 
     def __init__(self, *, store: Store, fetcher: Fetcher, config: CollectConfig,
-                 clock: Callable[[], datetime] = utcnow, executor: Executor | None = None,
+                 clock: Clock = utcnow, executor: Executor | None = None,
                  intake: Intake | None = None) -> None:
         """``executor`` runs parsing and extraction (CPU-bound); a process pool uses every core.
         None: a thread, which keeps the event loop responsive but shares one core. ``intake`` stores each

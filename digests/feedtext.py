@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urljoin, urlsplit
 
 import lxml.etree
 import lxml.html
 import trafilatura
+
+from digests.clock import utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +61,7 @@ def unique_categories(terms: Iterable[str]) -> tuple[str, ...]:
 
 def past_or_none(moment: datetime) -> datetime | None:
     """``moment`` unless it is more than :data:`MAX_CLOCK_SKEW` ahead of now (a wrong date, not an early one)."""
-    if moment > datetime.now(UTC) + MAX_CLOCK_SKEW:
+    if moment > utcnow() + MAX_CLOCK_SKEW:
         logger.debug("feed: ignoring future date %s", moment.isoformat())
         return None
     return moment

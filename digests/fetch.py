@@ -18,6 +18,7 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, sto
 from tenacity.wait import wait_random_exponential
 from yarl import URL
 
+from digests.clock import utcnow
 from digests.errors import BlockedURLError, FetchError
 from digests.guard import (
     PUBLIC_ONLY,
@@ -305,7 +306,7 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+    return max(0.0, (when - (now or utcnow())).total_seconds())
 
 
 def _size(n: int) -> str:

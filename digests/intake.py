@@ -11,10 +11,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
-from datetime import UTC, datetime
 from functools import partial
 from typing import TypeVar
 
+from digests.clock import Clock, utcnow
 from digests.store import NewArticle, Store
 from digests.store.batches import Stored
 from digests.story_index import StoryIndex
@@ -25,17 +25,13 @@ T = TypeVar("T")
 CATCH_UP_CHUNK = 2000  # articles read back from the database, and tokenised in a worker, at once
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 class Intake:
     """Where the collector hands new articles. ``summary``: summarise as they arrive (stored under
     ``summary_key``); ``stories``: assign stories as they arrive."""
 
     def __init__(self, store: Store, *, summary: SummaryConfig | None = None, summary_key: str | None = None,
                  stories: StoryIndex | None = None, executor: Executor | None = None,
-                 clock: Callable[[], datetime] = utcnow, on_summaries: Callable[[int], None] | None = None) -> None:
+                 clock: Clock = utcnow, on_summaries: Callable[[int], None] | None = None) -> None:
         """``on_summaries`` is told how many summaries each batch stored (metrics)."""
         self.store = store
         self.on_summaries = on_summaries

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.core import commands as cmd
@@ -16,6 +15,7 @@ from bot.core.subscriptions import InvalidSubscription, Wanted, normalise
 from bot.core.summary import summary_reply
 from bot.errors import BotError, ChannelGoneError, UnknownRegionError
 from bot.region_settings import RegionSettings
+from digests.clock import Clock, utcnow
 from digests.errors import DigestsError
 from digests.store import Subscription
 
@@ -33,7 +33,7 @@ class CoreService:
     """Executes commands for every adapter. Adapters translate; this decides."""
 
     def __init__(self, subscriptions: SubscriptionStore, news: Newsroom, catalogue: Catalogue, *,
-                 url_deadline_s: float = 20.0, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 url_deadline_s: float = 20.0, clock: Clock = utcnow) -> None:
         self.subscriptions = subscriptions
         self.news = news
         self.catalogue = catalogue

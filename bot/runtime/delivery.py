@@ -19,7 +19,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from bot.app import App
 from bot.core.ports import ChannelRef, ChatAdapter, Checkpoint, Posted, RateLimited
@@ -36,6 +36,7 @@ from bot.runtime.delivery_policy import (
 from bot.runtime.liveness import owner_is_dead
 from bot.runtime.pacing import Paces
 from bot.runtime.paused import tell_paused
+from digests.clock import Clock, utcnow
 from digests.memory import shown_of
 from digests.models import Digest
 from digests.store.deliveries import FAILED, PAUSED, SKIPPED, Deliveries, Delivery, LeaseLost
@@ -49,7 +50,7 @@ class Deliverer:
     """Posts digests to channels through their platform's adapter, recording every step."""
 
     def __init__(self, app: App, adapters: Mapping[str, ChatAdapter], *,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 clock: Clock = utcnow,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
                  policy: DeliveryPolicy | None = None, deliveries: Deliveries | None = None,
                  owner: str | None = None, dead_owner: Callable[[str], bool] = owner_is_dead) -> None:

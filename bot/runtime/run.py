@@ -22,8 +22,9 @@ from bot.runtime.health import HealthServer, Readiness
 from bot.runtime.instance import single_instance, sole_owner
 from bot.runtime.leader import Leadership, leader_lock
 from bot.runtime.liveness import owner_is_dead
-from bot.runtime.scheduler import Desk, Scheduler, utcnow
+from bot.runtime.scheduler import Desk, Scheduler
 from bot.settings import Settings
+from digests.clock import Clock
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -56,7 +57,7 @@ async def collect_due(app: App, *, now: datetime) -> None:
         reports = await app.collector().collect(feeds, due_only=True)
         if not reports:
             return
-        app.metrics.record_collection(reports, regions={f.url: f.region for f in feeds}, now=utcnow())
+        app.metrics.record_collection(reports, regions={f.url: f.region for f in feeds}, now=app.clock())
         failed = [r for r in reports if r.status == "failed"]
         new = sum(r.new for r in reports)
         log.info("collect: %d new article(s) from %d due feed(s), %d failed", new, len(reports), len(failed))
@@ -69,7 +70,7 @@ async def collect_due(app: App, *, now: datetime) -> None:
 async def prune_old(app: App) -> None:
     """The hourly retention pass. Failures are logged, never raised: the next hour tries again."""
     try:
-        pruned = await app.prune(now=utcnow())
+        pruned = await app.prune(now=app.clock())
     except Exception:
         log.exception("storage: pruning old articles failed; the next hourly pass tries again")
         return
@@ -80,9 +81,9 @@ async def prune_old(app: App) -> None:
 class CollectPasses:
     """At most one collection pass at a time, started by the schedule's tick and cancelled cleanly at stop."""
 
-    def __init__(self, app: App, *, clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(self, app: App, *, clock: Clock | None = None) -> None:
         self.app = app
-        self.clock = clock
+        self.clock = clock or app.clock
         self.task: asyncio.Task[None] | None = None
 
     async def start_pass(self) -> None:
@@ -110,14 +111,14 @@ def make_desk(app: App, adapters: Sequence[ChatAdapter]) -> Desk:
 def build_scheduler(app: App, desk: Desk) -> tuple[Scheduler, CollectPasses]:
     """The digest jobs plus the collection tick, on one scheduler."""
     s = app.settings.schedule
-    scheduler = Scheduler(app.subscriptions, desk, grace=timedelta(minutes=s.grace_minutes),
+    scheduler = Scheduler(app.subscriptions, desk, grace=timedelta(minutes=s.grace_minutes), clock=app.clock,
                           resync_seconds=s.resync_seconds, concurrency=s.deliver_concurrency)
     collection = CollectPasses(app)
     scheduler.add_job(collection.start_pass, "interval", seconds=s.collect_tick_seconds, id="collect",
-                      jitter=s.collect_jitter_seconds or None, next_run_time=utcnow(), coalesce=True,
+                      jitter=s.collect_jitter_seconds or None, next_run_time=app.clock(), coalesce=True,
                       max_instances=1)
     scheduler.add_job(prune_old, "interval", args=[app], hours=1, id="retention", coalesce=True, max_instances=1,
-                      next_run_time=utcnow() + timedelta(minutes=5))
+                      next_run_time=app.clock() + timedelta(minutes=5))
     return scheduler, collection
 
 

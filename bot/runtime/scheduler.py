@@ -28,11 +28,11 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
 
 from bot.core.schedule import Settled, catch_up, catch_up_dates, is_late, last_due, next_due
+from digests.clock import Clock, utcnow
 from digests.store import Subscription
 
 log = logging.getLogger(__name__)
 
-Clock = Callable[[], datetime]
 JobKey = tuple[str, str]  # (delivery_time, timezone): what the job's trigger depends on
 
 
@@ -52,10 +52,6 @@ class SubscriptionSource(Protocol):
     """Where the scheduler reads subscriptions (``digests.store.Subscriptions``)."""
 
     async def all(self, *, active_only: bool = True) -> list[Subscription]: ...
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def log_ids(sub: Subscription) -> dict[str, object]:
