@@ -10,6 +10,8 @@ from __future__ import annotations
 import difflib
 import re
 import zoneinfo
+from collections import Counter
+from collections.abc import Collection, Sequence
 from functools import cache
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -55,17 +57,57 @@ def check_http_url(value: str) -> str:
     return value
 
 
+def _host_name(url: str) -> str:
+    return (urlsplit(url).hostname or "").removeprefix("www.") or url
+
+
+def _path_parts(url: str) -> list[str]:
+    parts = urlsplit(url)
+    return [segment for segment in parts.path.split("/") if segment] + ([f"?{parts.query}"] if parts.query else [])
+
+
+def _telling_parts(urls: Sequence[str]) -> dict[str, str]:
+    """Each URL's path without the segments that all of ``urls`` share at its start and its end (the whole
+    path where that leaves nothing, or for a URL alone)."""
+    paths = {url: _path_parts(url) for url in urls}
+    shortest = min(len(parts) for parts in paths.values())
+    lead = 0
+    while len(paths) > 1 and lead < shortest and len({tuple(p[:lead + 1]) for p in paths.values()}) == 1:
+        lead += 1
+    tail = 0
+    while len(paths) > 1 and lead + tail < shortest and len({p[len(p) - tail - 1] for p in paths.values()}) == 1:
+        tail += 1
+    return {url: "/".join(parts[lead:len(parts) - tail] or parts) for url, parts in paths.items()}
+
+
+def default_feed_names(urls: Sequence[str], *, taken: Collection[str] = ()) -> list[str]:
+    """Names for feeds the settings leave unnamed: the URL's host without "www."; where two of them, or a
+    feed named in ``taken``, would share a host's name, the host and what tells their paths apart
+    ("bbc.co.uk (world)", "bbc.co.uk (business)"), so the digest's notes and the feed lists tell them apart."""
+    by_host: dict[str, list[str]] = {}
+    for url in dict.fromkeys(urls):
+        by_host.setdefault(_host_name(url), []).append(url)
+    names: dict[str, str] = {}
+    for host, group in by_host.items():
+        if len(group) == 1 and host not in taken:
+            names[group[0]] = host
+            continue
+        for url, part in _telling_parts(group).items():
+            names[url] = f"{host} ({part})" if part else host
+    counts = Counter([*names.values(), *taken])
+    return [names[url] if counts[names[url]] == 1 else url for url in urls]
+
+
 class FeedSettings(SettingsModel):
     url: str
-    name: str = Field(min_length=1)  # default: the URL's host without "www."
+    name: str = Field(min_length=1)  # default: the URL's host without "www." (see default_feed_names)
     topic: str | None = Field(default=None, min_length=1, max_length=40)  # a section feed's topic: evidence
 
     @model_validator(mode="before")
     @classmethod
     def _default_name(cls, data: Any) -> Any:
         if isinstance(data, dict) and "name" not in data and isinstance(data.get("url"), str):
-            host = urlsplit(data["url"]).hostname or ""
-            return {**data, "name": host.removeprefix("www.") or data["url"]}
+            return {**data, "name": _host_name(data["url"])}
         return data
 
     @field_validator("url")
@@ -110,6 +152,20 @@ class RegionSettings(SettingsModel):
     @classmethod
     def _timezone(cls, value: str) -> str:
         return check_timezone(value)
+
+    @field_validator("feeds", mode="before")
+    @classmethod
+    def _feed_names(cls, feeds: Any) -> Any:
+        """Unnamed feeds are named knowing their neighbours: two on one host get different names."""
+        if not isinstance(feeds, list):
+            return feeds
+        unnamed = [i for i, feed in enumerate(feeds)
+                   if isinstance(feed, dict) and "name" not in feed and isinstance(feed.get("url"), str)]
+        taken = [feed.get("name") if isinstance(feed, dict) else getattr(feed, "name", None) for feed in feeds]
+        names = default_feed_names([feeds[i]["url"] for i in unnamed],
+                                   taken=[name for name in taken if isinstance(name, str)])
+        named = dict(zip(unnamed, names, strict=True))
+        return [{**feed, "name": named[i]} if i in named else feed for i, feed in enumerate(feeds)]
 
     @model_validator(mode="before")
     @classmethod

@@ -183,6 +183,20 @@ def test_a_region_needs_only_a_name_and_feeds(tmp_path: Path) -> None:
     assert [f.name for f in region.feeds] == ["example.org", "Example News"]
 
 
+def test_unnamed_feeds_of_one_host_get_names_that_tell_them_apart(tmp_path: Path) -> None:
+    path = tmp_path / "bbc.toml"
+    path.write_text('[[regions]]\nname = "world"\nfeeds = [\n'
+                    '  { url = "https://feeds.bbci.co.uk/news/world/rss.xml" },\n'
+                    '  { url = "https://feeds.bbci.co.uk/news/business/rss.xml" },\n'
+                    '  { url = "https://www.dawn.com/feeds/home" },\n'
+                    '  { url = "https://x.example/feed" }, { url = "https://x.example/blog/feed" },\n'
+                    '  { url = "https://y.example/rss" }, { url = "https://y.example/", name = "y.example" }]\n',
+                    encoding="utf-8")
+    names = [f.name for f in load_settings(str(path), {}).regions[0].feeds]
+    assert names == ["feeds.bbci.co.uk (world)", "feeds.bbci.co.uk (business)", "dawn.com",
+                     "x.example (feed)", "x.example (blog)", "y.example (rss)", "y.example"]
+
+
 def test_a_region_without_feeds_is_still_refused_with_its_key_path(tmp_path: Path) -> None:
     path = tmp_path / "empty.toml"
     path.write_text('[[regions]]\nname = "x"\nfeeds = [{ name = "no url" }]\n', encoding="utf-8")
