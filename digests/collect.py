@@ -138,7 +138,8 @@ class Collector:
         try:
             fetched = await self.fetcher.fetch(feed.url, etag=state.etag, last_modified=state.last_modified)
         except FetchError as exc:
-            return await self._fail(feed, report, state, str(exc), exc.status, exc.retry_after)
+            return await self._fail(feed, report, state, str(exc), exc.status, exc.retry_after,
+                                    limited=exc.reason == "rate_limited")
         if fetched.not_modified:
             report.status = "not-modified"
             await self._succeed(state, fetched, warning=None)
@@ -216,9 +217,12 @@ class Collector:
         )
 
     async def _fail(self, feed: FeedSource, report: FeedReport, state: FeedHealth, error: str, status: int | None,
-                    retry_after: float | None) -> FeedReport:
+                    retry_after: float | None, *, limited: bool = False) -> FeedReport:
+        """Record the failure and when to try again: the backoff after this many failures in a row, or, when the
+        server rate limited the fetch, its Retry-After (at least the interval): a server that asks for time is
+        not a feed that is failing, and earlier failures do not lengthen its wait."""
         now = self.clock()
-        delay = self.backoff(state.consecutive_failures + 1)
+        delay = self.config.interval if limited else self.backoff(state.consecutive_failures + 1)
         if retry_after:
             delay = max(delay, timedelta(seconds=retry_after))
         await self.store.record_feed_failure(feed_id=state.id, now=now, error=error, status=status,

@@ -129,6 +129,23 @@ async def test_failing_feed_backs_off_exponentially_capped_and_recovers(
     assert health.consecutive_failures == 0 and health.last_error is None
 
 
+async def test_a_rate_limited_feed_waits_what_the_server_asks_not_a_growing_backoff(
+    server: WebServer, fetcher: Fetcher, store: Store
+) -> None:
+    server.add_bytes("/busy", b"slow down", status=429, headers={"Retry-After": "3600"})
+    clock = Clock(NOW)
+    run = collector(store, fetcher, clock, interval=timedelta(minutes=30), backoff_max=timedelta(hours=24))
+    delays = []
+    for _ in range(4):
+        (report,) = await run.collect([source(server, "/busy")])
+        assert report.status == "failed" and "429" in (report.error or "")
+        (health,) = await store.feed_health()
+        assert health.next_attempt_at is not None
+        delays.append(health.next_attempt_at - clock.now)
+        clock.now = health.next_attempt_at
+    assert delays == [timedelta(hours=1)] * 4  # not 1, 1, 2, 4 h: 429s are not failures that compound
+
+
 async def test_force_tries_a_feed_that_is_backing_off(server: WebServer, fetcher: Fetcher, store: Store) -> None:
     server.add_bytes("/down", b"", status=500)
     run = collector(store, fetcher, Clock(NOW))
