@@ -1,14 +1,12 @@
-"""HTTP GET for feeds and article pages: size cap, conditional GET, checked redirects, polite retries."""
+"""HTTP GET for feeds and article pages: size cap, conditional GET, checked redirects, polite retries (which
+failures are worth one: :mod:`digests.fetch_failures`)."""
 
 from __future__ import annotations
 
 import asyncio
-import os
 import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from types import TracebackType
 from typing import Self
 
@@ -18,8 +16,9 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, sto
 from tenacity.wait import wait_random_exponential
 from yarl import URL
 
-from digests.clock import utcnow
 from digests.errors import BlockedURLError, FetchError
+from digests.fetch_failures import TransientError, connection_problem, status_error
+from digests.fetch_failures import parse_retry_after as parse_retry_after  # the adapters read Retry-After here
 from digests.guard import (
     PUBLIC_ONLY,
     AddressPolicy,
@@ -51,33 +50,6 @@ class FetchConfig:
     backoff_max_s: float = 60.0
     max_retry_after_s: float = 30.0  # a longer Retry-After is left to the caller's schedule
     deadline_s: float = 60.0  # one fetch in all: attempts, redirects and waits between them
-
-
-class _TransientError(Exception):
-    """A failure worth another attempt (timeout, connection error, 5xx, 408, 429)."""
-
-    def __init__(self, message: str, *, reason: str, status: int | None = None,
-                 retry_after: float | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.reason = reason
-        self.status = status
-        self.retry_after = retry_after
-
-    def final(self, url: str, attempts: int) -> FetchError:
-        message = self.message if attempts == 1 else f"{self.message} (gave up after {attempts} attempts)"
-        return FetchError(url, message, reason=self.reason, status=self.status, retry_after=self.retry_after)
-
-
-def connection_problem(exc: aiohttp.ClientConnectionError) -> str:
-    """What went wrong, in words: "cannot connect to 127.0.0.1:9: Connection refused". aiohttp's own text
-    says "ssl:default" even for plain http://, which sends people looking for a TLS problem; TLS failures
-    (certificate, handshake) keep aiohttp's text, where TLS is the point."""
-    if isinstance(exc, aiohttp.ClientSSLError) or not isinstance(exc, aiohttp.ClientConnectorError):
-        return f"connection failed ({exc})"
-    error = exc.os_error
-    reason = os.strerror(error.errno) if error.errno and error.errno > 0 else (error.strerror or str(error))
-    return f"cannot connect to {exc.host}:{exc.port}: {reason or type(error).__name__}"
 
 
 class Fetcher:
@@ -151,11 +123,11 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         attempts, limit = self.config.retries + 1, deadline_s or self.config.deadline_s
         retrying = AsyncRetrying(stop=stop_after_attempt(attempts) | stop_before_delay(limit), wait=self._wait,
-                                 sleep=self._sleep, retry=retry_if_exception_type(_TransientError), reraise=True)
+                                 sleep=self._sleep, retry=retry_if_exception_type(TransientError), reraise=True)
         try:
             async with asyncio.timeout(limit):
                 return await retrying(self._attempt, url, headers, guarded)
-        except _TransientError as exc:
+        except TransientError as exc:
             tried = int(retrying.statistics.get("attempt_number", attempts))
             if tried < attempts:  # stopped by the deadline, not by the count
                 wait = f"; the server asks to wait {exc.retry_after:g} s" if exc.retry_after else ""
@@ -167,7 +139,7 @@ class Fetcher:
 
     def _wait(self, state: RetryCallState) -> float:
         error = state.outcome.exception() if state.outcome else None
-        if isinstance(error, _TransientError) and error.retry_after is not None:
+        if isinstance(error, TransientError) and error.retry_after is not None:
             return error.retry_after
         return float(self._backoff(state))
 
@@ -176,14 +148,14 @@ class Fetcher:
         try:
             return await self._follow(url, headers, guarded)
         except aiohttp.ConnectionTimeoutError as exc:
-            raise _TransientError(f"could not connect within {config.connect_timeout_s:g} s",
+            raise TransientError(f"could not connect within {config.connect_timeout_s:g} s",
                                   reason="timeout") from exc
         except TimeoutError as exc:
-            raise _TransientError(f"timed out after {config.timeout_s:g} s", reason="timeout") from exc
+            raise TransientError(f"timed out after {config.timeout_s:g} s", reason="timeout") from exc
         except aiohttp.ClientPayloadError as exc:
             raise FetchError(url, f"the response body is broken ({exc})", reason="bad_body") from exc
         except aiohttp.ClientConnectionError as exc:
-            raise _TransientError(connection_problem(exc), reason="connection") from exc
+            raise TransientError(connection_problem(exc), reason="connection") from exc
         except aiohttp.ClientError as exc:
             raise FetchError(url, f"request failed ({exc})", reason="client") from exc
 
@@ -242,7 +214,7 @@ class Fetcher:
             return _result(url, hop, resp, b"")
         if 200 <= resp.status < 300:
             return _result(url, hop, resp, await self._read_capped(url, resp))
-        raise self._status_error(url, resp)
+        raise status_error(url, resp, max_retry_after_s=self.config.max_retry_after_s)
 
     async def _read_capped(self, url: str, resp: aiohttp.ClientResponse) -> bytes:
         cap = self.config.max_body_bytes
@@ -255,24 +227,6 @@ class Fetcher:
             if len(body) > cap:
                 raise FetchError(url, f"body larger than {_size(cap)}", reason="too_large")
         return bytes(body)
-
-    def _status_error(self, url: str, resp: aiohttp.ClientResponse) -> Exception:
-        status = resp.status
-        message = f"HTTP {status} {resp.reason or ''}".rstrip()
-        retry_after = parse_retry_after(resp.headers.get("Retry-After")) if status in (429, 503) else None
-        if retry_after is not None and retry_after > self.config.max_retry_after_s:
-            return FetchError(url, f"{message}: the server asks to wait {retry_after:g} s; try later",
-                              reason="rate_limited", status=status, retry_after=retry_after)
-        if status == 429:
-            return _TransientError(message, reason="rate_limited", status=status, retry_after=retry_after)
-        if status >= 500:
-            return _TransientError(message, reason="http_5xx", status=status, retry_after=retry_after)
-        if status == 408:
-            return _TransientError(message, reason="http_4xx", status=status)
-        if status >= 400:
-            return FetchError(url, message, reason="http_4xx", status=status)
-        return FetchError(url, f"unexpected {message}", reason="http_status", status=status)
-
 
 def _redirect_target(url: str, hop: URL, resp: aiohttp.ClientResponse) -> URL | None:
     location = resp.headers.get("Location")
@@ -291,22 +245,6 @@ def _result(url: str, hop: URL, resp: aiohttp.ClientResponse, body: bytes) -> Fe
         headers[key] = f"{headers[key]}, {value}" if key in headers else value
     return FetchResult(url=url, final_url=str(hop), status=resp.status, body=body, headers=headers,
                        etag=resp.headers.get("ETag"), last_modified=resp.headers.get("Last-Modified"))
-
-
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (seconds or an HTTP date); None if absent or bad."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or utcnow())).total_seconds())
 
 
 def _size(n: int) -> str:

@@ -14,7 +14,8 @@ import pytest
 from aiohttp import web
 
 from digests.errors import BlockedURLError, FetchError
-from digests.fetch import FetchConfig, Fetcher, parse_retry_after
+from digests.fetch import FetchConfig, Fetcher
+from digests.fetch_failures import parse_retry_after
 from tests.fakes.webserver import FakeResolver, WebServer
 
 MiB = 1024 * 1024
