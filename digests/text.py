@@ -2,7 +2,8 @@
 
 :class:`Tokenizer` is what sumy's parsers and summarizers take: ``to_sentences`` uses sentencex (which
 knows the danda ``।`` and the Urdu full stop ``۔``) and ``to_words`` keeps combining marks, so Bengali and
-Hindi vowel signs stay inside their words. Stop words come from sumy or stopwordsiso (see :func:`stop_words`);
+Hindi vowel signs stay inside their words; page boilerplate is dropped by
+:mod:`digests.boilerplate`'s patterns. Stop words come from sumy or stopwordsiso (see :func:`stop_words`);
 stemmers are NLTK's Snowball stemmers (no data download), and there is none for Bengali, Hindi or Urdu.
 """
 
@@ -17,6 +18,8 @@ import regex
 import sentencex
 import stopwordsiso
 from sumy.utils import parse_stop_words
+
+from digests import boilerplate
 
 # A word is letters with their combining marks and joiners; an apostrophe or hyphen between letters stays inside
 # it ("don't", "company's", "high-speed", "l'homme"). Split there, the pieces "s", "t", "high" would count as
@@ -44,76 +47,11 @@ _EXTRA_STOP_WORDS = {
     " لیے لئے ایک کہ تک بعد ہو رہا رہی رہے والے والی جس جن"
 }
 
-# Boilerplate, matched case-insensitively. _DROP_LINE: at the start of a line or sentence, which is dropped.
-# _DROP_PHRASE: anywhere in a sentence, which is dropped; only phrases that news prose never uses.
-# _PREFIX: removed from the start of a line (wire datelines). _INLINE: removed wherever found.
-# "*" applies to every language: pages in Bengali, Hindi and Urdu carry English widgets too.
-_DROP_LINE: dict[str, tuple[str, ...]] = {
-    "*": (
-        r"(?:file |aerial )?(?:photo|image|picture|video|graphic)s?(?: (?:credit|courtesy|source|caption))?\s*[:|/©]",
-        r"(?:image|photo|video) (?:copyright|caption|source|credit)s?\b",
-        r"(?:©|copyright\s*(?:©|\(c\)|\d{4}))",
-        r"(?:read|see) (?:more|also)\b",
-        r"also (?:read|see)\b",
-        r"related(?: (?:news|stories|articles|coverage|topics|content))?\s*(?:[:|]|$)",
-        r"(?:reporting|writing|editing|additional reporting|compiled) by\b",
-        r"by\s+(?-i:\p{Lu})[\p{L}\p{M}.'-]*(?:\s+(?:(?-i:\p{Lu})[\p{L}\p{M}.'-]*|and|&))*\s*(?:[,|/–—-][^.!?]{0,80})?$",
-        r"(?:published|updated|posted|last (?:updated|modified)|first published)\b\s*(?:on|at)?\s*[:|-]?\s*\d[^.!?]*$",
-        r"(?:advertisement|sponsored|share|tweet|email|print|comments?)\s*$",
-        r"(?:share|tweet|follow|subscribe|sign up|download)\b[^.!?]{0,60}$",
-    ),
-    "bn": (
-        r"(?:আরও|আরো|এটিও|আরও খবর) পড়ুন",
-        r"(?:সম্পর্কিত|সংশ্লিষ্ট) (?:খবর|সংবাদ)",
-        r"(?:ফাইল )?ছবি\s*[:|]",
-        r"ছবি(?:ঃ| সংগৃহীত)",
-        r"(?:নিজস্ব|বিশেষ|জ্যেষ্ঠ|স্টাফ) (?:প্রতিবেদক|সংবাদদাতা|রিপোর্টার)",
-        r"[\p{L}\p{M} ]{0,40}(?:প্রতিনিধি|সংবাদদাতা|প্রতিবেদক)\s*(?:[,|]|$)",
-        r"(?:প্রকাশিত|প্রকাশ|আপডেট|হালনাগাদ)\s*[:|]",
-        r"বিজ্ঞাপন\s*$",
-    ),
-    "hi": (
-        r"(?:यह|ये) भी (?:पढ़ें|पढ़े|देखें)",
-        r"(?:और|आगे) (?:पढ़ें|पढ़े)",
-        r"(?:संबंधित|सम्बंधित) (?:खबरें|खबर|ख़बरें)",
-        r"(?:फाइल |फ़ाइल |प्रतीकात्मक |सांकेतिक )?(?:फोटो|फ़ोटो|तस्वीर|चित्र)\s*[:|]",
-        r"(?:प्रतीकात्मक|सांकेतिक) (?:फोटो|फ़ोटो|तस्वीर|चित्र)",
-        r"[\p{L}\p{M} ]{0,40}(?:संवाददाता|ब्यूरो)\s*(?:[,|]|$)",
-        r"(?:प्रकाशित|अपडेटेड|अपडेट|लेखक|रिपोर्ट)\s*[:|]",
-        r"विज्ञापन\s*$",
-    ),
-    "ur": (
-        r"(?:مزید|یہ بھی) پڑھیں",
-        r"متعلقہ (?:خبریں|خبر)",
-        r"(?:فائل )?(?:تصویر|فوٹو)\s*[:|]",
-        r"(?:فائل فوٹو|تصویر بشکریہ)",
-        r"(?:ویب|نیوز) ڈیسک",
-        r"[\p{L}\p{M} ]{0,40}(?:نمائندہ|نامہ نگار)\s*(?:[,|،]|$)",
-        r"(?:شائع|اپ ڈیٹ|رپورٹ)\s*[:|]",
-        r"اشتہار\s*$",
-    ),
-}
-_DROP_PHRASE: dict[str, tuple[str, ...]] = {
-    "*": (
-        r"click here\b",
-        r"follow us\b",
-        r"(?:subscribe|sign up) (?:to|for) our\b",
-        r"share this (?:article|story|post|page)\b",
-        r"all rights reserved\b",
-        r"(?:image|photo) copyright\b",
-    ),
-    "bn": (r"ক্লিক করুন", r"ফলো করুন", r"সাবস্ক্রাইব করুন", r"শেয়ার করুন", r"শেয়ার করুন"),
-    "hi": (r"क्लिक करें", r"फॉलो करें", r"फ़ॉलो करें", r"सब्सक्राइब करें", r"शेयर करें"),
-    "ur": (r"کلک کریں", r"فالو کریں", r"سبسکرائب کریں", r"شیئر کریں"),
-}
 # Titles that sentencex takes for a sentence end ("ড. নাসরিন হক", "डॉ. अंजलि सिन्हा"); it knows the English ones.
 _ABBREVIATIONS: dict[str, frozenset[str]] = {
     "bn": frozenset({"ড", "ডা", "মো", "মোসা", "মোছা", "মোহা", "অধ্যা", "প্রফে", "বি", "এ", "লে", "জে", "ক্যা"}),
     "hi": frozenset({"डॉ", "डा", "प्रो", "श्री", "मो", "स्व", "सं", "ई"}),
 }
-# "DHAKA, March 12 (Reuters) -", "ঢাকা, ১২ মার্চ (বাসস) :": place, optional date, agency in brackets.
-_PREFIX = (r"[\p{L}\p{M}][\p{L}\p{M} .'-]{1,30}(?:,[^()\n]{1,30})?\s*\([^()\n]{2,30}\)\s*[-–—:]+\s*",)
-_INLINE = (r"\s*[(\[](?:photo|image|picture|file|pic|ছবি|ফাইল ছবি|फोटो|फ़ोटो|तस्वीर|تصویر|فوٹو)\b[^()\[\]\n]{0,80}[)\]]",)
 
 
 class Tokenizer:
@@ -139,10 +77,10 @@ def article_sentences(text: str, language: str | None) -> list[str]:
     and then checked against the boilerplate tables.
     """
     code = language or "en"
-    drop_line, drop_phrase = _patterns(code)
+    drop_line, drop_phrase = boilerplate.patterns(code)
     sentences: list[str] = []
     for line in _paragraphs(unicodedata.normalize("NFC", text)):
-        line = _strip_inline(line)
+        line = boilerplate.strip_inline(line)
         if drop_line.match(line) or _is_bare_line(line):
             continue
         for sentence in split_sentences(line, code):
@@ -253,17 +191,6 @@ def _stemmer(language: str) -> Callable[[str], str]:
     return lambda word: snowball_stem(word.lower())
 
 
-@functools.cache
-def _patterns(language: str) -> tuple[regex.Pattern[str], regex.Pattern[str]]:
-    def compile_table(table: dict[str, tuple[str, ...]]) -> regex.Pattern[str]:
-        alternatives = table["*"] + table.get(language, ())
-        return regex.compile("|".join(f"(?:{pattern})" for pattern in alternatives), regex.IGNORECASE)
-
-    return compile_table(_DROP_LINE), compile_table(_DROP_PHRASE)
-
-
-_PREFIX_RE = regex.compile("^(?:" + "|".join(_PREFIX) + ")")
-_INLINE_RE = regex.compile("|".join(_INLINE), regex.IGNORECASE)
 _UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
 _DECIMAL_END = regex.compile(r"\p{Nd}\.$")
 # A danda, double danda or Urdu full stop (with any closing quotes) before a space ends a sentence.
@@ -283,12 +210,6 @@ def _paragraphs(text: str) -> Iterator[str]:
         pending = line
     if pending:
         yield pending
-
-
-def _strip_inline(line: str) -> str:
-    if "(" not in line and "[" not in line:
-        return line
-    return _PREFIX_RE.sub("", _INLINE_RE.sub("", line), count=1)
 
 
 def _is_bare_line(line: str) -> bool:
