@@ -9,7 +9,8 @@ marked ``posting`` (attempts + 1: an attempt that goes to the platform) and comm
 the lease is renewed with what is already posted; a process whose lease was taken over stops before sending
 (``LeaseLost``). A record with attempts behind it may already be on the platform: it is read back first
 (``find_posted`` by the record's nonce, with the thread replies already there) and only what is missing is
-posted. The life of a record is written down in :mod:`digests.store.deliveries`.
+posted. How an attempt ends is written on the record by :class:`bot.runtime.outcomes.Outcomes`; the life of
+a record is written down in :mod:`digests.store.deliveries`.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 
 from bot.app import App
-from bot.core.ports import ChannelRef, ChatAdapter, Checkpoint, Posted, RateLimited
+from bot.core.ports import ChatAdapter, Checkpoint, Posted, RateLimited
 from bot.core.schedule import due_at
 from bot.errors import ChannelGoneError
 from bot.runtime.channel_digest import DigestCache, remembered, with_notes
@@ -34,10 +35,9 @@ from bot.runtime.delivery_policy import (
     new_owner,
 )
 from bot.runtime.liveness import owner_is_dead
+from bot.runtime.outcomes import Outcomes
 from bot.runtime.pacing import Paces
-from bot.runtime.paused import tell_paused
 from digests.clock import Clock, utcnow
-from digests.memory import shown_of
 from digests.models import Digest
 from digests.store.deliveries import FAILED, PAUSED, SKIPPED, Deliveries, Delivery, LeaseLost
 from digests.store.subscriptions import Subscription
@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 BUSY = "busy"  # another process holds the record's lease: it is that process's to post
 
 
-class Deliverer:
+class Deliverer(Outcomes):
     """Posts digests to channels through their platform's adapter, recording every step."""
 
     def __init__(self, app: App, adapters: Mapping[str, ChatAdapter], *,
@@ -67,12 +67,6 @@ class Deliverer:
             {a.platform: a.rate for a in self.adapters.values() if a.rate}
         self._paces = Paces(rates, on_wait=self._waited)
         self._pacers = self._paces.pacers  # the same dict: a platform's Pacer can be replaced in it
-
-    @property
-    def deliveries(self) -> Deliveries:
-        if self._deliveries is None:
-            self._deliveries = Deliveries(self.app.store.engine)
-        return self._deliveries
 
     def slots(self, platform: str) -> asyncio.Semaphore:
         """The platform's delivery slots (see :meth:`DeliveryPolicy.slots`)."""
@@ -190,9 +184,6 @@ class Deliverer:
         with contextlib.suppress(Exception):
             await self._digests.get(sub, due_at(sub, record.digest_date))
 
-    def _count(self, sub: Subscription, status: str) -> None:
-        self.app.metrics.deliveries.labels(platform=sub.platform, status=status).inc()
-
     async def _start(self, sub: Subscription, digest_date: date, late: bool) -> tuple[Subscription, Delivery] | str:
         current = await self.app.subscriptions.get(subscription_id=sub.id)
         if current is None or not current.active:
@@ -270,25 +261,6 @@ class Deliverer:
                     return
         return checkpoint
 
-    async def _give_up(self, sub: Subscription, record: Delivery) -> Delivery:
-        """Out of attempts or time. A record with attempts behind it may still have posted: look once, never
-        post again."""
-        error = f"delivery: gave up after {record.attempts} attempts ({record.error or 'interrupted'})"
-        if record.attempts > 0 or record.message_ids:
-            try:
-                found = await self._find(self.adapters[sub.platform], channel_of(sub), record)
-            except Exception as exc:  # reading back failed too: give up as planned
-                found, error = None, f"{error}; reading the channel back failed: {exc!r}"
-            if found is not None:
-                return await self._posted(record, found)
-        log.error("%s for %s", error, channel_of(sub), extra=log_ids(sub))
-        return await self.deliveries.mark_failed(delivery_id=record.id, error=error, retry_at=None,
-                                                 now=self._clock(), owner=self.owner)
-
-    async def _find(self, adapter: ChatAdapter, channel: ChannelRef, record: Delivery) -> Posted | None:
-        await self._paces.wait(channel.platform)
-        return await adapter.find_posted(channel, record.nonce, since=record.created_at - self.policy.find_margin)
-
     def _waited(self, platform: str, seconds: float) -> None:
         self.app.metrics.rate_limit_wait.labels(platform=platform).inc(seconds)
 
@@ -303,31 +275,3 @@ class Deliverer:
         """This channel's digest after its memory of stories (:func:`bot.runtime.channel_digest.remembered`)."""
         known = self._digests.texts(sub, due_at(sub, record.digest_date))  # read once per digest, not per channel
         return await remembered(self.deliveries, sub, record, digest, known=known)
-
-    async def _posted(self, record: Delivery, posted: Posted, digest: Digest | None = None) -> Delivery:
-        """Record the posted digest and, in the same transaction, what it showed of each story (unknown when
-        a digest given up on is found posted: then the channel's memory misses that day)."""
-        shown = shown_of(digest, day=record.digest_date.isoformat(), links=dict(posted.links)) if digest else []
-        return await self.deliveries.mark_posted(delivery_id=record.id, message_ids=posted.message_ids,
-                                                 thread_id=posted.thread_id, now=self._clock(), shown=shown)
-
-    async def _failed(self, sub: Subscription, record: Delivery, exc: Exception, *, refund: bool = False) -> Delivery:
-        wait = self.policy.backoff(max(record.attempts, 1))
-        hint = exc.retry_after if isinstance(exc, RateLimited) else None
-        if hint is not None:  # the platform said when: no backoff on top (429s do not count as failures)
-            wait = hint
-            self._paces.hold(sub.platform, hint)
-        now = self._clock()
-        log.warning("delivery: attempt %d for %s failed (%r); retrying in %.0f s", record.attempts,
-                    channel_of(sub), exc, wait, extra=log_ids(sub))
-        self._count(sub, "retry")
-        return await self.deliveries.mark_failed(delivery_id=record.id, error=f"{exc.__class__.__name__}: {exc}",
-                                                 retry_at=now + timedelta(seconds=wait), now=now, owner=self.owner,
-                                                 refund=refund)
-
-    async def _gone(self, sub: Subscription, record: Delivery, exc: ChannelGoneError) -> Delivery:
-        """The channel is gone or forbids the bot: pause its subscriptions and tell someone, where possible."""
-        record, count = await self.deliveries.mark_paused(delivery_id=record.id, error=str(exc), now=self._clock())
-        log.warning("%s; paused %d subscription(s)", exc, count, extra=log_ids(sub))
-        await tell_paused(self.adapters[sub.platform], sub, exc.reason, pace=self._paces.wait)
-        return record
