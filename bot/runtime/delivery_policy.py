@@ -67,7 +67,8 @@ def channel_of(sub: Subscription) -> ChannelRef:
 
 
 def log_ids(sub: Subscription) -> dict[str, object]:
-    """The ids a delivery's log lines carry (``extra=``): channel, region, subscription."""
+    """The ids a subscription's log lines carry (``extra=``), in delivery and the schedule: channel, region,
+    subscription."""
     return {"channel": str(channel_of(sub)), "region": sub.region, "subscription": sub.id}
 
 

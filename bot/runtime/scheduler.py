@@ -28,6 +28,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
 
 from bot.core.schedule import Settled, catch_up, catch_up_dates, is_late, last_due, next_due
+from bot.runtime.delivery_policy import log_ids
 from digests.clock import Clock, utcnow
 from digests.store import Subscription
 
@@ -52,12 +53,6 @@ class SubscriptionSource(Protocol):
     """Where the scheduler reads subscriptions (``digests.store.Subscriptions``)."""
 
     async def all(self, *, active_only: bool = True) -> list[Subscription]: ...
-
-
-def log_ids(sub: Subscription) -> dict[str, object]:
-    """The ids a subscription's log lines carry (``extra=``): channel, region, subscription."""
-    return {"channel": f"{sub.platform}:{sub.workspace_id}/{sub.channel_id}", "region": sub.region,
-            "subscription": sub.id}
 
 
 class DailyTrigger(BaseTrigger):  # type: ignore[misc]  # APScheduler ships no type hints
