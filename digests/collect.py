@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import weakref
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ from urllib.parse import urlsplit
 from digests.clock import Clock, utcnow
 from digests.errors import FetchError
 from digests.feeds import parse_feed
-from digests.fetch import Fetcher
+from digests.fetch import Fetcher, HostSlots
 from digests.intake import Intake
 from digests.models import ExtractedArticle, FeedEntry, FeedSource, FetchResult
 from digests.page_reader import PageReader
@@ -90,16 +89,11 @@ class Collector:
         self._executor = executor
         self._reader = PageReader(executor)  # pages extracted a few per trip to a worker
         # A host's slot is taken before a shared one, so a slow host holds at most its own share of the
-        # shared slots and never makes other hosts' feeds wait. Weak values: only hosts in use are kept.
-        self._hosts: dict[str, weakref.WeakValueDictionary[str, asyncio.Semaphore]] = {
-            "feed": weakref.WeakValueDictionary(), "page": weakref.WeakValueDictionary()}
+        # shared slots and never makes other hosts' feeds wait.
+        self._hosts = {kind: HostSlots(config.per_host_concurrency) for kind in ("feed", "page")}
 
     def _host(self, kind: str, url: str) -> asyncio.Semaphore:
-        host = (urlsplit(url).hostname or "").lower()
-        slot = self._hosts[kind].get(host)
-        if slot is None:
-            slot = self._hosts[kind][host] = asyncio.Semaphore(self.config.per_host_concurrency)
-        return slot
+        return self._hosts[kind]((urlsplit(url).hostname or "").lower())
 
     async def _cpu(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         # A partial of a module-level function pickles by name: workers import only that module.

@@ -52,6 +52,21 @@ class FetchConfig:
     deadline_s: float = 60.0  # one fetch in all: attempts, redirects and waits between them
 
 
+class HostSlots:
+    """A semaphore per host, ``per_host`` wide. Weak values: a host's semaphore lives while someone holds it,
+    so the map cannot grow for ever."""
+
+    def __init__(self, per_host: int) -> None:
+        self.per_host = per_host
+        self._slots: weakref.WeakValueDictionary[str, asyncio.Semaphore] = weakref.WeakValueDictionary()
+
+    def __call__(self, host: str) -> asyncio.Semaphore:
+        slot = self._slots.get(host)
+        if slot is None:
+            slot = self._slots[host] = asyncio.Semaphore(self.per_host)
+        return slot
+
+
 class Fetcher:
     """Fetch URLs over one aiohttp session (two, counting the guarded one). Use ``async with``."""
 
@@ -63,8 +78,7 @@ class Fetcher:
         self._owned_resolver: AbstractResolver | None = None
         self._sleep = sleep
         self._sessions: dict[bool, aiohttp.ClientSession] = {}
-        # Weak values: a host's semaphore lives while a fetch holds it, so the dict cannot grow forever.
-        self._slots: weakref.WeakValueDictionary[str, asyncio.Semaphore] = weakref.WeakValueDictionary()
+        self._slots = HostSlots(self.config.per_host_concurrency)
         self._backoff = wait_random_exponential(multiplier=self.config.backoff_base_s,
                                                 max=self.config.backoff_max_s)
 
@@ -178,7 +192,7 @@ class Fetcher:
         """One request: the result, or where it redirects to."""
         try:
             async with (
-                self._slot(hop),
+                self._slots(hop.host or ""),
                 asyncio.timeout(self.config.timeout_s),
                 session.get(hop, headers=headers, allow_redirects=False) as resp,
             ):
@@ -201,13 +215,6 @@ class Fetcher:
             raise FetchError(url, f"not a valid URL ({exc})", reason="invalid_url") from None
         check_scheme(parsed)
         return parsed
-
-    def _slot(self, hop: URL) -> asyncio.Semaphore:
-        host = hop.host or ""
-        slot = self._slots.get(host)
-        if slot is None:
-            slot = self._slots[host] = asyncio.Semaphore(self.config.per_host_concurrency)
-        return slot
 
     async def _finish(self, url: str, hop: URL, resp: aiohttp.ClientResponse) -> FetchResult:
         if resp.status == 304:
