@@ -24,7 +24,7 @@ from bot.runtime.leader import Leadership, leader_lock
 from bot.runtime.liveness import owner_is_dead
 from bot.runtime.scheduler import Desk, Scheduler
 from bot.settings import Settings
-from digests.clock import Clock
+from digests.clock import Clock, utcnow
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -114,11 +114,12 @@ def build_scheduler(app: App, desk: Desk) -> tuple[Scheduler, CollectPasses]:
     scheduler = Scheduler(app.subscriptions, desk, grace=timedelta(minutes=s.grace_minutes), clock=app.clock,
                           resync_seconds=s.resync_seconds, concurrency=s.deliver_concurrency)
     collection = CollectPasses(app)
+    start = utcnow()  # APScheduler's own time line is the wall clock's, whatever clock the app reads
     scheduler.add_job(collection.start_pass, "interval", seconds=s.collect_tick_seconds, id="collect",
-                      jitter=s.collect_jitter_seconds or None, next_run_time=app.clock(), coalesce=True,
+                      jitter=s.collect_jitter_seconds or None, next_run_time=start, coalesce=True,
                       max_instances=1)
     scheduler.add_job(prune_old, "interval", args=[app], hours=1, id="retention", coalesce=True, max_instances=1,
-                      next_run_time=app.clock() + timedelta(minutes=5))
+                      next_run_time=start + timedelta(minutes=5))
     return scheduler, collection
 
 
