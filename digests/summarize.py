@@ -101,7 +101,8 @@ def summarize(text: str, *, language: str | None, config: SummaryConfig = DEFAUL
     remaining budget; when not even one sentence fits, the first sentence is cut at a word boundary and
     ends in an ellipsis: the only case where the summary is not made of whole sentences. Empty text gives
     an empty summary. Never raises. ``config.timeout_s`` bounds splitting and ranking; detecting the language
-    (whose model loads on a process's first call, seconds on a busy machine) comes before it.
+    and building a sumy summarizer (their models and NLTK load on a process's first call, seconds on a busy
+    machine) come before it.
     """
     try:
         return _summarize(text, language, config)
@@ -119,6 +120,8 @@ def _summarize(text: str, language: str | None, config: SummaryConfig) -> Summar
     text = text[:MAX_INPUT_CHARS]
     if language is None:
         language = choose_language(None, text)
+    if config.algorithm in SUMY_NAMES and language in SUPPORTED:
+        _sumy_summarizer(config.algorithm, language)  # a process's first loads NLTK's stemmer: seconds, once
     deadline = time.monotonic() + config.timeout_s
     sentences = article_sentences(text, language)
     if truncated and len(sentences) > 1:

@@ -137,6 +137,22 @@ def test_a_slow_first_language_detection_does_not_spend_the_ranking_time(monkeyp
     assert summary.language == "en"
 
 
+def test_a_slow_first_sumy_set_up_does_not_spend_the_ranking_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A sumy summarizer's first build imports NLTK's stemmers: seconds on a busy machine, which turned a
+    # process's first sumy summary into the lead.
+    real_stemmer = summarize_module.stemmer
+
+    def slow_stemmer(language: str) -> object:
+        time.sleep(0.3)
+        return real_stemmer(language)
+
+    summarize_module._sumy_summarizer.cache_clear()
+    monkeypatch.setattr(summarize_module, "stemmer", slow_stemmer)
+    summary = summarize(article("en"), language="en", config=SummaryConfig(algorithm="luhn", timeout_s=0.25))
+    summarize_module._sumy_summarizer.cache_clear()
+    assert summary.algorithm == "luhn"
+
+
 def test_a_failing_ranking_falls_back_to_the_lead(monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*_: object) -> list[int]:
         raise RuntimeError("boom")
