@@ -194,3 +194,12 @@ def test_render_reply_passes_privacy_through_and_defuses_echoed_input() -> None:
     assert not PINGS.search(card.embeds[0].title or "") and card.embeds[0].footer.text is None
     long = render_reply(Reply("\n".join(f"• line {i} " + "x" * 50 for i in range(100))))
     assert len(long.content) <= 2000 and long.content.endswith("… (shortened)")
+
+
+def test_echoed_input_cannot_make_a_masked_link() -> None:
+    """`summary [Free Nitro](https://evil.example)` is echoed in a public "no story matches" reply: it must not
+    become a link whose words hide where it goes."""
+    reply = render_reply(Reply("No story matches '[Free Nitro](https://evil.example/x)' in the last 3 days.",
+                               ok=False))
+    assert not re.search(r"\[[^\]]*\]\(", reply.content)
+    assert "Free Nitro" in reply.content and "https://evil.example/x" in reply.content

@@ -22,19 +22,28 @@ _LINE_OPENING = re.compile(r"^([-+>#])|^(\d+)(\.)")
 # <@id> <@!id> <@&id> <#id> </cmd:id> <t:123:R> <:emoji:id> <a:emoji:id> <id:guide>: a zero-width space defuses them.
 _MARKUP = re.compile(r"<(?=[@#/:!&]|[a-z]+:)", re.IGNORECASE)
 _MASS_MENTION = re.compile(r"@(?=everyone|here)", re.IGNORECASE)
+# "[words](url)": a masked link, whose words may hide where it goes. The core's own words never make one, so one
+# in them came from what a user typed ("summary [Free Nitro](https://…)" is echoed back in public).
+_MASKED_LINK = re.compile(r"\](?=\()")
 _SPACE = re.compile(r"\s+")
 
 
 def defuse(text: str) -> str:
-    """Mentions and markup made inert (``@everyone``, ``<@id>``, ``<#id>``, ``</cmd:id>``, ``<t:…>``, emoji),
-    formatting kept: for the core's own words, which may quote what a user typed."""
+    """Mentions, markup and masked links made inert (``@everyone``, ``<@id>``, ``<#id>``, ``</cmd:id>``,
+    ``<t:…>``, emoji, ``[words](url)``), formatting kept: for the core's own words, which may quote what a user
+    typed."""
+    return _inert(_MASKED_LINK.sub("]" + _ZWSP, text))
+
+
+def _inert(text: str) -> str:
+    """Mentions and Discord markup (``@everyone``, ``<@id>``, ``<t:…>``...) made inert by a zero-width space."""
     return _MASS_MENTION.sub("@" + _ZWSP, _MARKUP.sub("<" + _ZWSP, text))
 
 
 def neutralise(text: str) -> str:
     """Article text made safe to show: one line, control characters gone, Markdown escaped (links left as
     links), mentions and Discord markup defused, and no list or heading at its start."""
-    line = defuse(" ".join(_CONTROL.sub(" ", text).split()))
+    line = _inert(" ".join(_CONTROL.sub(" ", text).split()))  # its brackets are escaped below: no masked link
     parts = _URL.split(line)  # odd indexes are links: escaping would break them
     line = "".join(part if i % 2 else _SPECIAL.sub(r"\\\1", part) for i, part in enumerate(parts))
     return _LINE_OPENING.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", line)
@@ -79,5 +88,5 @@ def safe_url(url: str) -> str | None:
 
 def plain(text: str, limit: int) -> str:
     """One line for places Discord shows without Markdown (footers, thread names): defused, not escaped."""
-    line = defuse(" ".join(_CONTROL.sub(" ", text).split()))
+    line = _inert(" ".join(_CONTROL.sub(" ", text).split()))
     return line if len(line) <= limit else line[:limit - 1] + ELLIPSIS
