@@ -22,6 +22,7 @@ from bot.core.service import CoreService
 from digests.models import Digest, SourceRef, Story, TopicGroup
 from tests.adapters.conftest import CHANNEL, GUILD, LOCKED_CHANNEL, MANAGER, READER
 from tests.fakes.discord_api import (
+    ADMINISTRATOR,
     APP_ID,
     MANAGE_CHANNELS,
     TOKEN,
@@ -138,6 +139,15 @@ async def test_a_manager_subscribes(adapter: DiscordAdapter, fake_discord: FakeD
     assert sub.topics == ("Sport", "Politics") and sub.keywords == ("cancer ward", "floods")
     calls = await slash(fake_discord, command_data("digest", "subscribe", region="test"), user=MANAGER)
     assert followups(calls)[0]["content"].startswith("Updated")  # a manager listed in the settings
+
+
+async def test_an_administrator_manages_whatever_bits_discord_sends(adapter: DiscordAdapter,
+                                                                     fake_discord: FakeDiscord) -> None:
+    """Discord's docs compute an administrator's permissions as all of them, but the member's ``permissions`` may
+    carry only the Administrator bit: an administrator (or the owner) manages every channel all the same."""
+    calls = await slash(fake_discord, command_data("digest", "subscribe", region="test"), user=READER,
+                        permissions=ADMINISTRATOR)
+    assert followups(calls)[0]["content"].startswith("Subscribed this channel")
 
 
 async def test_a_non_manager_is_refused_privately(adapter: DiscordAdapter, fake_discord: FakeDiscord,

@@ -302,6 +302,7 @@ def channel_payload(channel_id: int, guild_id: int) -> Json:
             "last_message_id": None, "rate_limit_per_user": 0, "flags": 0}
 
 
+ADMINISTRATOR = 1 << 3
 MANAGE_CHANNELS = 1 << 4
 MANAGE_GUILD = 1 << 5
 SEND_MESSAGES = 1 << 11

@@ -60,11 +60,12 @@ def channel_ref(interaction: Interaction) -> ChannelRef:
 
 
 def user_ref(interaction: Interaction, manager_ids: list[str]) -> UserRef:
-    """Who ran a command; a manager has Manage Channels or Manage Server here, or is listed in the settings.
-    In a direct message the asker is the only member, so they manage it."""
+    """Who ran a command; a manager has Manage Channels or Manage Server here (an administrator has every
+    permission, though Discord may send only that bit), or is listed in the settings. In a direct message the
+    asker is the only member, so they manage it."""
     perms = interaction.permissions
     user = interaction.user
-    can_manage = (perms.manage_channels or perms.manage_guild or str(user.id) in manager_ids
+    can_manage = (perms.administrator or perms.manage_channels or perms.manage_guild or str(user.id) in manager_ids
                   or interaction.guild_id is None)
     return UserRef("discord", str(user.id), user.display_name, can_manage=can_manage)
 
