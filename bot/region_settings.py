@@ -13,7 +13,7 @@ import zoneinfo
 from collections import Counter
 from collections.abc import Collection, Sequence
 from functools import cache
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -35,12 +35,21 @@ def _timezones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
+@cache
+def _folded() -> dict[str, str]:
+    """Each timezone by its name in lower case (no two IANA names differ only in case)."""
+    return {name.casefold(): name for name in _timezones()}
+
+
 def check_timezone(name: str) -> str:
-    """Return ``name`` if it is an IANA timezone, else raise ValueError naming the closest ones."""
-    if name in NOT_PLACES:
+    """Return the IANA timezone ``name`` names (in any case: ``asia/dhaka`` is ``Asia/Dhaka``), else raise
+    ValueError naming the closest ones."""
+    if name.casefold() in {place.casefold() for place in NOT_PLACES}:
         raise ValueError(f"{name!r} depends on the server's configuration; use an IANA name like 'Asia/Dhaka'")
     if name in _timezones():
         return name
+    if name.casefold() in _folded():
+        return _folded()[name.casefold()]
     close = difflib.get_close_matches(name, sorted(_timezones()), n=3, cutoff=0.6)
     hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else " (use an IANA name like 'Asia/Dhaka')"
     raise ValueError(f"{name!r} is not a timezone{hint}")
@@ -121,13 +130,25 @@ class TopicSettings(SettingsModel):
     keywords: list[str] = Field(min_length=1)
 
 
+_REGION_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
+
+
+def check_region_name(value: str) -> str:
+    """Return ``value`` if it can name a region in commands, else raise ValueError with a name that could."""
+    if _REGION_NAME.fullmatch(value):
+        return value
+    suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")[:40] or "south-asia"
+    raise ValueError(f"{value!r} is not a region name: use lowercase letters, digits and dashes (at most 40), "
+                     f"e.g. {suggestion!r}")
+
+
 class RegionSettings(SettingsModel):
-    name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
+    name: str
     title: str = Field(min_length=1)  # default: the name in words ("south-asia" -> "South Asia")
     timezone: str = "UTC"
     # The first names the built-in topic labels' language (unless label_language); exports list them. Each
     # article's language is detected from its text either way.
-    languages: list[Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]] = Field(default_factory=list)
+    languages: list[str] = Field(default_factory=list)
     feeds: list[FeedSettings] = Field(min_length=1)
     topics: list[TopicSettings] | None = None  # None: the built-in taxonomy
     label_language: str | None = None  # the built-in topics' labels: en, bn, hi or ur; None: first of languages
@@ -166,6 +187,20 @@ class RegionSettings(SettingsModel):
                                    taken=[name for name in taken if isinstance(name, str)])
         named = dict(zip(unnamed, names, strict=True))
         return [{**feed, "name": named[i]} if i in named else feed for i, feed in enumerate(feeds)]
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        return check_region_name(value)
+
+    @field_validator("languages")
+    @classmethod
+    def _languages(cls, value: list[str]) -> list[str]:
+        wrong = [code for code in value if not re.fullmatch(r"[a-z]{2,3}", code)]
+        if wrong:
+            raise ValueError(f"{wrong[0]!r} is not a language code: use ISO 639-1 codes in lower case, like 'en' "
+                             "or 'bn'")
+        return value
 
     @model_validator(mode="before")
     @classmethod

@@ -96,6 +96,8 @@ def _time(raw: str | None, problems: list[str]) -> str:
     time = normalise_time(raw)
     if time is None:
         hint = "08:00 for 8am or 20:00 for 8pm" if looks_like_time(raw) else "07:30"
+        if _ascii_digits(raw) == "24:00":
+            hint = "00:00 for midnight"
         problems.append(f"{raw!r} is not a time; use 24-hour HH:MM, e.g. {hint}.")
         return DEFAULT_TIME
     return time
@@ -110,7 +112,7 @@ def _timezone(raw: str | None, region: RegionSettings, problems: list[str]) -> s
     try:
         return check_timezone(raw.strip())
     except ValueError as exc:
-        problems.append(f"{exc}.")
+        problems.append(str(exc) if str(exc).endswith(("?", ".")) else f"{exc}.")
         return region.timezone
 
 

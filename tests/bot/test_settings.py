@@ -58,7 +58,8 @@ def test_every_problem_is_reported_at_once_with_its_key_path(tmp_path: Path) -> 
     assert "collect.interval_minutes: Input should be greater than or equal to 1" in problems
     assert "collect.colect_typo: unknown key" in problems
     assert "regions[1].timezone: 'Asia/Dhakka' is not a timezone; did you mean 'Asia/Dhaka'" in problems
-    assert "regions[1].name:" in problems
+    assert ("regions[1].name: 'Bad Name' is not a region name: use lowercase letters, digits and dashes "
+            "(at most 40), e.g. 'bad-name'") in problems
     assert "regions[1].feeds[0].url: 'ftp://example.org/feed' is not an http(s) URL" in problems
     assert len(caught.value.problems) == 5
 
@@ -225,3 +226,11 @@ def test_example_file_documents_every_key() -> None:
     missing += [f"regions.{key}" for key in RegionSettings.model_fields
                 if not re.search(rf"^(#\s*)?{key} = ", text, re.MULTILINE)]
     assert missing == []
+
+
+def test_a_language_code_in_capitals_is_named_with_what_to_write(tmp_path: Path) -> None:
+    text = 'name = "x"\nlanguages = ["EN"]\nfeeds = [{ url = "https://example.org/feed" }]'
+    with pytest.raises(SettingsError) as caught:
+        load_settings(write(tmp_path, "[[regions]]\n" + text), {})
+    assert caught.value.problems == ["regions[0].languages: 'EN' is not a language code: use ISO 639-1 codes in "
+                                     "lower case, like 'en' or 'bn'"]

@@ -54,3 +54,18 @@ def test_a_time_given_as_the_timezone_is_pointed_at() -> None:
 def test_an_unknown_region_names_the_closest() -> None:
     with pytest.raises(InvalidSubscription, match=r"no region 'south-asai'. Regions: south-asia"):
         normalise(Wanted(region="south-asai"), CATALOGUE)
+
+
+def test_a_timezone_in_the_wrong_case_is_the_timezone() -> None:
+    """People type `asia/dhaka` or `ASIA/KOLKATA` (Slack has no autocomplete): one zone matches whatever the case,
+    so it is that zone, stored under its IANA spelling; a typo's message ends with one question mark."""
+    assert normalise(Wanted(region="south-asia", timezone="asia/kolkata"), CATALOGUE).timezone == "Asia/Kolkata"
+    assert normalise(Wanted(region="south-asia", timezone="utc"), CATALOGUE).timezone == "UTC"
+    with pytest.raises(InvalidSubscription) as caught:
+        normalise(Wanted(region="south-asia", timezone="asia/dhakka"), CATALOGUE)
+    assert "did you mean 'Asia/Dhaka'" in caught.value.problems[0] and "?." not in caught.value.problems[0]
+
+
+def test_24_00_is_pointed_at_midnight() -> None:
+    with pytest.raises(InvalidSubscription, match=r"'24:00' is not a time; .*00:00 for midnight"):
+        normalise(Wanted(region="south-asia", time="24:00"), CATALOGUE)
