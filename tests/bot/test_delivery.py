@@ -151,6 +151,32 @@ async def test_gone_channels_are_paused_and_the_others_served(world: World) -> N
     assert await world.deliverer.deliver(subs[2], digest_date=DAY + timedelta(days=1)) == "paused"
 
 
+async def test_a_public_channel_the_bot_never_joined_is_read_back_not_paused(world: World) -> None:
+    """With chat:write.public the bot posts in public channels it is not a member of, but a bot reads back only
+    the channels it is in (not_in_channel): the read-back after a failed attempt joins the channel first; it is
+    no sign that the channel is gone."""
+    sub = await world.subscribe("C0PUBLIC")
+    world.api.outside.add("C0PUBLIC")
+    world.api.script["C0PUBLIC"] = ["500-after-post"]
+    assert await world.deliverer.deliver(sub, digest_date=DAY) == "posted"
+    assert len(world.api.heads("C0PUBLIC")) == 1 and world.api.calls_to("conversations.join")
+    current = await world.app.subscriptions.get(subscription_id=sub.id)
+    assert current is not None and current.active
+
+
+async def test_a_channel_that_cannot_be_read_back_is_not_paused_and_says_what_to_do(world: World) -> None:
+    sub = await world.subscribe("C0PUBLIC")
+    world.api.outside.add("C0PUBLIC")
+    world.api.join_refused = "missing_scope"  # an app installed without channels:join
+    world.api.script["C0PUBLIC"] = ["500"]
+    assert await world.deliverer.deliver(sub, digest_date=DAY) == "failed"  # never posted blind: it might double
+    record = await world.deliveries.get(subscription_id=sub.id, digest_date=DAY)
+    assert record is not None and record.error is not None and "/invite" in record.error
+    current = await world.app.subscriptions.get(subscription_id=sub.id)
+    assert current is not None and current.active
+    assert "paused" not in world.text("C0PUBLIC") + world.text("UADMIN")
+
+
 async def test_a_late_delivery_says_so(world: World) -> None:
     sub = await world.subscribe("C1")
     world.clock.now = NOW + timedelta(hours=3)

@@ -6,8 +6,8 @@
 
 Answers ``auth.test``, ``chat.postMessage`` (rejecting blocks over Slack's limits with ``invalid_blocks``,
 as Slack does), ``users.info``, ``conversations.history`` (metadata only with ``include_all_metadata``),
-``conversations.replies``, ``apps.connections.open`` plus a Socket Mode WebSocket, and ``response_url``s for
-slash commands.
+``conversations.replies`` (both only in channels the bot is in), ``conversations.join``,
+``apps.connections.open`` plus a Socket Mode WebSocket, and ``response_url``s for slash commands.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from tests.fakes.webserver import WebServer
 TEAM_ID = "T0FAKE"
 BOT_USER_ID = "U0KHOBOR"
 METHODS = ("auth.test", "chat.postMessage", "users.info", "conversations.history", "conversations.replies",
-           "apps.connections.open")
+           "conversations.join", "apps.connections.open")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +66,10 @@ class FakeSlackApi:
         self.responses: dict[str, list[dict[str, Any]]] = {}
         self.socket_replies: list[dict[str, Any]] = []
         self.closed_channels: set[str] = set()  # chat.postMessage there answers not_in_channel
+        # Public channels the bot posts in without being a member (chat:write.public): a bot reads only the
+        # conversations it is in, so history and replies there answer not_in_channel until it joins.
+        self.outside: set[str] = set()
+        self.join_refused: str | None = None  # conversations.join's error (e.g. missing_scope), if any
         self._socket: web.WebSocketResponse | None = None
         self._clock = 1_700_000_000
         self._changed = asyncio.Event()  # set whenever something arrives, for wait_for
@@ -174,7 +178,15 @@ class FakeSlackApi:
         self.messages.setdefault(channel, []).append(message)
         return {"ok": True, "channel": channel, "ts": message["ts"], "message": message}
 
+    def _conversations_join(self, args: dict[str, Any]) -> dict[str, Any]:
+        if self.join_refused is not None:
+            return {"ok": False, "error": self.join_refused}
+        self.outside.discard(str(args["channel"]))
+        return {"ok": True, "channel": {"id": str(args["channel"]), "is_member": True}}
+
     def _conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        if str(args["channel"]) in self.outside:
+            return {"ok": False, "error": "not_in_channel"}
         oldest = float(args.get("oldest") or 0)
         with_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
         top = [m for m in self.messages.get(str(args["channel"]), [])
@@ -188,6 +200,8 @@ class FakeSlackApi:
                 "response_metadata": {"next_cursor": str(start + limit) if more else ""}}
 
     def _conversations_replies(self, args: dict[str, Any]) -> dict[str, Any]:
+        if str(args["channel"]) in self.outside:
+            return {"ok": False, "error": "not_in_channel"}
         ts = str(args["ts"])
         thread = [m for m in self.messages.get(str(args["channel"]), []) if m["ts"] == ts or m.get("thread_ts") == ts]
         if not thread:

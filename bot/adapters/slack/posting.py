@@ -8,9 +8,10 @@ reads the channel's history back for it. Slack's errors that the core acts on be
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -18,7 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.render import SlackMessage, render_digest, render_reply, story_links
 from bot.core.ports import ChannelRef, Checkpoint, Posted, RateLimited, Reply
-from bot.errors import ChannelGoneError
+from bot.errors import BotError, ChannelGoneError
 from digests.fetch import parse_retry_after
 from digests.models import Digest
 
@@ -27,6 +28,11 @@ HISTORY_PAGES = 10
 # Errors that mean the channel is gone or closed to the bot: its subscriptions pause instead of retrying.
 GONE_ERRORS = frozenset({"channel_not_found", "not_in_channel", "is_archived", "account_inactive", "access_denied",
                          "channel_is_archived", "team_access_not_granted", "restricted_action"})
+READ_BACK_HINT = "invite the bot to the channel (`/invite @Khobor`), or give the app the channels:join scope"
+
+
+class ReadBackError(BotError):
+    """A channel the bot may post in but cannot read back: whether an earlier attempt posted is unknown."""
 
 
 class SlackPoster:
@@ -61,10 +67,9 @@ class SlackPoster:
         message, then this bot's replies in its thread), or None."""
         cursor: str | None = None
         for _ in range(HISTORY_PAGES):
-            with platform_errors(channel):
-                response = await self._client().conversations_history(
-                    channel=channel.channel_id, oldest=f"{since.timestamp():.6f}", include_all_metadata=True,
-                    limit=200, cursor=cursor)
+            response = await self._read(channel, partial(
+                self._client().conversations_history, channel=channel.channel_id, oldest=f"{since.timestamp():.6f}",
+                include_all_metadata=True, limit=200, cursor=cursor))
             for message in response.get("messages") or []:
                 meta = message.get("metadata") or {}
                 if meta.get("event_type") == DIGEST_EVENT and (meta.get("event_payload") or {}).get("nonce") == nonce:
@@ -79,11 +84,32 @@ class SlackPoster:
     async def _replies(self, channel: ChannelRef, head: dict[str, Any]) -> tuple[str, ...]:
         """This bot's replies in a digest's thread, oldest first (people may reply there too)."""
         author = head.get("bot_id") or head.get("user")
-        with platform_errors(channel):
-            response = await self._client().conversations_replies(channel=channel.channel_id, ts=str(head["ts"]),
-                                                               limit=200)
+        response = await self._read(channel, partial(self._client().conversations_replies,
+                                                     channel=channel.channel_id, ts=str(head["ts"]), limit=200))
         return tuple(str(m["ts"]) for m in response.get("messages") or []
                      if m.get("ts") != head["ts"] and (m.get("bot_id") or m.get("user")) == author)
+
+    async def _read(self, channel: ChannelRef, call: Callable[[], Awaitable[Any]]) -> Any:
+        """A read of the channel's messages. A bot reads only the conversations it is in, but posts in public ones
+        without joining (chat:write.public): ``not_in_channel`` there means "join first", not a channel gone."""
+        with platform_errors(channel):
+            try:
+                return await call()
+            except SlackApiError as exc:
+                if exc.response.get("error") != "not_in_channel":
+                    raise
+            await self._join(channel)
+            return await call()
+
+    async def _join(self, channel: ChannelRef) -> None:
+        try:
+            await self._client().conversations_join(channel=channel.channel_id)
+        except SlackApiError as exc:
+            error = str(exc.response.get("error", ""))
+            if error in GONE_ERRORS or error == "method_not_supported_for_channel_type":  # a private channel
+                raise ChannelGoneError(str(channel), error if error in GONE_ERRORS else "not_in_channel") from exc
+            raise ReadBackError(f"slack: cannot read {channel} back to see whether its digest was posted already "
+                                f"(the bot is not a member, and joining failed: {error}); {READ_BACK_HINT}") from exc
 
     async def send_notice(self, channel: ChannelRef, text: str) -> None:
         """Post a short message from the core (its own words) in the channel."""
