@@ -20,8 +20,15 @@ from digests.errors import DigestsError
 from digests.store import Subscription
 
 log = logging.getLogger(__name__)
-REFUSAL = ("Only people who can manage this channel can change its digests (Discord: Manage Channels or "
-           "Manage Server; Slack: workspace admins and owners, or the users listed in the settings).")
+MANAGERS = {"discord": "people with Manage Channels, Manage Server or Administrator here, or the users listed in "
+                       "[discord] manager_user_ids",
+            "slack": "workspace admins and owners, or the users listed in [slack] manager_user_ids"}
+
+
+def refusal(platform: str) -> str:
+    """What someone who may not manage the channel is told: who may, on their own platform."""
+    who = MANAGERS.get(platform, "the managers named in the settings")
+    return f"Only people who can manage this channel can change its digests or see its feeds: {who}."
 
 
 def next_delivery(subscription: Subscription, now: datetime) -> datetime:
@@ -69,7 +76,7 @@ class CoreService:
     async def execute(self, command: cmd.Command, *, channel: ChannelRef, user: UserRef) -> Reply:
         """Check and run one command; every failure becomes a reply that says what to do."""
         if isinstance(command, cmd.MANAGING) and not user.can_manage:
-            return Reply(REFUSAL, ok=False, private=True)
+            return Reply(refusal(user.platform), ok=False, private=True)
         try:
             return await self._run(command, channel, user)
         except (BotError, DigestsError) as exc:

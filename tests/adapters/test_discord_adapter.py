@@ -157,6 +157,7 @@ async def test_a_non_manager_is_refused_privately(adapter: DiscordAdapter, fake_
     assert [c.method for c in calls] == ["POST", "DELETE", "POST"]  # the public "thinking…" is removed
     (answer,) = followups(calls)
     assert answer["flags"] == 64 and answer["content"].startswith("Only people who can manage this channel")
+    assert "Manage Channels" in answer["content"] and "Slack" not in answer["content"]
     assert await service.news.subscriptions.for_channel(platform="discord", workspace_id=str(GUILD),
                                                        channel_id=str(CHANNEL)) == []
 

@@ -88,6 +88,7 @@ async def test_members_are_refused_but_listed_managers_are_not(slack_api: FakeSl
                                                                service: CoreService) -> None:
     refused = await run_command(slack_api, slack_adapter, "/digest", "subscribe test", user="UMEMBER", name="no")
     assert "Only people who can manage this channel" in rendered(refused)
+    assert "workspace admins and owners" in rendered(refused) and "Discord" not in rendered(refused)
     assert refused["response_type"] == "ephemeral"
     assert await service.news.subscriptions.for_channel(platform="slack", workspace_id=TEAM_ID,
                                                        channel_id="C0NEWS") == []
