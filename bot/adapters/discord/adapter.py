@@ -181,8 +181,8 @@ class DiscordAdapter:
             log.info("discord: %d command(s) registered in server %s", len(synced), guild_id)
 
     async def run(self, interaction: Interaction, build: Callable[[], cmd.Command], *, private: bool) -> None:
-        """One slash command: acknowledge at once (Discord allows 3 s), execute in the core, answer, and post
-        the digest the reply carries."""
+        """One slash command: acknowledge at once (Discord allows 3 s), execute in the core, post the digest the
+        reply carries, and answer: the reply, or, when the digest could not be posted, only why (privately)."""
         await interaction.response.defer(ephemeral=private, thinking=True)
         channel = channel_ref(interaction)
         try:
@@ -194,8 +194,8 @@ class DiscordAdapter:
         except Exception:
             log.exception("discord: command failed in %s", channel)
             reply = Reply(FAILED, ok=False, private=True)
-        await self._answer(interaction, render_reply(reply), deferred_private=private)
-        await self._post_for(interaction, channel, reply)
+        failed = await self.service.post_reply_digest(self, channel, reply)
+        await self._answer(interaction, render_reply(failed or reply), deferred_private=private)
 
     async def _answer(self, interaction: Interaction, message: DiscordMessage, *, deferred_private: bool) -> None:
         try:
@@ -207,12 +207,6 @@ class DiscordAdapter:
                                             suppress_embeds=message.suppress_embeds)
         except discord.HTTPException as exc:
             log.error("discord: could not answer a command in %s: %s", channel_ref(interaction), exc)
-
-    async def _post_for(self, interaction: Interaction, channel: ChannelRef, reply: Reply) -> None:
-        failed = await self.service.post_reply_digest(self, channel, reply)
-        if failed is not None:
-            await interaction.followup.send(render_reply(failed).content, ephemeral=True,
-                                            allowed_mentions=NO_MENTIONS)
 
     async def post_digest(self, channel: ChannelRef, digest: Digest, *, nonce: str | None = None,
                           resume: Posted | None = None, checkpoint: Checkpoint | None = None) -> Posted:

@@ -206,12 +206,13 @@ class SlackAdapter:
                           response_type="ephemeral")
 
     async def _answer(self, reply: Reply, channel: ChannelRef, respond: AsyncRespond) -> None:
-        message = render_reply(reply)
-        kind = "ephemeral" if reply.private else "in_channel"
-        await respond(text=message.text, blocks=message.blocks, response_type=kind)
+        """Post the digest the reply carries, then answer: the reply, or only why the digest could not be posted
+        (privately), never a public "here is the digest" with no digest."""
         failed = await self.service.post_reply_digest(self, channel, reply)
-        if failed is not None:
-            await respond(text=render_reply(failed).text, response_type="ephemeral")
+        answer = failed or reply
+        message = render_reply(answer)
+        kind = "ephemeral" if answer.private else "in_channel"
+        await respond(text=message.text, blocks=message.blocks, response_type=kind)
 
     async def user(self, team_id: str, user_id: str, name: str) -> UserRef:
         """Who ran a command; ``can_manage`` for workspace admins and owners and the settings' managers."""
