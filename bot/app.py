@@ -149,13 +149,16 @@ class App:
         await self._fetcher.start()
 
     async def stop(self) -> None:
-        """Close what ``start`` opened."""
-        if self._executor is not None:
-            self._executor.shutdown(cancel_futures=True)
+        """Close what ``start`` opened: the HTTP client and the database at once, then the workers, whose current
+        job (a big page, a summary) is waited for off the event loop: a shutdown bounded in time stops waiting
+        for it, never for the database's close."""
+        executor, self._executor = self._executor, None
         if self._fetcher is not None:
             await self._fetcher.close()
         if self._store is not None:
             await self._store.close()
+        if executor is not None:
+            await asyncio.to_thread(executor.shutdown, cancel_futures=True)
 
     async def summarize_pending(self, *, now: datetime, days: int = 2, workers: bool = True) -> int:
         """Summarise the articles of the last ``days`` that have no summary yet (each one once); in this process
