@@ -32,6 +32,7 @@ class UserRef:
     user_id: str
     name: str
     can_manage: bool = False
+    unverified: str = ""  # why the adapter could not check the user's role, when it could not
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,10 +25,12 @@ MANAGERS = {"discord": "people with Manage Channels, Manage Server or Administra
             "slack": "workspace admins and owners, or the users listed in [slack] manager_user_ids"}
 
 
-def refusal(platform: str) -> str:
-    """What someone who may not manage the channel is told: who may, on their own platform."""
-    who = MANAGERS.get(platform, "the managers named in the settings")
-    return f"Only people who can manage this channel can change its digests or see its feeds: {who}."
+def refusal(user: UserRef) -> str:
+    """What someone who may not manage the channel is told: who may, on their own platform, and why their role
+    could not be checked, if it could not."""
+    who = MANAGERS.get(user.platform, "the managers named in the settings")
+    unverified = f" I could not check your role: {user.unverified}." if user.unverified else ""
+    return f"Only people who can manage this channel can change its digests or see its feeds: {who}.{unverified}"
 
 
 def next_delivery(subscription: Subscription, now: datetime) -> datetime:
@@ -76,7 +78,7 @@ class CoreService:
     async def execute(self, command: cmd.Command, *, channel: ChannelRef, user: UserRef) -> Reply:
         """Check and run one command; every failure becomes a reply that says what to do."""
         if isinstance(command, cmd.MANAGING) and not user.can_manage:
-            return Reply(refusal(user.platform), ok=False, private=True)
+            return Reply(refusal(user), ok=False, private=True)
         try:
             return await self._run(command, channel, user)
         except (BotError, DigestsError) as exc:

@@ -128,6 +128,17 @@ async def test_digest_now_from_the_real_store_says_there_is_no_news(slack_api: F
     assert "No new stories for Test Region" in str(message["blocks"])
 
 
+async def test_an_admin_refused_because_slack_would_not_say_is_told_why(slack_api: FakeSlackApi,
+                                                                       slack_adapter: SlackAdapter,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """An app installed without users:read cannot tell admins from members: the refusal says so, rather than
+    telling a workspace admin that only admins may."""
+    monkeypatch.setattr(slack_api, "_users_info", lambda args: {"ok": False, "error": "missing_scope"})
+    refused = await run_command(slack_api, slack_adapter, "/digest", "subscribe test", user="UADMIN", name="no")
+    assert "Only people who can manage this channel" in rendered(refused)
+    assert "missing_scope" in rendered(refused) and "users:read" in rendered(refused)
+
+
 async def test_a_channel_the_bot_is_not_in_gets_a_private_hint(slack_api: FakeSlackApi,
                                                                slack_adapter: SlackAdapter) -> None:
     slack_api.closed_channels.add("C0PRIVATE")

@@ -216,25 +216,33 @@ class SlackAdapter:
 
     async def user(self, team_id: str, user_id: str, name: str) -> UserRef:
         """Who ran a command; ``can_manage`` for workspace admins and owners and the settings' managers."""
-        return UserRef("slack", user_id, name, can_manage=await self.can_manage(team_id, user_id))
+        allowed, unverified = await self._role(team_id, user_id)
+        return UserRef("slack", user_id, name, can_manage=allowed, unverified=unverified)
 
     async def can_manage(self, team_id: str, user_id: str) -> bool:
         """Whether the user may change a channel's digests (users.info, cached for a few minutes)."""
+        return (await self._role(team_id, user_id))[0]
+
+    async def _role(self, team_id: str, user_id: str) -> tuple[bool, str]:
+        """Whether the user manages, and why that could not be checked (users.info refused), if it could not."""
         if user_id in self.settings.slack.manager_user_ids:
-            return True
+            return True, ""
         now, key = self._clock(), (team_id, user_id)
         cached = self._admins.get(key)
         if cached is not None and cached[0] > now:
-            return cached[1]
+            return cached[1], ""
         try:
             response = await self.client.users_info(user=user_id)
-        except SlackApiError as exc:  # e.g. the users:read scope is missing: refuse, and say why in the log
-            log.warning("slack: users.info for %s/%s failed: %s", team_id, user_id, exc.response.get("error"))
-            return False
+        except SlackApiError as exc:  # e.g. the users:read scope is missing: refuse, and say why
+            error = str(exc.response.get("error") or f"HTTP {exc.response.status_code}")
+            log.warning("slack: users.info for %s/%s failed: %s", team_id, user_id, error)
+            scope = "; the app needs the users:read scope (see slack-app-manifest.yaml)" \
+                if error == "missing_scope" else ""
+            return False, f"Slack's users.info answered {error}{scope}"
         info: dict[str, Any] = response.get("user") or {}
         allowed = any(bool(info.get(flag)) for flag in ("is_admin", "is_owner", "is_primary_owner"))
         self._admins[key] = (now + ADMIN_TTL_SECONDS, allowed)
-        return allowed
+        return allowed, ""
 
     async def post_digest(self, channel: ChannelRef, digest: Digest, *, nonce: str | None = None,
                           resume: Posted | None = None, checkpoint: Checkpoint | None = None) -> Posted:
