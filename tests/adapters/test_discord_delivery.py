@@ -3,6 +3,7 @@ is read back from the channel's recent messages, and a channel that forbids the 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import random
@@ -17,7 +18,7 @@ from aiohttp import web
 
 from bot.adapters.discord.adapter import DiscordAdapter
 from bot.adapters.discord.render import render_digest
-from bot.core.ports import ChannelRef, Posted
+from bot.core.ports import ChannelRef, Posted, RateLimited
 from bot.runtime.delivery import Deliverer
 from bot.runtime.delivery_policy import DeliveryPolicy, channel_of
 from digests.models import Digest
@@ -53,7 +54,7 @@ class HistoryDiscord(FakeDiscord):
 
 @pytest.fixture
 async def fake_discord(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
-    async with HistoryDiscord(guilds={GUILD: [CHANNEL, LOCKED_CHANNEL]}) as fake:
+    async with LimitedDiscord(guilds={GUILD: [CHANNEL, LOCKED_CHANNEL]}) as fake:
         fake.forbidden.add(LOCKED_CHANNEL)
         monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.gateway_url))
         monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
@@ -202,3 +203,70 @@ async def test_crashes_at_random_points_leave_every_channel_one_complete_digest(
         replies = fake_discord.messages.get(int(heads[0]["id"]), [])
         assert len(replies) == whole - 1, channel
         assert len({json.dumps(m["embeds"]) + m["content"] for m in replies}) == whole - 1, channel
+
+
+class LimitedDiscord(HistoryDiscord):
+    """Answers the next posts with 429s, as Discord's docs describe them: ``retry_after`` in the body, the
+    ``X-RateLimit-*`` headers, and (Cloudflare's) ``Via`` only when ``via``."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.limits: list[tuple[float, bool, bool]] = []  # (retry_after, global, via) for the next posts
+        self.thread_limits: list[float] = []  # retry_after for the next threads' creation (no Via)
+
+    def _routes(self) -> list[tuple[str, str, Handler]]:
+        return [("POST", "/channels/{channel}/messages", self._limited),
+                ("POST", "/channels/{channel}/messages/{message}/threads", self._limited_thread), *super()._routes()]
+
+    async def _limited_thread(self, request: web.Request) -> web.Response:
+        if not self.thread_limits:
+            return await self._create_thread(request)
+        retry_after = self.thread_limits.pop(0)
+        response = _json({"message": "You are being rate limited.", "retry_after": retry_after, "global": False}, 429)
+        response.headers["X-RateLimit-Reset-After"] = f"{retry_after:.3f}"
+        return response
+
+    async def _limited(self, request: web.Request) -> web.Response:
+        if not self.limits:
+            return await self._create_message(request)
+        retry_after, is_global, via = self.limits.pop(0)
+        headers = {"X-RateLimit-Reset-After": f"{retry_after:.3f}", "X-RateLimit-Scope": "global" if is_global
+                   else "user", **({"Via": "1.1 google"} if via else {})}
+        if not is_global:
+            headers |= {"X-RateLimit-Limit": "5", "X-RateLimit-Remaining": "0", "X-RateLimit-Bucket": "abc"}
+        body = {"message": "You are being rate limited.", "retry_after": retry_after, "global": is_global}
+        response = _json(body, 429)
+        response.headers.update(headers)
+        return response
+
+
+@pytest.mark.parametrize("via", [False, True])
+async def test_a_long_429_comes_back_to_the_core_with_its_wait(adapter: DiscordAdapter, fake_discord: FakeDiscord,
+                                                              via: bool) -> None:
+    """A 429 that says to wait two minutes (``retry_after`` and ``X-RateLimit-Reset-After``, no ``Retry-After``):
+    the core is told to wait that long and post later. Without Cloudflare's ``Via`` header discord.py gives the 429
+    up at once and it was read as "wait 1 s"; with it, discord.py slept in the middle of the post for as long as
+    it was told, past the delivery's lease."""
+    assert isinstance(fake_discord, LimitedDiscord)
+    fake_discord.limits.append((120.0, True, via))
+    with pytest.raises(RateLimited) as caught:
+        async with asyncio.timeout(20):
+            await adapter.post_digest(ChannelRef("discord", str(GUILD), str(CHANNEL)), make_digest(2), nonce="k1-x")
+    assert caught.value.retry_after == pytest.approx(120.0)
+    assert fake_discord.messages.get(CHANNEL, []) == []
+
+
+async def test_a_429_when_opening_the_thread_does_not_spill_the_digest_into_the_channel(
+        adapter: DiscordAdapter, fake_discord: FakeDiscord) -> None:
+    """A 429 on the thread's creation (one discord.py does not wait out) went the way of "no thread here": the
+    rest of a long digest followed in the channel itself. It is the core's to wait, then resume in a thread."""
+    channel = ChannelRef("discord", str(GUILD), str(CHANNEL))
+    assert isinstance(fake_discord, LimitedDiscord)
+    fake_discord.thread_limits.append(3.5)
+    with pytest.raises(RateLimited) as caught:
+        await adapter.post_digest(channel, make_digest(40), nonce="k1-thread")
+    assert caught.value.retry_after == pytest.approx(3.5)
+    assert len(fake_discord.messages[CHANNEL]) == 1  # the head alone
+    found = await adapter.find_posted(channel, "k1-thread", since=NOW.replace(year=2023))
+    posted = await adapter.post_digest(channel, make_digest(40), nonce="k1-thread", resume=found)
+    assert posted.thread_id is not None and len(fake_discord.messages[CHANNEL]) == 1

@@ -35,6 +35,9 @@ from digests.models import Digest
 
 log = logging.getLogger(__name__)
 READY_TIMEOUT_S = 120.0
+# 429s that discord.py may wait out inside a request (its least); longer ones go back to the core, which waits
+# without holding a delivery's lease or a platform slot.
+RATE_LIMIT_WAIT_S = 30.0
 FAILED = "Something went wrong on my side and it has been logged; please try again in a minute."
 
 
@@ -44,7 +47,8 @@ class KhoborClient(discord.Client):
     def __init__(self, adapter: DiscordAdapter, *, guild_ready_timeout: float) -> None:
         intents = discord.Intents.none()
         intents.guilds = True
-        super().__init__(intents=intents, allowed_mentions=NO_MENTIONS, guild_ready_timeout=guild_ready_timeout)
+        super().__init__(intents=intents, allowed_mentions=NO_MENTIONS, guild_ready_timeout=guild_ready_timeout,
+                         max_ratelimit_timeout=RATE_LIMIT_WAIT_S)
         self.adapter = adapter
         self.tree: app_commands.CommandTree[KhoborClient] = app_commands.CommandTree(self)
 
@@ -205,7 +209,7 @@ class DiscordAdapter:
             await interaction.followup.send(content=message.content, embeds=message.embeds,
                                             ephemeral=message.ephemeral, allowed_mentions=NO_MENTIONS,
                                             suppress_embeds=message.suppress_embeds)
-        except discord.HTTPException as exc:
+        except (discord.HTTPException, discord.RateLimited) as exc:  # e.g. the interaction expired (15 min)
             log.error("discord: could not answer a command in %s: %s", channel_ref(interaction), exc)
 
     async def post_digest(self, channel: ChannelRef, digest: Digest, *, nonce: str | None = None,

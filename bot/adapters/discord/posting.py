@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, Literal
@@ -54,6 +55,32 @@ def marked(message: DiscordMessage, nonce: str) -> DiscordMessage:
     room = CONTENT_CHARS - len(mark)
     content = message.content if len(message.content) <= room else message.content[:room - 1] + "…"
     return replace(message, content=content + mark)
+
+
+@contextmanager
+def rate_limits() -> Iterator[None]:
+    """discord.py waits out short 429s itself (up to the client's ``max_ratelimit_timeout``); a longer one, and
+    one it does not trust (no Cloudflare ``Via`` header), reach the core as :class:`RateLimited` with the wait
+    Discord named: ``Retry-After``, else ``X-RateLimit-Reset-After``."""
+    try:
+        yield
+    except discord.RateLimited as exc:
+        raise RateLimited("discord", exc.retry_after) from exc
+    except discord.HTTPException as exc:
+        if exc.status != 429:
+            raise
+        headers = exc.response.headers
+        wait = parse_retry_after(headers.get("Retry-After")) or _seconds(headers.get("X-RateLimit-Reset-After"))
+        raise RateLimited("discord", wait or 1.0) from exc
+
+
+def _seconds(value: str | None) -> float | None:
+    """A header's seconds as Discord writes them ("64.57"), or None."""
+    try:
+        seconds = float(value or "")
+    except ValueError:
+        return None
+    return seconds if 0 <= seconds < 86_400 else None
 
 
 def gone(channel: ChannelRef, exc: discord.HTTPException) -> ChannelGoneError:
@@ -101,7 +128,8 @@ class DiscordPoster:
         """The digest whose head message carries ``nonce``'s marker, among the bot's recent messages in the
         channel since ``since`` (then the bot's messages in its thread, oldest first), or None."""
         try:
-            recent: list[Any] = await self._client().http.logs_from(int(channel.channel_id), HISTORY_LIMIT)
+            with rate_limits():
+                recent: list[Any] = await self._client().http.logs_from(int(channel.channel_id), HISTORY_LIMIT)
         except (discord.Forbidden, discord.NotFound) as exc:
             raise gone(channel, exc) from exc
         me, oldest = str(self._client().application_id or ""), discord.utils.time_snowflake(since)
@@ -143,17 +171,12 @@ class DiscordPoster:
     async def _send(self, target: discord.PartialMessageable, message: DiscordMessage, *,
                     nonce: str | None = None) -> discord.Message:
         content = message.content or None
-        try:
+        with rate_limits():
             if nonce is None:
                 return await target.send(content=content, embeds=message.embeds, allowed_mentions=NO_MENTIONS)
             # discord.py sends enforce_nonce=True with every nonce (a random one when none is given).
             return await target.send(content=content, embeds=message.embeds, nonce=nonce,
                                      allowed_mentions=NO_MENTIONS)
-        except discord.HTTPException as exc:
-            if exc.status == 429:  # discord.py waits out most 429s itself; one that reaches here, the core does
-                wait = parse_retry_after(exc.response.headers.get("Retry-After"))
-                raise RateLimited("discord", 1.0 if wait is None else wait) from exc
-            raise
 
     async def _open_thread(self, channel: ChannelRef, message_id: int, name: str) -> int | None:
         """A public thread on the head message, or None (a DM, a thread, no permission): the rest of the
@@ -161,9 +184,11 @@ class DiscordPoster:
         if channel.workspace_id == "dm":
             return None
         try:
-            # The HTTP call, not Message.create_thread: that one needs the guild in the cache.
-            data = await self._client().http.start_thread_with_message(
-                int(channel.channel_id), message_id, name=name, auto_archive_duration=THREAD_ARCHIVE_MINUTES)
+            # The HTTP call, not Message.create_thread: that one needs the guild in the cache. A 429 is no reason
+            # to post the rest in the channel: it goes to the core, which comes back to open the thread.
+            with rate_limits():
+                data = await self._client().http.start_thread_with_message(
+                    int(channel.channel_id), message_id, name=name, auto_archive_duration=THREAD_ARCHIVE_MINUTES)
         except discord.HTTPException as exc:
             if exc.code == THREAD_EXISTS:
                 return message_id  # a thread started from a message has that message's id
