@@ -348,6 +348,18 @@ async def test_a_rate_limit_reaches_the_core_as_its_own_error(world: World) -> N
     assert world.clock.slept == [2.0]  # Retry-After, not the 0.5 s backoff
 
 
+async def test_a_long_retry_after_is_waited_by_the_core_not_inside_the_post(world: World) -> None:
+    """slack_sdk's retry handler slept whatever Retry-After said, twice, inside chat.postMessage: two minutes each,
+    past the delivery's 90 s lease, holding its slot, unseen by the pacer. A wait longer than a few seconds goes
+    to the core at once."""
+    sub = await world.subscribe("C1")
+    world.api.retry_after = 120
+    world.api.script["C1"] = ["429"]
+    async with asyncio.timeout(10):
+        assert await world.deliverer.deliver(sub, digest_date=DAY) == "posted"
+    assert world.clock.slept == [120.0] and world.api.limited == 1 and len(world.api.heads("C1")) == 1
+
+
 async def test_a_killed_owner_on_this_machine_is_taken_over_at_once_not_after_its_lease(world: World) -> None:
     """Outside review (q17r): after SIGKILL, a restarted `khobor run` waited out the dead process's 90 s lease before
     resuming its delivery. An owner whose process is provably gone is taken over at once; a live one still is not."""

@@ -24,6 +24,9 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.config import SlackConfig
@@ -33,6 +36,7 @@ from bot.adapters.slack.render import render_reply
 from bot.core.ports import SLACK_LIMITS, ChannelRef, Checkpoint, Limits, Posted, Reply, UserRef
 from bot.core.service import CoreService
 from bot.errors import BotError
+from digests.fetch import parse_retry_after
 from digests.models import Digest
 
 log = logging.getLogger(__name__)
@@ -54,6 +58,23 @@ def typed(text: str) -> str:
     and ``>`` as ``&amp;``, ``&lt;`` and ``&gt;`` (a link's ``?a=1&b=2`` included)."""
     text = _ESCAPED_LINK.sub(r"\1", text)
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+class ShortRateLimitRetry(AsyncRateLimitErrorRetryHandler):
+    """slack_sdk's retry of a 429, only when Slack asks for a short wait: a longer one is no request's to sleep
+    through (it would hold the delivery's lease and slot, unseen by the pacer) but the core's, as RateLimited."""
+
+    def __init__(self, max_retry_count: int = 2, longest_s: float = 5.0) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.longest_s = longest_s
+
+    async def _can_retry_async(self, *, state: RetryState, request: HttpRequest,
+                               response: HttpResponse | None = None, error: Exception | None = None) -> bool:
+        if response is None or response.status_code != 429:
+            return False
+        values = next((v for k, v in response.headers.items() if k.lower() == "retry-after"), None)
+        wait = parse_retry_after(str(values[0] if isinstance(values, list) and values else values or ""))
+        return wait is not None and wait <= self.longest_s
 
 
 class SlackSetupError(BotError):
@@ -91,10 +112,10 @@ class SlackAdapter:
                 raise SlackSetupError("slack: no bot token; set KHOBOR_SLACK_BOT_TOKEN or KHOBOR_SLACK_BOT_TOKEN_FILE")
             base = self.settings.slack.api_base_url or AsyncWebClient.BASE_URL
             # Not slack_sdk's default connection-error retry: a post whose answer was lost may be stored already,
-            # and re-sending it blindly doubles it. A 429 is safe to retry (Slack stored nothing); anything else
-            # goes back to the delivery, which reads the channel back before posting again.
+            # and re-sending it blindly doubles it. A short 429 is safe to retry (Slack stored nothing); anything
+            # else goes back to the delivery, which reads the channel back before posting again.
             self._client = AsyncWebClient(token=token.get_secret_value(), base_url=base.rstrip("/") + "/",
-                                          retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=2)])
+                                          retry_handlers=[ShortRateLimitRetry()])
         return self._client
 
     @property
