@@ -162,6 +162,14 @@ def test_neutralise_defuses_mentions_and_escapes_markdown() -> None:
     ("ftp://example.org/a", None),
     ("javascript:alert(1)", None),
     ("https://example.org/" + "a" * 600, None),
+    # Discord refuses a message whose embed links to a host it does not take for a DNS name ("Not a well formed
+    # URL", 50035): an underscore, no top-level domain, an IP; a Unicode host goes as punycode.
+    ("https://llama_punkz.mypinata.cloud/x", None),
+    ("http://intranet/page", None),
+    ("http://10.0.0.1/internal", None),
+    ("https://例え.テスト/記事?q=ক", "https://xn--r8jz45g.xn--zckzah/%E8%A8%98%E4%BA%8B?q=%E0%A6%95"),
+    ("https://News.Example.ORG:8443/a", "https://news.example.org:8443/a"),
+    ("https://google.com@evil.example/", None),
 ])
 def test_safe_url(url: str, expected: str | None) -> None:
     assert safe_url(url) == expected
@@ -203,3 +211,15 @@ def test_echoed_input_cannot_make_a_masked_link() -> None:
                                ok=False))
     assert not re.search(r"\[[^\]]*\]\(", reply.content)
     assert "Free Nitro" in reply.content and "https://evil.example/x" in reply.content
+
+
+def test_one_odd_link_does_not_make_discord_refuse_the_digest() -> None:
+    """One story's link with an underscore in its host made the embed's url one Discord refuses, and with it the
+    whole message: every channel's digest of the region failed for the day."""
+    odd = Story(id="odd", title="Odd link", summary=("One.",), topic="", language=None, published=NOW,
+                sources=(SourceRef(name="Odd", url="https://my_outlet.example.com/story", title="t"),
+                         SourceRef(name="Unicode", url="https://例え.テスト/記事", title="t")))
+    (message,) = render_digest(digest_of([odd]))
+    body = {"content": message.content, "embeds": [e.to_dict() for e in message.embeds]}
+    assert limit_problems(body) == []
+    assert message.embeds[0].url == "https://xn--r8jz45g.xn--zckzah/%E8%A8%98%E4%BA%8B"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from types import TracebackType
@@ -49,6 +50,17 @@ def embed_chars(embed: Json) -> int:
             + len((embed.get("footer") or {}).get("text", "")) + len((embed.get("author") or {}).get("name", "")))
 
 
+# What Discord takes for a link's host (found the hard way by others: "Not a well formed URL" for an underscore,
+# a host without a top-level domain, spaces): DNS labels in ASCII and a top-level domain that starts with a letter.
+_WELL_FORMED = re.compile(r"https?://(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z][a-z0-9-]*(?::\d+)?(?:[/?#]\S*)?",
+                          re.IGNORECASE)
+
+
+def well_formed(url: str | None) -> bool:
+    """Whether Discord would accept ``url`` as an embed's link (None: no link, which is fine)."""
+    return url is None or bool(_WELL_FORMED.fullmatch(url))
+
+
 def limit_problems(body: Json) -> list[str]:
     """What Discord would refuse in a create-message body."""
     embeds = body.get("embeds") or []
@@ -64,7 +76,8 @@ def limit_problems(body: Json) -> list[str]:
                    (len(fields) > LIMITS["fields"], "more than 25 fields"),
                    (any(len(f["name"]) > LIMITS["field_name"] for f in fields), "field name over 256"),
                    (any(len(f["value"]) > LIMITS["field_value"] for f in fields), "field value over 1024"),
-                   (len((e.get("footer") or {}).get("text", "")) > LIMITS["footer"], "footer over 2048")]
+                   (len((e.get("footer") or {}).get("text", "")) > LIMITS["footer"], "footer over 2048"),
+                   (not well_formed(e.get("url")), "embed url: Not a well formed URL")]
     return [problem for bad, problem in checks if bad]
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 URL_CHARS = 512  # longer links are shown as plain names: a source field must hold several of them
 ELLIPSIS = "…"
@@ -26,6 +26,7 @@ _MASS_MENTION = re.compile(r"@(?=everyone|here)", re.IGNORECASE)
 # in them came from what a user typed ("summary [Free Nitro](https://…)" is echoed back in public).
 _MASKED_LINK = re.compile(r"\](?=\()")
 _SPACE = re.compile(r"\s+")
+_DNS_NAME = re.compile(r"(?=.{1,253}\Z)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?")
 
 
 def defuse(text: str) -> str:
@@ -79,10 +80,22 @@ def _longest_prefix(text: str, cuts: Sequence[int], budget: int) -> int | None:
 
 
 def safe_url(url: str) -> str | None:
-    """An http(s) link that cannot break out of Markdown link syntax or ping, or None."""
+    """An http(s) link that cannot break out of Markdown link syntax or ping, and that Discord takes for a link
+    (its host a DNS name in ASCII, punycode for a Unicode one, with a top-level domain: an embed whose link has an
+    underscore in its host, no top-level domain or an IP address is refused with its whole message), or None."""
     if not re.match(r"^https?://[^\s/?#]+", url, re.IGNORECASE) or len(url) > URL_CHARS:
         return None
-    quoted = quote(url, safe="/:?#&=%+,;@!$*~-._")
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").rstrip(".").encode("idna").decode("ascii")
+        port = parts.port
+    except (ValueError, UnicodeError):
+        return None
+    if parts.username is not None or not _DNS_NAME.fullmatch(host):
+        return None
+    netloc = host if port is None else f"{host}:{port}"
+    rebuilt = urlunsplit((parts.scheme.lower(), netloc, parts.path, parts.query, parts.fragment))
+    quoted = quote(rebuilt, safe="/:?#&=%+,;@!$*~-._")
     return re.sub(r"@(everyone|here)", r"%40\1", quoted, flags=re.IGNORECASE)
 
 
