@@ -10,6 +10,7 @@ import pytest
 from bot.adapters.discord.render import (
     DiscordMessage,
     neutralise,
+    plain,
     render_digest,
     render_reply,
     safe_url,
@@ -223,3 +224,9 @@ def test_one_odd_link_does_not_make_discord_refuse_the_digest() -> None:
     body = {"content": message.content, "embeds": [e.to_dict() for e in message.embeds]}
     assert limit_problems(body) == []
     assert message.embeds[0].url == "https://xn--r8jz45g.xn--zckzah/%E8%A8%98%E4%BA%8B"
+
+
+def test_bidirectional_overrides_cannot_reverse_what_readers_see() -> None:
+    assert neutralise("\u202eevil.com\u202c gro.elgoog \u2067x\u2069") == "evil.com gro.elgoog x"
+    assert plain("\u202dabc\u202c", 100) == "abc"
+    assert neutralise("اردو\u200f text") == "اردو\u200f text"

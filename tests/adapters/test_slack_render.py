@@ -122,3 +122,11 @@ def test_reply_converts_core_bold_and_defuses_echoed_input() -> None:
     long = render_reply(Reply("\n".join(f"• line {i} " + "words " * 40 for i in range(200))))
     assert_within_limits([long])
     assert "".join(t["text"]["text"] for t in long.blocks).count("• line") == 200
+
+
+def test_bidirectional_overrides_cannot_reverse_what_readers_see() -> None:
+    """A title "\u202eevil.com\u202c gro.elgoog" reads "moc.live google.org" on screen: the override and
+    embedding characters (never needed by right-to-left text itself, which Urdu and Arabic feeds show right
+    without them) are dropped from article text; the marks (U+200E/U+200F) stay."""
+    assert neutralise("\u202eevil.com\u202c gro.elgoog \u2067x\u2069") == "evil.com gro.elgoog x"
+    assert neutralise("اردو\u200f text") == "اردو\u200f text"

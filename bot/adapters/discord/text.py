@@ -14,6 +14,9 @@ ELLIPSIS = "…"
 
 _ZWSP = "\u200b"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Bidirectional embeddings, overrides and isolates: "\u202eevil.com" shows as "moc.live". Right-to-left text needs
+# none of them to show right (the marks U+200E/U+200F stay).
+_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 # A bare link ends at a bracket: left unescaped, "https://a/](https://b)" would close a masked link around it.
 _URL = re.compile(r"(https?://[^\s<>\[\]]+)", re.IGNORECASE)
 # Markdown: inline formatting, spoilers, code and masked links; quotes, headings and lists only open a line.
@@ -44,7 +47,7 @@ def _inert(text: str) -> str:
 def neutralise(text: str) -> str:
     """Article text made safe to show: one line, control characters gone, Markdown escaped (links left as
     links), mentions and Discord markup defused, and no list or heading at its start."""
-    line = _inert(" ".join(_CONTROL.sub(" ", text).split()))  # its brackets are escaped below: no masked link
+    line = _inert(" ".join(_CONTROL.sub(" ", _BIDI.sub("", text)).split()))  # brackets escaped below: no link
     parts = _URL.split(line)  # odd indexes are links: escaping would break them
     line = "".join(part if i % 2 else _SPECIAL.sub(r"\\\1", part) for i, part in enumerate(parts))
     return _LINE_OPENING.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", line)
@@ -101,5 +104,5 @@ def safe_url(url: str) -> str | None:
 
 def plain(text: str, limit: int) -> str:
     """One line for places Discord shows without Markdown (footers, thread names): defused, not escaped."""
-    line = _inert(" ".join(_CONTROL.sub(" ", text).split()))
+    line = _inert(" ".join(_CONTROL.sub(" ", _BIDI.sub("", text)).split()))
     return line if len(line) <= limit else line[:limit - 1] + ELLIPSIS

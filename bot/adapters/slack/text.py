@@ -16,7 +16,9 @@ from urllib.parse import quote
 URL_CHARS = 1_000
 SHORTENED = " … (shortened)"
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters, and bidirectional embeddings, overrides and isolates ("\u202eevil.com" shows as "moc.live";
+# right-to-left text needs none of them to show right, and the marks U+200E/U+200F stay).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 _BARE_MENTION = re.compile(r"@(?=(?:channel|here|everyone)\b)", re.IGNORECASE)
 _MENTION_END = re.compile(r"@(?:channel|here|everyone)\Z", re.IGNORECASE)
 _LOOKALIKES = str.maketrans({"*": "\u2217", "＊": "\ufe61", "_": "\u02cd", "＿": "\u2e0f", "~": "\u223c",
