@@ -56,9 +56,10 @@ def failure(exc: BaseException) -> tuple[str, int]:
         return "khobor: interrupted", 130
     if isinstance(exc, SystemExit):
         raise exc
-    if isinstance(exc, OSError):
-        where = f" {exc.filename}:" if exc.filename else ""
-        return f"khobor:{where} {exc.strerror or exc}; check the path and its permissions", 1
+    if isinstance(exc, OSError) and exc.filename:
+        return f"khobor: {exc.filename}: {exc.strerror or exc}; check the path and its permissions", 1
+    if isinstance(exc, OSError):  # no file named: a connection, most likely
+        return f"khobor: {exc.strerror or exc}; check the network and the addresses in the settings", 1
     log.debug("khobor: unexpected error", exc_info=exc)
     return (f"khobor: unexpected error ({type(exc).__name__}: {str(exc)[:300]}); this is a bug: please report it "
             "with the output of the same command run with KHOBOR_LOG_LEVEL=DEBUG"), 1

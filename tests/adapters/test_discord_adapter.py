@@ -255,6 +255,17 @@ async def test_a_refused_token_and_a_missing_one_say_what_to_do(service: CoreSer
         await DiscordAdapter(service, DiscordConfig.of(none)).post_digest(HERE, digest_of(1))
 
 
+async def test_an_unreachable_api_says_to_check_the_network_and_the_api_base_url(service: CoreService,
+                                                                                fake_discord: FakeDiscord) -> None:
+    """`khobor run` said "Connect call failed ('127.0.0.1', 9); check the path and its permissions": a file's hint
+    for a Discord API that could not be reached."""
+    settings = service.news.settings
+    away = settings.model_copy(update={"discord": settings.discord.model_copy(
+        update={"api_base_url": "http://127.0.0.1:9/api/v10"})})
+    with pytest.raises(DiscordError, match=r"cannot reach .*127\.0\.0\.1:9/api/v10.*api_base_url"):
+        await DiscordAdapter(service, DiscordConfig.of(away)).start()
+
+
 async def test_options_and_chat_store_the_same_subscription(service: CoreService) -> None:
     """Issue 12: the Discord options and the chat line go through the core's one normaliser, so the same
     values give the same subscription (keywords in one grammar, time and topics normalised once)."""

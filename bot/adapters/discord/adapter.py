@@ -17,6 +17,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
+import aiohttp
 import discord
 import yarl
 from discord import app_commands
@@ -125,6 +126,11 @@ class DiscordAdapter:
         except discord.LoginFailure:
             await self.stop()
             raise DiscordError("discord: the bot token was refused; check KHOBOR_DISCORD_TOKEN") from None
+        except (aiohttp.ClientError, OSError) as exc:  # no answer at all (a refused token is LoginFailure)
+            await self.stop()
+            api = self.settings.discord.api_base_url or discord.http.Route.BASE
+            raise DiscordError(f"discord: cannot reach the API at {api} ({type(exc).__name__}: {exc}); check the "
+                               "network and [discord] api_base_url") from None
         except BaseException:
             await self.stop()
             raise
