@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -31,6 +32,15 @@ def refusal(user: UserRef) -> str:
     who = MANAGERS.get(user.platform, "the managers named in the settings")
     unverified = f" I could not check your role: {user.unverified}." if user.unverified else ""
     return f"Only people who can manage this channel can change its digests or see its feeds: {who}.{unverified}"
+
+
+def zone_label(name: str) -> str:
+    """A timezone as shown to people: an ``Etc/GMT±N`` name with the offset it means, as POSIX inverts its sign."""
+    found = re.fullmatch(r"Etc/GMT([+-])(\d+)", name)
+    if found is None or int(found.group(2)) == 0:
+        return name
+    sign = "-" if found.group(1) == "+" else "+"
+    return f"{name} (= UTC{sign}{int(found.group(2))}: the sign of Etc/GMT names is inverted)"
 
 
 def next_delivery(subscription: Subscription, now: datetime) -> datetime:
@@ -128,7 +138,7 @@ class CoreService:
 
     def _describe(self, sub: Subscription) -> str:
         due = next_delivery(sub, self.clock())
-        when = f"every day at {sub.delivery_time} {sub.timezone} (next: {due:%a %d %b %H:%M})"
+        when = f"every day at {sub.delivery_time} {zone_label(sub.timezone)} (next: {due:%a %d %b %H:%M})"
         topics = ", ".join(sub.topics) if sub.topics else "all topics"
         keywords = f"; keywords: {', '.join(sub.keywords)}" if sub.keywords else ""
         paused = f" Paused: {sub.pause_reason}." if sub.paused_at else ""

@@ -154,3 +154,11 @@ async def test_each_story_in_a_digest_explains_itself(harness: ConsoleAdapter) -
         "of people were stranded in northeastern Bangladesh on Tuesday as rivers burst their banks." in flat
     assert "Delta Times 1 outlet (only Delta Times) · Politics · matched: Election" in flat
     assert poll.single_outlet and poll.additions == ()
+
+
+async def test_an_etc_gmt_zone_says_which_way_its_offset_goes(harness: ConsoleAdapter) -> None:
+    """POSIX inverts the sign of Etc/GMT names: Etc/GMT+6 is six hours behind UTC. Someone who meant UTC+6 is
+    told what they chose rather than getting the digest twelve hours off."""
+    reply = await harness.command("digest subscribe south-asia 08:00 Etc/GMT+6")
+    assert "Etc/GMT+6 (= UTC-6" in reply
+    assert "(= UTC" not in await harness.command("digest subscribe south-asia 08:00 Asia/Dhaka")
