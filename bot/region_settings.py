@@ -50,6 +50,11 @@ def check_timezone(name: str) -> str:
         return name
     if name.casefold() in _folded():
         return _folded()[name.casefold()]
+    offset = re.fullmatch(r"(?:UTC|GMT)?\s*([+-])0?(\d{1,2})(?::?00)?", name.strip(), re.IGNORECASE)
+    if offset is not None and int(offset.group(2)) <= 14:
+        posix = f"Etc/GMT{'-' if offset.group(1) == '+' else '+'}{int(offset.group(2))}"
+        raise ValueError(f"{name!r} is an offset, not a timezone; use a city's timezone such as 'Asia/Dhaka', or "
+                         f"{posix!r} (the sign of Etc/GMT names is inverted), which never changes for summer time")
     close = difflib.get_close_matches(name, sorted(_timezones()), n=3, cutoff=0.6)
     hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else " (use an IANA name like 'Asia/Dhaka')"
     raise ValueError(f"{name!r} is not a timezone{hint}")

@@ -69,3 +69,10 @@ def test_a_timezone_in_the_wrong_case_is_the_timezone() -> None:
 def test_24_00_is_pointed_at_midnight() -> None:
     with pytest.raises(InvalidSubscription, match=r"'24:00' is not a time; .*00:00 for midnight"):
         normalise(Wanted(region="south-asia", time="24:00"), CATALOGUE)
+
+
+@pytest.mark.parametrize("typed", ["UTC+6", "GMT+6", "+06:00", "utc+6"])
+def test_an_offset_for_a_timezone_is_pointed_at_a_name(typed: str) -> None:
+    with pytest.raises(InvalidSubscription) as caught:
+        normalise(Wanted(region="south-asia", timezone=typed), CATALOGUE)
+    assert "a city's timezone such as 'Asia/Dhaka', or 'Etc/GMT-6'" in caught.value.problems[0]
