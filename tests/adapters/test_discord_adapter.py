@@ -266,6 +266,31 @@ async def test_an_unreachable_api_says_to_check_the_network_and_the_api_base_url
         await DiscordAdapter(service, DiscordConfig.of(away)).start()
 
 
+class RateLimitedTree:
+    """A command tree whose syncs Discord answers with a long 429 (restarting often uses up the daily creates)."""
+
+    def add_command(self, command: object) -> None:
+        pass
+
+    def copy_global_to(self, *, guild: object) -> None:
+        pass
+
+    async def sync(self, *, guild: object = None) -> list[object]:
+        raise discord.RateLimited(600.0)
+
+
+@pytest.mark.parametrize("guilds", [[], [str(GUILD)]])
+async def test_a_rate_limited_command_sync_does_not_stop_the_bot(service: CoreService, guilds: list[str],
+                                                                caplog: pytest.LogCaptureFixture) -> None:
+    """Commands registered before stay registered on Discord: a sync refused for now is logged, and the bot
+    starts (a long 429 raised out of setup_hook and ended `khobor run`)."""
+    settings = service.news.settings
+    config = settings.model_copy(update={"discord": settings.discord.model_copy(update={"guild_ids": guilds})})
+    adapter = DiscordAdapter(service, DiscordConfig.of(config))
+    await adapter.register_commands(RateLimitedTree())  # type: ignore[arg-type]
+    assert "rate limited" in caplog.text and "600" in caplog.text
+
+
 async def test_options_and_chat_store_the_same_subscription(service: CoreService) -> None:
     """Issue 12: the Discord options and the chat line go through the core's one normaliser, so the same
     values give the same subscription (keywords in one grammar, time and topics normalised once)."""

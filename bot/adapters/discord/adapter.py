@@ -176,7 +176,15 @@ class DiscordAdapter:
         tree.add_command(DigestGroup(self))
         tree.add_command(summary_command(self))
         if not self.settings.discord.guild_ids:
-            synced = await tree.sync()
+            try:
+                synced = await tree.sync()
+            except discord.RateLimited as exc:  # the commands synced before stay registered: start all the same
+                log.warning("discord: commands not synced now (rate limited for %.0f s); the ones registered "
+                            "before stay in use", exc.retry_after)
+                return
+            except discord.HTTPException as exc:  # a 429 discord.py does not trust is one too
+                log.error("discord: commands not synced now (%s); the ones registered before stay in use", exc)
+                return
             log.info("discord: %d global command(s) registered (they may take a while to appear)", len(synced))
             return
         for guild_id in self.settings.discord.guild_ids:
@@ -184,6 +192,10 @@ class DiscordAdapter:
                 guild = discord.Object(id=int(guild_id))
                 tree.copy_global_to(guild=guild)
                 synced = await tree.sync(guild=guild)
+            except discord.RateLimited as exc:
+                log.warning("discord: commands not synced in server %s now (rate limited for %.0f s); the ones "
+                            "registered before stay in use", guild_id, exc.retry_after)
+                continue
             except (ValueError, discord.HTTPException) as exc:
                 log.error("discord: could not register commands in server %s (%s); is the bot invited there with "
                           "the applications.commands scope?", guild_id, exc)
