@@ -291,6 +291,16 @@ async def test_a_rate_limited_command_sync_does_not_stop_the_bot(service: CoreSe
     assert "rate limited" in caplog.text and "600" in caplog.text
 
 
+async def test_a_long_429_at_login_says_how_long_to_wait(service: CoreService, fake_discord: FakeDiscord,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    async def limited(self: discord.Client, token: str) -> None:
+        raise discord.RateLimited(300.0)
+
+    monkeypatch.setattr(discord.Client, "login", limited)
+    with pytest.raises(DiscordError, match="wait 300 s"):
+        await DiscordAdapter(service, DiscordConfig.of(service.news.settings)).start()
+
+
 async def test_options_and_chat_store_the_same_subscription(service: CoreService) -> None:
     """Issue 12: the Discord options and the chat line go through the core's one normaliser, so the same
     values give the same subscription (keywords in one grammar, time and topics normalised once)."""

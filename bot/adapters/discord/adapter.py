@@ -126,6 +126,10 @@ class DiscordAdapter:
         except discord.LoginFailure:
             await self.stop()
             raise DiscordError("discord: the bot token was refused; check KHOBOR_DISCORD_TOKEN") from None
+        except discord.RateLimited as exc:
+            await self.stop()
+            raise DiscordError(f"discord: Discord asks to wait {exc.retry_after:.0f} s before logging in again "
+                               "(rate limited); start again after that") from None
         except (aiohttp.ClientError, OSError) as exc:  # no answer at all (a refused token is LoginFailure)
             await self.stop()
             api = self.settings.discord.api_base_url or discord.http.Route.BASE
