@@ -164,10 +164,12 @@ def test_neutralise_defuses_mentions_and_escapes_markdown() -> None:
     ("javascript:alert(1)", None),
     ("https://example.org/" + "a" * 600, None),
     # Discord refuses a message whose embed links to a host it does not take for a DNS name ("Not a well formed
-    # URL", 50035): an underscore, no top-level domain, an IP; a Unicode host goes as punycode.
+    # URL", 50035): an underscore, no top-level domain; a Unicode host goes as punycode.
     ("https://llama_punkz.mypinata.cloud/x", None),
     ("http://intranet/page", None),
-    ("http://10.0.0.1/internal", None),
+    ("https://x.y1/a", None),
+    ("http://10.0.0.1:8080/internal", "http://10.0.0.1:8080/internal"),
+    ("http://localhost/a", "http://localhost/a"),
     ("https://例え.テスト/記事?q=ক", "https://xn--r8jz45g.xn--zckzah/%E8%A8%98%E4%BA%8B?q=%E0%A6%95"),
     ("https://News.Example.ORG:8443/a", "https://news.example.org:8443/a"),
     ("https://google.com@evil.example/", None),

@@ -51,9 +51,9 @@ def embed_chars(embed: Json) -> int:
 
 
 # What Discord takes for a link's host (found the hard way by others: "Not a well formed URL" for an underscore,
-# a host without a top-level domain, spaces): DNS labels in ASCII and a top-level domain that starts with a letter.
-_WELL_FORMED = re.compile(r"https?://(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z][a-z0-9-]*(?::\d+)?(?:[/?#]\S*)?",
-                          re.IGNORECASE)
+# a host without a top-level domain, spaces): DNS labels in ASCII with a top-level domain, localhost or IPv4.
+_WELL_FORMED = re.compile(r"https?://(?:(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]+)|localhost"
+                          r"|\d{1,3}(?:\.\d{1,3}){3})(?::\d+)?(?:[/?#]\S*)?", re.IGNORECASE)
 
 
 def well_formed(url: str | None) -> bool:

@@ -29,7 +29,10 @@ _MASS_MENTION = re.compile(r"@(?=everyone|here)", re.IGNORECASE)
 # in them came from what a user typed ("summary [Free Nitro](https://…)" is echoed back in public).
 _MASKED_LINK = re.compile(r"\](?=\()")
 _SPACE = re.compile(r"\s+")
-_DNS_NAME = re.compile(r"(?=.{1,253}\Z)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?")
+# A host as URL validators in the style of Django's take it (Discord's refuses an underscore and a host without a
+# top-level domain): DNS labels with a top-level domain of letters (or punycode), localhost, or an IPv4 address.
+_DNS_NAME = re.compile(r"(?=.{1,253}\Z)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})"
+                       r"|localhost|(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)")
 
 
 def defuse(text: str) -> str:
@@ -84,8 +87,9 @@ def _longest_prefix(text: str, cuts: Sequence[int], budget: int) -> int | None:
 
 def safe_url(url: str) -> str | None:
     """An http(s) link that cannot break out of Markdown link syntax or ping, and that Discord takes for a link
-    (its host a DNS name in ASCII, punycode for a Unicode one, with a top-level domain: an embed whose link has an
-    underscore in its host, no top-level domain or an IP address is refused with its whole message), or None."""
+    (its host a DNS name in ASCII, punycode for a Unicode one, with a top-level domain, or an IPv4 address: an
+    embed whose link has an underscore in its host or no top-level domain is refused with its whole message), or
+    None."""
     if not re.match(r"^https?://[^\s/?#]+", url, re.IGNORECASE) or len(url) > URL_CHARS:
         return None
     try:
