@@ -128,6 +128,15 @@ async def test_digest_now_from_the_real_store_says_there_is_no_news(slack_api: F
     assert "No new stories for Test Region" in str(message["blocks"])
 
 
+async def test_anyone_manages_their_direct_message_with_the_bot(slack_api: FakeSlackApi,
+                                                                slack_adapter: SlackAdapter) -> None:
+    """As on Discord: in a direct message the asker is the only person the digest goes to."""
+    answer = await run_command(slack_api, slack_adapter, "/digest", "subscribe test", user="UMEMBER", name="dm",
+                               channel="D0MEMBER")
+    assert "Subscribed this channel" in rendered(answer)
+    assert not slack_api.calls_to("users.info")
+
+
 async def test_an_admin_refused_because_slack_would_not_say_is_told_why(slack_api: FakeSlackApi,
                                                                        slack_adapter: SlackAdapter,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:

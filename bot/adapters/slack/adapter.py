@@ -218,7 +218,7 @@ class SlackAdapter:
         log.info("slack: %s from %s in %s", command["command"], command.get("user_id"), channel)
         try:
             user = await self.user(channel.workspace_id, str(command.get("user_id", "")),
-                                   str(command.get("user_name", "")))
+                                   str(command.get("user_name", "")), direct=channel.channel_id.startswith("D"))
             reply = await self.service.handle_text(line, channel=channel, user=user)
             await self._answer(reply, channel, respond)
         except Exception:
@@ -235,8 +235,11 @@ class SlackAdapter:
         kind = "ephemeral" if answer.private else "in_channel"
         await respond(text=message.text, blocks=message.blocks, response_type=kind)
 
-    async def user(self, team_id: str, user_id: str, name: str) -> UserRef:
-        """Who ran a command; ``can_manage`` for workspace admins and owners and the settings' managers."""
+    async def user(self, team_id: str, user_id: str, name: str, *, direct: bool = False) -> UserRef:
+        """Who ran a command; ``can_manage`` for workspace admins and owners and the settings' managers, and in a
+        direct message (``direct``: a ``D…`` conversation) for the person in it, as on Discord."""
+        if direct:
+            return UserRef("slack", user_id, name, can_manage=True)
         allowed, unverified = await self._role(team_id, user_id)
         return UserRef("slack", user_id, name, can_manage=allowed, unverified=unverified)
 
