@@ -60,9 +60,18 @@ FLOOD_EDITED = (
 )
 
 
+def news_hour(now: datetime) -> datetime:
+    """The hour the day's news is written against: ``now``, or in a UTC day's first 8 hours the last minute of
+    the day before, so the stories (2 to 7 hours old) are one day's, whatever the hour the tests run (from 00:00
+    to 07:00 they straddled midnight and a story of two outlets became one that developed over 2 days)."""
+    if now.hour >= 8:
+        return now
+    return now.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(minutes=1)
+
+
 def day_of_news(server: WebServer, now: datetime | None = None) -> dict[str, list[FakeArticle]]:
     """Serve two outlets' feeds and pages on ``server``; returns feed path -> its articles."""
-    now = now or datetime.now(UTC)
+    now = now or news_hour(datetime.now(UTC))
     hour = timedelta(hours=1)
     dhaka = [
         FakeArticle("/dhaka-daily/sylhet-floods", "Floods cut off 40,000 families in Sylhet", FLOOD, now - 3 * hour),
