@@ -111,10 +111,12 @@ PATHOLOGICAL = {
 @pytest.mark.parametrize("algorithm", ["support", "pacsum", "learned", "kl"])  # ours and sumy's slowest
 @pytest.mark.parametrize("case", PATHOLOGICAL)
 def test_pathological_pages_return_in_time(case: str, algorithm: str) -> None:
+    # A guard against a hang (minutes on such pages before the input was bounded), not a speed: the time limit
+    # is checked between steps, and a loaded machine (3.8 s for kl at load 13) is not a failure.
     config = SummaryConfig(algorithm=algorithm, timeout_s=1.0)
     started = time.monotonic()
     summary = summarize(PATHOLOGICAL[case], language="en", config=config)
-    assert time.monotonic() - started < 2 * config.timeout_s
+    assert time.monotonic() - started < 15 * config.timeout_s
     assert len(summary.text) <= config.max_chars
 
 
