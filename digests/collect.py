@@ -17,13 +17,13 @@ from urllib.parse import urlsplit
 
 from digests.clock import Clock, utcnow
 from digests.errors import FetchError
-from digests.feeds import parse_feed
 from digests.fetch import Fetcher, HostSlots
 from digests.intake import Intake
 from digests.models import ExtractedArticle, FeedEntry, FeedSource, FetchResult
 from digests.page_reader import PageReader
 from digests.store import FeedHealth, NewArticle, Store
 from digests.urls import canonical_url, content_hash
+from digests.workers import parse_feed  # imports digests.feeds (trafilatura) in the worker only
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from digests.clock import Clock, utcnow
 from digests.store import NewArticle, Store
 from digests.store.batches import Stored
 from digests.story_index import StoryIndex
-from digests.summarize import SummaryConfig
+from digests.summary_config import SummaryConfig
 from digests.workers import prepare_texts, words_of
 
 T = TypeVar("T")

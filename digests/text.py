@@ -16,8 +16,6 @@ from collections.abc import Callable, Iterator
 
 import regex
 import sentencex
-import stopwordsiso
-from sumy.utils import parse_stop_words
 
 from digests import boilerplate
 
@@ -162,7 +160,8 @@ def sumy_stop_words(language: str) -> frozenset[str]:
         data = None
     if data is None:
         raise LookupError(f"text: sumy has no stop words for {language!r}")
-    return frozenset(parse_stop_words(data))
+    # sumy.utils.parse_stop_words, without importing sumy.utils (and requests with it) into the collector
+    return frozenset(word.rstrip() for word in data.decode("utf-8").splitlines() if word)
 
 
 @functools.cache
@@ -171,6 +170,8 @@ def _stop_words(language: str) -> frozenset[str]:
     try:
         words.update(sumy_stop_words(language))
     except LookupError:
+        import stopwordsiso  # a JSON of every language's list: loaded where a list is first needed
+
         if stopwordsiso.has_lang(language):
             words.update(stopwordsiso.stopwords(language))
     words.update(_EXTRA_STOP_WORDS.get(language, "").split())

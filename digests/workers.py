@@ -1,30 +1,48 @@
-"""Functions that run in worker processes. This module imports only what they need (no database)."""
+"""Functions that run in worker processes. This module imports only what they need (no database).
+
+The process that sends them work only names them (a function pickles by module and name), so the heavy
+modules they run (trafilatura, sumy, NumPy, py3langid: about a second of CPU to import) are imported by the
+functions themselves, and by :func:`init_worker` as a worker starts: ``khobor collect``'s own process, which
+fetches, matches stories and stores, never imports them (tests/test_boundaries.py).
+"""
 
 from __future__ import annotations
 
+import importlib
 import os
 import signal
 import threading
 import time
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from digests.extract import extract_article
-from digests.models import ExtractedArticle, Summary
-from digests.story_words import story_words
-from digests.summarize import SummaryConfig, summarize
 from digests.urls import content_hash
+
+if TYPE_CHECKING:
+    from digests.models import ExtractedArticle, ParsedFeed, Summary
+    from digests.summary_config import SummaryConfig
 
 # Texts shorter than this are too generic ("Read the full story") to identify an article by content.
 MIN_HASHED_TEXT = 200
 
 PARENT_CHECK_S = 0.5
+# What a worker runs, imported as it starts (while its parent is still starting up) rather than on its first task.
+WORKER_MODULES = ("digests.feeds", "digests.extract", "digests.summarize", "digests.story_words")
 
 
 def init_worker(parent_pid: int) -> None:
-    """Set up a worker process: Ctrl-C is the parent's to handle (no traceback from here), and the worker
-    exits when its parent is gone, even killed with SIGKILL, instead of running on as an orphan."""
+    """Set up a worker process: Ctrl-C is the parent's to handle (no traceback from here), the worker exits
+    when its parent is gone, even killed with SIGKILL, instead of running on as an orphan, and it imports
+    what its tasks run (:data:`WORKER_MODULES`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, args=(parent_pid,), name="parent-watch", daemon=True).start()
+    for name in WORKER_MODULES:
+        importlib.import_module(name)
+
+
+def ready() -> int:
+    """Nothing: a task that makes a pool start a worker process (and says which)."""
+    return os.getpid()
 
 
 def _exit_with_parent(parent_pid: int) -> None:
@@ -33,10 +51,19 @@ def _exit_with_parent(parent_pid: int) -> None:
     os._exit(1)  # the parent died: nobody will read our results
 
 
+def parse_feed(body: bytes, *, url: str, content_type: str | None = None) -> ParsedFeed:
+    """:func:`digests.feeds.parse_feed`, for a worker."""
+    from digests.feeds import parse_feed
+
+    return parse_feed(body, url=url, content_type=content_type)
+
+
 def read_page(html: bytes, *, url: str, dated: bool) -> tuple[ExtractedArticle | None, str | None]:
     """A collected page's article (:func:`digests.extract.extract_article`) and the content hash that identifies
     it when its text is long enough (hashing a text costs as much as storing it: done here, not in the
     process that stores)."""
+    from digests.extract import extract_article
+
     article = extract_article(html, url=url, dated=dated)
     if article is None or len(article.text) < MIN_HASHED_TEXT:
         return article, None
@@ -50,6 +77,8 @@ def read_pages(pages: Sequence[tuple[bytes, str, bool]]) -> list[tuple[Extracted
 
 def summarize_texts(texts: Sequence[tuple[str, str | None]], config: SummaryConfig) -> list[Summary]:
     """Summarise (text, language) pairs in one trip to a worker."""
+    from digests.summarize import summarize
+
     return [summarize(text, language=language, config=config) for text, language in texts]
 
 
@@ -57,10 +86,15 @@ def prepare_texts(items: Sequence[tuple[str, str, str | None]],
                   config: SummaryConfig | None) -> list[tuple[Summary | None, list[str]]]:
     """For (title, text, language) triples of articles about to be stored: the summary (when ``config`` is
     given) and the words that identify the article's story, in one trip to a worker."""
+    from digests.story_words import story_words
+    from digests.summarize import summarize
+
     return [(summarize(text, language=language, config=config) if config is not None and text else None,
              story_words(title, text)) for title, text, language in items]
 
 
 def words_of(items: Sequence[tuple[str, str]]) -> list[list[str]]:
     """The story words of (title, text) pairs (rebuilding the story index from the database)."""
+    from digests.story_words import story_words
+
     return [story_words(title, text) for title, text in items]
