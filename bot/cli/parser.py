@@ -7,7 +7,6 @@ statuses.
 from __future__ import annotations
 
 import argparse
-from importlib import metadata
 from typing import Any
 
 from digests.summary_config import ALGORITHMS
@@ -32,6 +31,8 @@ SETTINGS_HELP = "settings file (default: $KHOBOR_SETTINGS, else ./settings.toml,
 
 def version() -> str:
     """The installed package's version."""
+    from importlib import metadata  # 40 ms: not in the workers, which import this module with the khobor script
+
     try:
         return metadata.version("khobor")
     except metadata.PackageNotFoundError:
