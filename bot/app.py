@@ -1,6 +1,6 @@
 """Wiring: turns settings into the pipeline's parts. Nothing here does I/O until ``start``.
 
-The digest code (scikit-learn, SciPy, NLTK: 1-2 s to import, :data:`DIGEST_MODULES`) is imported by
+The digest code (scikit-learn, SciPy: 1-2 s to import, :data:`DIGEST_MODULES`) is imported by
 ``App.start`` (``khobor run``, ``digest``, ``console``: a digest due at its minute does not pay it, and it is
 frozen out of the garbage collector's walks with the rest), not by importing this module: ``khobor collect``
 and the other commands that build no digest (``App(settings, digests=False)``) never import it."""

@@ -20,10 +20,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-# Stemming imports NLTK (about a second): with the digest code, not inside a digest's first build. (The worker
-# processes, which never stem, import digests.text without it.)
-import nltk.stem.snowball  # noqa: F401
-
 from digests.models import MAX_ADDITIONS, Addition, ArticleDoc
 from digests.text import Tokenizer, article_sentences, stem, stop_words
 from digests.urls import clean_link

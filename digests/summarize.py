@@ -121,7 +121,7 @@ def _summarize(text: str, language: str | None, config: SummaryConfig) -> Summar
     if language is None:
         language = choose_language(None, text)
     if config.algorithm in SUMY_NAMES and language in SUPPORTED:
-        _sumy_summarizer(config.algorithm, language)  # a process's first loads NLTK's stemmer: seconds, once
+        _sumy_summarizer(config.algorithm, language)  # a process's first imports sumy's summarizers and NLTK: seconds
     deadline = time.monotonic() + config.timeout_s
     sentences = article_sentences(text, language)
     if truncated and len(sentences) > 1:

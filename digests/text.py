@@ -4,13 +4,14 @@
 knows the danda ``।`` and the Urdu full stop ``۔``) and ``to_words`` keeps combining marks, so Bengali and
 Hindi vowel signs stay inside their words; page boilerplate is dropped by
 :mod:`digests.boilerplate`'s patterns. Stop words come from sumy or stopwordsiso (see :func:`stop_words`);
-stemmers are NLTK's Snowball stemmers (no data download), and there is none for Bengali, Hindi or Urdu.
+stemmers are the Snowball project's (PyStemmer), and there is none for Bengali, Hindi or Urdu.
 """
 
 from __future__ import annotations
 
 import functools
 import pkgutil
+import threading
 import unicodedata
 from collections.abc import Callable, Iterator
 
@@ -182,14 +183,22 @@ def _stop_words(language: str) -> frozenset[str]:
 def _stemmer(language: str) -> Callable[[str], str]:
     if language not in _STEMMED:
         return str.lower
-    # NLTK's Snowball stemmer, as sumy's Stemmer picks it for these languages, without sumy's language look-up
-    # (pycountry loads its whole database: 45 ms and memory in every process that builds a digest). Imports all
-    # of NLTK (and scikit-learn): only sumy's algorithms and additions stem.
-    from nltk.stem import snowball
+    # The Snowball project's own stemmers (PyStemmer binds its C library) rather than NLTK's port of them, which
+    # sumy's Stemmer would pick: NLTK's import cost a digest's process 0.2 s of CPU and 20 MB. Its Snowball 2
+    # algorithms stem as NLTK's do (bench/stemmer_agreement.py, tests/digests/test_stemmer.py); Snowball 3
+    # changes stems (a new Dutch stemmer; French and Italian elisions; English "added" -> "add").
+    import Stemmer
 
-    stemmer_class = getattr(snowball, _STEMMED[language].capitalize() + "Stemmer")
-    snowball_stem: Callable[[str], str] = stemmer_class().stem
-    return lambda word: snowball_stem(word.lower())
+    algorithm, local = _STEMMED[language], threading.local()
+
+    def snowball_stem(word: str) -> str:
+        try:
+            stem_word: Callable[[str], str] = local.stem_word
+        except AttributeError:  # a stemmer keeps state between calls: one per thread
+            stem_word = local.stem_word = Stemmer.Stemmer(algorithm).stemWord
+        return stem_word(word.lower())
+
+    return snowball_stem
 
 
 _UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")

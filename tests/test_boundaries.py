@@ -145,7 +145,7 @@ asyncio.run(main())
 """
 
 
-@pytest.mark.parametrize(("digests", "heavy"), [("yes", "['nltk', 'sklearn']"), ("no", "[]")])
+@pytest.mark.parametrize(("digests", "heavy"), [("yes", "['sklearn']"), ("no", "[]")])
 def test_an_app_that_builds_digests_imports_their_code_at_start(tmp_path: Path, digests: str, heavy: str) -> None:
     """... while ``khobor run`` (``App`` by default) imports it at start, so a digest's first build, at its due
     minute, does not pay it."""
