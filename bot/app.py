@@ -16,7 +16,6 @@ import os
 from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timedelta
-from functools import partial
 from types import TracebackType
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -33,7 +32,7 @@ from digests.models import Digest, FeedSource, Story
 from digests.store import FeedHealth, Store, Subscription, Subscriptions, open_database
 from digests.story_index import StoryIndex
 from digests.summary_config import SummaryConfig, summary_key
-from digests.workers import init_worker
+from digests.workers import init_worker, run_in
 
 # A digest's labelled context: the region's stories placed over the days before its window, the latest first.
 
@@ -233,8 +232,7 @@ class App:
 
     async def run_cpu(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run CPU-heavy work (extraction, summaries) in the worker pool, off the event loop."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._workers(), partial(func, *args, **kwargs))
+        return await run_in(self._workers(), func, *args, **kwargs)
 
     def collector(self) -> Collector:
         """A collector over this app's store and fetcher, extracting in worker processes."""

@@ -11,7 +11,6 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -23,7 +22,7 @@ from digests.models import ExtractedArticle, FeedEntry, FeedSource, FetchResult
 from digests.page_reader import PageReader
 from digests.store import FeedHealth, NewArticle, Store
 from digests.urls import canonical_url, content_hash
-from digests.workers import parse_feed  # imports digests.feeds (trafilatura) in the worker only
+from digests.workers import parse_feed, run_in  # imports digests.feeds (trafilatura) in the worker only
 
 log = logging.getLogger(__name__)
 
@@ -96,8 +95,7 @@ class Collector:
         return self._hosts[kind]((urlsplit(url).hostname or "").lower())
 
     async def _cpu(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        # A partial of a module-level function pickles by name: workers import only that module.
-        return await asyncio.get_running_loop().run_in_executor(self._executor, partial(func, *args, **kwargs))
+        return await run_in(self._executor, func, *args, **kwargs)
 
     async def collect(self, feeds: Sequence[FeedSource], *, force: bool = False, due_only: bool = False,
                       progress: ProgressHook | None = None) -> list[FeedReport]:

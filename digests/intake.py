@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
-from functools import partial
 from typing import TypeVar
 
 from digests.clock import Clock, utcnow
@@ -19,7 +18,7 @@ from digests.store import NewArticle, Store
 from digests.store.batches import Stored
 from digests.story_index import StoryIndex
 from digests.summary_config import SummaryConfig
-from digests.workers import prepare_texts, words_of
+from digests.workers import prepare_texts, run_in, words_of
 
 T = TypeVar("T")
 CATCH_UP_CHUNK = 2000  # articles read back from the database, and tokenised in a worker, at once
@@ -84,4 +83,4 @@ class Intake:
         return read
 
     async def _cpu(self, func: Callable[..., T], *args: object) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self.executor, partial(func, *args))
+        return await run_in(self.executor, func, *args)

@@ -8,13 +8,16 @@ fetches, matches stories and stores, never imports them (tests/test_boundaries.p
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import os
 import signal
 import threading
 import time
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
+from functools import partial
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from digests.urls import content_hash
 
@@ -28,6 +31,14 @@ MIN_HASHED_TEXT = 200
 PARENT_CHECK_S = 0.5
 # What a worker runs, imported as it starts (while its parent is still starting up) rather than on its first task.
 WORKER_MODULES = ("digests.feeds", "digests.extract", "digests.summarize", "digests.story_words")
+
+T = TypeVar("T")
+
+
+async def run_in(executor: Executor | None, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``func(*args, **kwargs)`` in ``executor`` (None: the loop's default threads), off the event loop. A partial
+    of a module-level function pickles by name: a worker imports only that function's module."""
+    return await asyncio.get_running_loop().run_in_executor(executor, partial(func, *args, **kwargs))
 
 
 def init_worker(parent_pid: int) -> None:
