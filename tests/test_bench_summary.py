@@ -75,3 +75,18 @@ def test_the_fit_learns_which_feature_marks_the_oracle_and_weighs_corpora_equall
     weights = train.fit({"a": [example(0) for _ in range(40)], "b": [example(1) for _ in range(4)]}, 0.1)
     assert weights[0] > 0.5 and weights[1] > 0.5
     assert abs(weights[2]) < min(weights[0], weights[1])
+
+
+def test_the_searchs_extra_signals_exist_in_scripts_without_case() -> None:
+    search = load("summary_search")
+    sentences = [
+        '"We will rebuild the bridge," the minister said on 12 May.',
+        "পদ্মা নদীর পানি বিপৎসীমার ওপরে।",
+        "کیا دریائے سندھ میں پانی بڑھ رہا ہے?",
+    ]
+    found = search.extra(sentences)
+    assert found.shape == (3, len(search.EXTRA))
+    assert found[0, 0] == 1.0 and found[0, 2] > 0  # the quote, the digits
+    assert found[1, 1] == 0.0 and found[2, 1] == 0.0  # no capitals in Bengali or Urdu
+    assert found[2, 4] == 1.0 and found[1, 4] == 0.0
+    assert (search.extra(sentences) == found).all()
