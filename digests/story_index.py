@@ -21,6 +21,8 @@ from collections import Counter, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import chain, repeat
+from operator import itemgetter, mul
 
 from digests.story_words import SAME_STORY, STORY_OPEN
 
@@ -51,6 +53,9 @@ class _Bucket:
     size: int = 0
     df: Counter[int] = field(default_factory=Counter)
     postings: dict[int, deque[int]] = field(default_factory=dict)
+    version: int = 0  # counts the changes to ``df``
+    idf: dict[int, float] = field(default_factory=dict)  # smoothed IDFs computed at ``idf_at``
+    idf_at: int = -1
 
 
 class StoryIndex:
@@ -106,6 +111,7 @@ class StoryIndex:
         self._entries[article_id] = entry
         self._arrivals.append(article_id)
         bucket.size += 1
+        bucket.version += 1
         bucket.df.update(terms.keys())
         for term in sorted(terms, key=bucket.df.__getitem__)[:POSTED_TERMS]:
             posting = bucket.postings.setdefault(term, deque(maxlen=MAX_POSTING))
@@ -135,6 +141,7 @@ class StoryIndex:
         del self._entries[entry.article_id]
         bucket = self._buckets[entry.bucket]
         bucket.size -= 1
+        bucket.version += 1
         for term in entry.terms:
             left = bucket.df[term] - 1
             if left > 0:
@@ -159,18 +166,17 @@ class StoryIndex:
         return {terms.get(w, -1 - i): tf[c] if c < len(tf) else 1.0 + log(c) for i, (w, c) in enumerate(counts)}
 
     def _candidate_stories(self, query: dict[int, float], bucket: _Bucket) -> list[int]:
-        df = bucket.df
+        df, postings = bucket.df, bucket.postings
         known = [t for t in query if t >= 0 and df.get(t, 0) > 0]
         rare = sorted(known, key=df.__getitem__)[:QUERY_TERMS]
-        hits: Counter[int] = Counter()
-        for term in rare:
-            hits.update(bucket.postings.get(term, ()))
+        hits = Counter(chain.from_iterable(map(postings.get, rare, repeat(()))))  # one pass, in C
         enough = max(1, min(MIN_SHARED, len(rare) // 4))
+        # the most shared first, ties in the order first met (Counter.most_common's order), those sharing fewer
+        # than ``enough`` left out before sorting (most articles share one word or two: they were never read)
+        ranked = sorted([hit for hit in hits.items() if hit[1] >= enough], key=itemgetter(1), reverse=True)
         stories: dict[int, None] = {}
-        for article_id, shared in hits.most_common(MAX_CANDIDATES):
+        for article_id, _ in ranked[:MAX_CANDIDATES]:
             entry = self._entries.get(article_id)
-            if shared < enough:
-                break
             if entry is not None:
                 stories.setdefault(entry.story_id)
         return list(stories)
@@ -180,20 +186,30 @@ class StoryIndex:
         members = [entries[a] for a in self._stories.get(story, ()) if a in entries]
         if not members or norm == 0:
             return 0.0
-        total = 0.0
+        total, size = 0.0, len(scaled)
         for member in members:
-            small, large = (member.terms, scaled) if len(member.terms) < len(scaled) else (scaled, member.terms)
-            # in ``small``'s order, as before: the same sum to the last bit, so the same decisions
-            dot = sum([v * large[t] for t, v in small.items() if t in large])
+            small, large = (member.terms, scaled) if len(member.terms) < size else (scaled, member.terms)
+            # in ``small``'s order, as before: the same sum to the last bit, so the same decisions (a word
+            # ``large`` lacks adds an exact 0.0, which leaves a sum of non-negative numbers as it was)
+            dot = sum(map(mul, small.values(), map(large.get, small.keys(), repeat(0.0))))
             total += dot / (norm * self._norm(member))
         return total / len(members)
 
     def _norm(self, entry: _Entry) -> float:
         bucket = self._buckets[entry.bucket]
         if not entry.norm or bucket.size > entry.norm_at * NORM_REFRESH:
-            # the smoothed IDF over the bucket's articles (a refresh computes every word's: written out)
-            df, log, size = bucket.df, math.log, 1 + bucket.size
-            weights = [tf * (log(size / (1 + df[t])) + 1.0) for t, tf in entry.terms.items()]
+            # the smoothed IDF over the bucket's articles, each word's computed once while the bucket is unchanged
+            # (a story's members share most words, and a match refreshes several of them at once)
+            if bucket.idf_at != bucket.version:
+                bucket.idf.clear()
+                bucket.idf_at = bucket.version
+            idf, df, log, size = bucket.idf, bucket.df, math.log, 1 + bucket.size
+            weights = []
+            for t, tf in entry.terms.items():
+                weight = idf.get(t)
+                if weight is None:
+                    weight = idf[t] = log(size / (1 + df[t])) + 1.0
+                weights.append(tf * weight)
             entry.norm = math.sqrt(sum([w * w for w in weights])) or 1.0
             entry.norm_at = bucket.size
         return entry.norm
