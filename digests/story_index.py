@@ -7,7 +7,8 @@ words (by document frequency when it arrives) and looks up its own rarest words,
 rewrite sharing the names and places of a report finds it without being compared with everything else. The
 article then joins the candidate story whose members it is, on average, most like (cosine of TF-IDF
 vectors, IDF from the index's articles of that language, ``1 + ln(count)`` term frequencies) if that average
-reaches the threshold. Articles in different languages never share a story.
+reaches the threshold. Articles in different languages never share a story. Verbatim copies (the same story
+words: wire copy carried by many outlets) share one vector, compared with a new article once per story.
 
 Memory is bounded by the horizon: about 1 KB per article (a day at 200,000 articles: ~200 MB). The horizon is
 how long a story stays open (:data:`digests.story_words.STORY_OPEN`, 3 days): an article finds a story while
@@ -55,7 +56,11 @@ class _Bucket:
     postings: dict[int, deque[int]] = field(default_factory=dict)
     version: int = 0  # counts the changes to ``df``
     idf: dict[int, float] = field(default_factory=dict)  # smoothed IDFs computed at ``idf_at``
+    norms: dict[int, float] = field(default_factory=dict)  # id of a vector -> its length computed at ``idf_at``
     idf_at: int = -1
+    # one vector object for the articles whose story words are the same (syndicated copies), and its users
+    vectors: dict[int, dict[int, float]] = field(default_factory=dict)
+    users: Counter[int] = field(default_factory=Counter)
 
 
 class StoryIndex:
@@ -106,7 +111,7 @@ class StoryIndex:
             return
         key = _key(language)
         bucket = self._buckets.setdefault(key, _Bucket())
-        terms = self._vector(words, create=True)
+        terms = _shared(bucket, self._vector(words, create=True))
         entry = _Entry(article_id, story_id, key, terms, arrived)
         self._entries[article_id] = entry
         self._arrivals.append(article_id)
@@ -142,6 +147,7 @@ class StoryIndex:
         bucket = self._buckets[entry.bucket]
         bucket.size -= 1
         bucket.version += 1
+        _release(bucket, entry.terms)
         for term in entry.terms:
             left = bucket.df[term] - 1
             if left > 0:
@@ -187,11 +193,14 @@ class StoryIndex:
         if not members or norm == 0:
             return 0.0
         total, size = 0.0, len(scaled)
+        dots: dict[int, float] = {}  # a story's copies share one vector: compared once
         for member in members:
-            small, large = (member.terms, scaled) if len(member.terms) < size else (scaled, member.terms)
-            # in ``small``'s order, as before: the same sum to the last bit, so the same decisions (a word
-            # ``large`` lacks adds an exact 0.0, which leaves a sum of non-negative numbers as it was)
-            dot = sum(map(mul, small.values(), map(large.get, small.keys(), repeat(0.0))))
+            dot = dots.get(id(member.terms))
+            if dot is None:
+                small, large = (member.terms, scaled) if len(member.terms) < size else (scaled, member.terms)
+                # in ``small``'s order, as before: the same sum to the last bit, so the same decisions (a word
+                # ``large`` lacks adds an exact 0.0, which leaves a sum of non-negative numbers as it was)
+                dot = dots[id(member.terms)] = sum(map(mul, small.values(), map(large.get, small.keys(), repeat(0.0))))
             total += dot / (norm * self._norm(member))
         return total / len(members)
 
@@ -202,21 +211,43 @@ class StoryIndex:
             # (a story's members share most words, and a match refreshes several of them at once)
             if bucket.idf_at != bucket.version:
                 bucket.idf.clear()
+                bucket.norms.clear()
                 bucket.idf_at = bucket.version
-            idf, df, log, size = bucket.idf, bucket.df, math.log, 1 + bucket.size
-            weights = []
-            for t, tf in entry.terms.items():
-                weight = idf.get(t)
-                if weight is None:
-                    weight = idf[t] = log(size / (1 + df[t])) + 1.0
-                weights.append(tf * weight)
-            entry.norm = math.sqrt(sum([w * w for w in weights])) or 1.0
+            length = bucket.norms.get(id(entry.terms))
+            if length is None:
+                idf, df, log, size = bucket.idf, bucket.df, math.log, 1 + bucket.size
+                weights = []
+                for t, tf in entry.terms.items():
+                    weight = idf.get(t)
+                    if weight is None:
+                        weight = idf[t] = log(size / (1 + df[t])) + 1.0
+                    weights.append(tf * weight)
+                length = bucket.norms[id(entry.terms)] = math.sqrt(sum([w * w for w in weights])) or 1.0
+            entry.norm = length
             entry.norm_at = bucket.size
         return entry.norm
 
 
 # 1 + ln(count) for the counts most words have, computed once (the same values).
 _TF = tuple(1.0 + math.log(count) if count else 0.0 for count in range(64))
+
+
+def _shared(bucket: _Bucket, terms: dict[int, float]) -> dict[int, float]:
+    """``terms``, or the equal vector (the same words in the same order) an article in the bucket has."""
+    key = hash(tuple(terms.items()))
+    known = bucket.vectors.setdefault(key, terms)
+    if known is not terms and (known != terms or list(known) != list(terms)):
+        return terms  # another vector with the same hash: not shared
+    bucket.users[key] += 1
+    return known
+
+
+def _release(bucket: _Bucket, terms: dict[int, float]) -> None:
+    key = hash(tuple(terms.items()))
+    if bucket.vectors.get(key) is terms:
+        bucket.users[key] -= 1
+        if bucket.users[key] <= 0:
+            del bucket.users[key], bucket.vectors[key]
 
 
 def _key(language: str | None) -> str:

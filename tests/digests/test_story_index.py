@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import random
+from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from math import log, sqrt
+from typing import Any
 
 import pytest
 
 from digests.models import ArticleDoc
-from digests.story_index import StoryIndex
+from digests.story_index import MAX_CANDIDATES, MIN_SHARED, NORM_REFRESH, QUERY_TERMS, StoryIndex
 from digests.story_words import story_words
 from tests.digests.news_fixtures import news_day
 
@@ -138,3 +142,84 @@ def test_the_similarity_is_the_tf_idf_cosine_to_the_story_members_on_average() -
         for article_id, words in ((1, first), (2, second)):
             index.add(article_id=article_id, story_id=7, words=words, language="en", arrived=NOW)
         assert index.match(query, "en") == (7 if joins else None)
+
+
+class PlainIndex(StoryIndex):
+    """The index as first written (every member's dot product and every IDF computed afresh, candidates ranked by
+    ``Counter.most_common``): the faster index must make its decisions to the last bit."""
+
+    def _candidate_stories(self, query: dict[int, float], bucket: Any) -> list[int]:
+        df = bucket.df
+        rare = sorted([t for t in query if t >= 0 and df.get(t, 0) > 0], key=df.__getitem__)[:QUERY_TERMS]
+        hits: Counter[int] = Counter()
+        for term in rare:
+            hits.update(bucket.postings.get(term, ()))
+        enough = max(1, min(MIN_SHARED, len(rare) // 4))
+        stories: dict[int, None] = {}
+        for article_id, shared in hits.most_common(MAX_CANDIDATES):
+            if shared < enough:
+                break
+            if article_id in self._entries:
+                stories.setdefault(self._entries[article_id].story_id)
+        return list(stories)
+
+    def _average(self, scaled: dict[int, float], norm: float, story: int) -> float:
+        members = [self._entries[a] for a in self._stories.get(story, ()) if a in self._entries]
+        if not members or norm == 0:
+            return 0.0
+        total = 0.0
+        for member in members:
+            small, large = (member.terms, scaled) if len(member.terms) < len(scaled) else (scaled, member.terms)
+            total += sum([v * large[t] for t, v in small.items() if t in large]) / (norm * self._norm(member))
+        return total / len(members)
+
+    def _norm(self, entry: Any) -> float:
+        bucket = self._buckets[entry.bucket]
+        if not entry.norm or bucket.size > entry.norm_at * NORM_REFRESH:
+            size = 1 + bucket.size
+            weights = [tf * (log(size / (1 + bucket.df[t])) + 1.0) for t, tf in entry.terms.items()]
+            entry.norm = sqrt(sum([w * w for w in weights])) or 1.0
+            entry.norm_at = bucket.size
+        return entry.norm
+
+
+def test_decisions_are_the_plain_computations_to_the_last_bit() -> None:
+    # events told many times: verbatim copies (one vector shared), edited copies, look-alikes sharing words,
+    # a story grown past the members averaged and words past the postings kept, old articles expiring
+    rng = random.Random(5)
+    vocabulary = [f"w{n}" for n in range(400)]
+    events = [rng.sample(vocabulary, 40) for _ in range(60)]
+    fast, plain = StoryIndex(horizon=timedelta(hours=5)), PlainIndex(horizon=timedelta(hours=5))
+    next_story = 1
+    for n in range(1500):
+        words = list(events[min(int(rng.expovariate(0.15)), 59)])
+        if rng.random() < 0.5:  # an edited copy: words dropped, swapped, repeated
+            words = [w if rng.random() > 0.15 else rng.choice(vocabulary) for w in words if rng.random() > 0.1]
+            words += rng.sample(words, 3)
+        arrived = NOW + timedelta(minutes=n)
+        story = fast.match(words, "en")
+        assert story == plain.match(words, "en")
+        if n:
+            candidates = fast._candidate_stories(fast._vector(words, create=False), fast._buckets["en"])
+            assert candidates == plain._candidate_stories(plain._vector(words, create=False), plain._buckets["en"])
+        if story is None:
+            story, next_story = next_story, next_story + 1
+        for index in (fast, plain):
+            index.add(article_id=n, story_id=story, words=words, language="en", arrived=arrived)
+            if n % 100 == 0:
+                index.expire(now=arrived)
+    assert len(fast) == len(plain) and 30 < next_story < 1500, next_story
+
+
+def test_verbatim_copies_share_one_vector_until_the_last_is_forgotten() -> None:
+    index = StoryIndex(horizon=timedelta(hours=1))
+    copy = ["ferry", "capsized", "meghna", "chandpur", "divers", "ferry"]
+    for n, words in enumerate([copy, copy, list(copy), [*copy, "rain"]]):
+        index.add(article_id=n, story_id=1, words=words, language="en", arrived=NOW + timedelta(minutes=n))
+    terms = [index._entries[n].terms for n in range(4)]
+    assert terms[0] is terms[1] is terms[2] and terms[3] is not terms[0]
+    assert index.match(copy, "en") == 1
+    index.discard(0)
+    assert index._entries[1].terms is terms[0]
+    assert index.expire(now=NOW + timedelta(hours=2)) == 3
+    assert not index._buckets["en"].vectors and not index._buckets["en"].users
