@@ -71,17 +71,20 @@ async def fill(app: App, *, articles: int, subs: int, now: datetime) -> None:
                                         next_attempt_at=now + timedelta(days=1))
     feed_ids = list(ids.items())
     summaries: dict[int, Summary] = {}
+    batch: list[tuple[NewArticle, Summary]] = []
     for n in range(articles):
         url, feed_id = feed_ids[n % len(feed_ids)]
         sentences = [sentence(rng) for _ in range(12)]
         text = " ".join(sentences)
         when = now - timedelta(minutes=rng.randint(1, 7 * 24 * 60))
-        stored = await store.add_article(article=NewArticle(
+        batch.append((NewArticle(
             feed_id=feed_id, url=f"{url}/a{n}", link=f"{url}/a{n}", title=sentences[0][:80], text=text,
             source=url, content_hash=content_hash(text), text_origin="page", fetched_at=when, published_at=when,
-            language="en"))
-        if stored is not None:
-            summaries[stored] = Summary(sentences=tuple(sentences[:3]), algorithm="support", language="en")
+            language="en"), Summary(sentences=tuple(sentences[:3]), algorithm="support", language="en")))
+    for start in range(0, len(batch), 500):
+        chunk = batch[start:start + 500]
+        stored = await store.add_articles(articles=[a for a, _ in chunk], now=now)
+        summaries.update((done.article_id, summary) for done, (_, summary) in zip(stored, chunk, strict=True) if done)
     await store.save_summaries(config=key, summaries=summaries, now=now)
     for n in range(subs):
         await app.subscriptions.upsert(

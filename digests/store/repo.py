@@ -124,24 +124,6 @@ class Store(FeedStates):
                 found.update((await connection.scalars(_KNOWN_URLS, {"urls": wanted[start:start + 500]})).all())
         return found
 
-    async def has_content_hash(self, *, content_hash: str) -> bool:
-        """Whether an article with this normalised text is already stored (same text, other URL)."""
-        async with self._session() as session:
-            query = select(ArticleRow.id).where(ArticleRow.content_hash == content_hash).limit(1)
-            return (await session.scalar(query)) is not None
-
-    async def add_article(self, *, article: NewArticle) -> int | None:
-        """Store an article; returns its id, or None when its URL or text was stored meanwhile.
-
-        Title, text and author are cut to the stored maximums (a hostile feed can send megabytes)."""
-        row = ArticleRow(**article_values(columns(article)))
-        try:
-            async with self._session.begin() as session:
-                session.add(row)
-        except IntegrityError:
-            return None
-        return row.id
-
     async def add_articles(self, *, articles: Sequence[NewArticle], words: Sequence[Sequence[str]] = (),
                            summaries: Sequence[Summary | None] = (), summary_config: str | None = None,
                            stories: StoryPlacer | None = None, now: datetime) -> list[Stored | None]:

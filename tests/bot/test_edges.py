@@ -443,9 +443,9 @@ async def test_the_console_reads_on_after_bytes_that_are_not_utf8(console_harnes
 async def test_stored_titles_and_texts_are_capped(tmp_path: Path) -> None:
     store = Store(await open_database(f"sqlite+aiosqlite:///{tmp_path / 'k.db'}"))
     feeds = await store.sync_feeds(feeds=[("https://x.test/feed", "X")], now=datetime.now(UTC))
-    await store.add_article(article=NewArticle(
+    await store.add_articles(now=datetime.now(UTC), articles=[NewArticle(
         feed_id=feeds["https://x.test/feed"], url="https://x.test/1", link="https://x.test/1", title="T" * 10_000_000,
-        text="word " * 2_000_000, source="X", content_hash="h", text_origin="feed", fetched_at=datetime.now(UTC)))
+        text="word " * 2_000_000, source="X", content_hash="h", text_origin="feed", fetched_at=datetime.now(UTC))])
     (pending,) = await store.articles_needing_summary(config="c", since=datetime(2000, 1, 1, tzinfo=UTC), limit=5)
     await store.close()
     assert len(pending.title) <= 1_000 and len(pending.text) <= 200_000
