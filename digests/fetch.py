@@ -18,7 +18,6 @@ from yarl import URL
 
 from digests.errors import BlockedURLError, FetchError
 from digests.fetch_failures import TransientError, connection_problem, status_error
-from digests.fetch_failures import parse_retry_after as parse_retry_after  # the adapters read Retry-After here
 from digests.guard import (
     PUBLIC_ONLY,
     AddressPolicy,

@@ -51,11 +51,6 @@ def init_worker(parent_pid: int) -> None:
         importlib.import_module(name)
 
 
-def ready() -> int:
-    """Nothing: a task that makes a pool start a worker process (and says which)."""
-    return os.getpid()
-
-
 def _exit_with_parent(parent_pid: int) -> None:
     while os.getppid() == parent_pid:
         time.sleep(PARENT_CHECK_S)

@@ -22,7 +22,7 @@ from bot.adapters.discord.render import CONTENT_CHARS, DiscordMessage, render_di
 from bot.adapters.discord.text import defuse
 from bot.core.ports import ChannelRef, Checkpoint, Posted, RateLimited
 from bot.errors import BotError, ChannelGoneError
-from digests.fetch import parse_retry_after
+from digests.fetch_failures import parse_retry_after
 from digests.models import Digest
 
 log = logging.getLogger("bot.adapters.discord.adapter")  # the adapter's log lines, as before this module

@@ -36,7 +36,7 @@ from bot.adapters.slack.render import render_reply
 from bot.core.ports import SLACK_LIMITS, ChannelRef, Checkpoint, Limits, Posted, Reply, UserRef
 from bot.core.service import CoreService
 from bot.errors import BotError
-from digests.fetch import parse_retry_after
+from digests.fetch_failures import parse_retry_after
 from digests.models import Digest
 
 log = logging.getLogger(__name__)

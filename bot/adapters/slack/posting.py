@@ -20,7 +20,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.slack.render import SlackMessage, render_digest, render_reply, story_links
 from bot.core.ports import ChannelRef, Checkpoint, Posted, RateLimited, Reply
 from bot.errors import BotError, ChannelGoneError
-from digests.fetch import parse_retry_after
+from digests.fetch_failures import parse_retry_after
 from digests.models import Digest
 
 DIGEST_EVENT = "khobor_digest"  # message metadata type that marks a posted digest (and its nonce)
