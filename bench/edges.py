@@ -29,7 +29,7 @@ from aiohttp import web
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.bot.test_edges import alive, children_of, serve_hostile, slow_pages_site  # noqa: E402
+from tests.bot.test_edges import alive, descendants_of, serve_hostile, slow_pages_site  # noqa: E402
 from tests.fakes.settings import Region, write_settings  # noqa: E402
 from tests.fakes.slack_api import FakeSlackApi  # noqa: E402
 from tests.fakes.webserver import WebServer  # noqa: E402
@@ -103,10 +103,10 @@ async def kill_9_during_collect(code: str, cap: float) -> str:
                               new_session=True)
         for _ in range(600):
             await asyncio.sleep(0.1)
-            if server.hits("/slow/0") and len(children_of(process.pid)) >= 2:
+            if server.hits("/slow/0") and len(descendants_of(process.pid)) >= 2:
                 break
         await asyncio.sleep(0.5)
-        children = children_of(process.pid)
+        children = descendants_of(process.pid)
         process.kill()
         await process.wait()
         await asyncio.sleep(5)

@@ -1,8 +1,10 @@
 """Scale to the budget (issue 15): collection, digest builds and retention on a loopback site of N feeds.
 
 For each size (N feeds x 20 articles, bench/scale_site.py), the real ``khobor collect`` runs in a child process
-against a fresh SQLite database: articles/s, CPU ms per article (the process tree's user + system time), peak
-RSS of the process tree (sampled every 0.2 s), then a second pass (every feed answers 304) and its time. Then
+against a fresh SQLite database: articles/s, CPU ms per article (the process tree's user + system time: this
+process adopts the tree's orphans, such as the worker pool's fork server, and waits for them, so their CPU is
+counted), peak memory of the process tree (sampled every 0.2 s: the sum of RSS, which counts the pages that
+forked workers share once per process, and of PSS, which shares them out), then a second pass (every feed answers 304) and its time. Then
 digest builds in a fresh process each (``App.build_digest``, compose in that process: its peak RSS is the
 build's) over windows of about 5,000, 20,000 and all articles, and a retention pass that prunes the older half
 (SQLite reuses the freed pages: the file stops growing; its used size is shown).
@@ -21,6 +23,7 @@ copy its own story), for a window too big to collect on the machine at hand.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import json
 import os
 import re
@@ -50,13 +53,31 @@ class Run:
     seconds: float
     cpu_s: float  # the process tree's
     main_cpu_s: float  # the main process's alone (where the event loop fetches, matches stories and stores)
-    peak_mb: float
+    peak_mb: float  # the sum of the tree's RSS
+    peak_pss_mb: float  # the sum of the tree's PSS (shared pages divided among the processes sharing them)
     code: int
     tail: str
 
 
-def tree_rss_mb(root: int) -> float:
-    """The resident memory of a process and all its descendants, in MB."""
+def adopt_orphans() -> None:
+    """Make this process the subreaper of its descendants (Linux ``PR_SET_CHILD_SUBREAPER``): a process whose
+    parent exits without waiting for it (the worker pool's fork server, the workers it forked) becomes this
+    process's child, and waiting for it adds its CPU time to ``RUSAGE_CHILDREN``."""
+    if ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_CHILD_SUBREAPER)")
+
+
+def reap(pids: set[int]) -> None:
+    """Wait for those of ``pids`` that became this process's children (see :func:`adopt_orphans`)."""
+    for pid in pids:
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:  # waited for by its own parent
+            continue
+
+
+def tree(root: int) -> list[int]:
+    """A process and all its descendants."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -65,17 +86,27 @@ def tree_rss_mb(root: int) -> float:
             except (OSError, IndexError, ValueError):
                 continue
             children.setdefault(ppid, []).append(int(entry.name))
-    total, todo = 0.0, [root]
+    found, todo = [], [root]
     while todo:
         pid = todo.pop()
+        found.append(pid)
         todo += children.get(pid, [])
+    return found
+
+
+def memory_mb(pids: list[int]) -> tuple[float, float]:
+    """The sums of the RSS and of the PSS of these processes, in MB."""
+    rss = pss = 0.0
+    for pid in pids:
         try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) / 1024
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1]) / 1024
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1]) / 1024
         except OSError:
             continue
-    return total
+    return rss, pss
 
 
 def run(code: Path, *args: str) -> Run:
@@ -88,18 +119,24 @@ def run(code: Path, *args: str) -> Run:
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out:
         child = subprocess.Popen([sys.executable, "-c", launcher, *args], stdout=out, stderr=out, cwd=code)
-        peak = 0.0
+        peak = peak_pss = 0.0
+        seen: set[int] = set()
         while child.poll() is None:
-            peak = max(peak, tree_rss_mb(child.pid))
+            pids = tree(child.pid)
+            seen.update(pids)
+            rss, pss = memory_mb(pids)
+            peak, peak_pss = max(peak, rss), max(peak_pss, pss)
             time.sleep(0.2)
         seconds = time.perf_counter() - started
+        reap(seen - {child.pid})
         out.seek(0)
         said = out.read().decode(errors="replace")
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     main_cpu = re.findall(r"^bench-main-cpu: ([0-9.]+)$", said, re.MULTILINE)
     tail = re.sub(r"^bench-main-cpu: .*\n?", "", said, flags=re.MULTILINE)[-600:]
-    return Run(seconds, cpu, float(main_cpu[-1]) if main_cpu else float("nan"), peak, child.returncode, tail)
+    return Run(seconds, cpu, float(main_cpu[-1]) if main_cpu else float("nan"), peak, peak_pss, child.returncode,
+               tail)
 
 
 def count(db: Path) -> int:
@@ -132,7 +169,7 @@ def collect(name: str, code: Path, folder: Path, feeds: int, concurrency: int = 
     print(f"  {name}: {stored}/{feeds * PER_FEED} articles in {first.seconds:.1f} s = "
           f"{stored / first.seconds:.0f} articles/s; CPU {1000 * first.cpu_s / stored:.1f} ms/article "
           f"({first.cpu_s:.0f} s; the main process {1000 * first.main_cpu_s / stored:.2f} ms/article); "
-          f"peak RSS of the tree {first.peak_mb:.0f} MB; database {size:.0f} MB "
+          f"peak of the tree {first.peak_mb:.0f} MB RSS, {first.peak_pss_mb:.0f} MB PSS; database {size:.0f} MB "
           f"({1024 * size / stored:.1f} KB/article); 304 pass {again.seconds:.1f} s"
           + ("" if again.code == 0 else f" (FAILED: {again.tail})"))
     return db
@@ -264,6 +301,7 @@ def main() -> None:
     if not DATA.exists():
         sys.exit(f"{DATA} is absent: this benchmark needs ../shared/data beside the checkout")
     print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at the start")
+    adopt_orphans()
     with tempfile.TemporaryDirectory() as tmp:
         for feeds in args.feeds:
             size(feeds, args, Path(tmp))

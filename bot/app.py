@@ -11,7 +11,6 @@ import asyncio
 import functools
 import gc
 import importlib
-import multiprocessing
 import os
 from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -32,7 +31,7 @@ from digests.models import Digest, FeedSource, Story
 from digests.store import FeedHealth, Store, Subscription, Subscriptions, open_database
 from digests.story_index import StoryIndex
 from digests.summary_config import SummaryConfig, summary_key
-from digests.workers import init_worker, run_in
+from digests.workers import init_worker, run_in, worker_context
 
 # A digest's labelled context: the region's stories placed over the days before its window, the latest first.
 
@@ -252,9 +251,8 @@ class App:
     def _workers(self) -> ProcessPoolExecutor | None:
         count = self.settings.collect.workers
         if count and self._executor is None:
-            # spawn: forking a process that runs an event loop and threads is unsafe.
-            self._executor = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"),
-                                                 initializer=init_worker, initargs=(os.getpid(),))
+            self._executor = ProcessPoolExecutor(count, mp_context=worker_context(), initializer=init_worker,
+                                                 initargs=(os.getpid(),))
         return self._executor
 
     async def __aenter__(self) -> App:

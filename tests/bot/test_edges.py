@@ -134,17 +134,20 @@ def slow_pages_site(server: WebServer, count: int = 6) -> str:
     return server.url("/feed")
 
 
-def children_of(pid: int) -> list[int]:
-    """Processes whose parent is ``pid`` (from /proc)."""
-    found = []
+def descendants_of(pid: int) -> list[int]:
+    """The processes below ``pid``: its children, theirs... (from /proc)."""
+    children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
                 fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
-            if int(fields[1]) == pid:
-                found.append(int(entry.name))
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+    found, todo = [], list(children.get(pid, []))
+    while todo:
+        found.append(todo.pop())
+        todo += children.get(found[-1], [])
     return found
 
 
@@ -168,7 +171,7 @@ def killed_afterwards(pids: list[int]) -> Iterator[None]:
 
 async def collect_with_workers(tmp_path: Path, server: WebServer, *, output: int = asyncio.subprocess.PIPE
                                ) -> asyncio.subprocess.Process:
-    """`khobor collect` in its own session, running until its spawn worker is up. (An orphan would hold an
+    """`khobor collect` in its own session, running until its worker is up. (An orphan would hold an
     output pipe open, and asyncio waits for the pipes before it reports an exit: pass DEVNULL to kill.)"""
     settings = write_settings(tmp_path, Region("slow", "Slow", [("Slow", slow_pages_site(server))]),
                               collect={"workers": 1, "timeout_seconds": 300})
@@ -177,7 +180,7 @@ async def collect_with_workers(tmp_path: Path, server: WebServer, *, output: int
         start_new_session=True, stdout=output, stderr=asyncio.subprocess.STDOUT)
     for _ in range(1200):
         await asyncio.sleep(0.1)
-        if server.hits("/slow/0") and len(children_of(process.pid)) >= 2:  # the worker and the resource tracker
+        if server.hits("/slow/0") and len(descendants_of(process.pid)) >= 3:  # resource tracker, fork server, worker
             break
     await asyncio.sleep(0.5)
     return process
@@ -186,7 +189,7 @@ async def collect_with_workers(tmp_path: Path, server: WebServer, *, output: int
 async def test_workers_die_with_their_parent_on_kill_9(tmp_path: Path) -> None:
     async with WebServer() as server:
         process = await collect_with_workers(tmp_path, server, output=asyncio.subprocess.DEVNULL)
-        children = children_of(process.pid)
+        children = descendants_of(process.pid)
         with killed_afterwards(children):
             assert len(children) >= 2
             process.kill()
@@ -201,7 +204,7 @@ async def test_workers_die_with_their_parent_on_kill_9(tmp_path: Path) -> None:
 async def test_ctrl_c_prints_no_worker_traceback(tmp_path: Path) -> None:
     async with WebServer() as server:
         process = await collect_with_workers(tmp_path, server)
-        with killed_afterwards([process.pid, *children_of(process.pid)]):
+        with killed_afterwards([process.pid, *descendants_of(process.pid)]):
             os.killpg(process.pid, signal.SIGINT)  # what the terminal does: the whole process group
             output, _ = await asyncio.wait_for(process.communicate(), timeout=30)
     text = output.decode()

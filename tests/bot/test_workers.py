@@ -25,3 +25,31 @@ def test_the_module_the_khobor_script_imports_imports_no_runtime() -> None:
                             timeout=120, check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["[]", "[]"]
+
+
+def _worker_state() -> tuple[int, int, bool]:
+    """Run in a worker: its parent, and whether the language model is loaded before any task asked for it."""
+    import os
+
+    from digests.language import load_identifier
+
+    return os.getpid(), os.getppid(), load_identifier.cache_info().currsize == 1
+
+
+async def test_workers_fork_from_a_server_that_loaded_what_they_run_once(tmp_path: Path) -> None:
+    """Workers fork from a fork server (never from the process that runs the event loop and its threads) that
+    imported the worker modules and loaded the language model: a worker neither imports nor decompresses them."""
+    import asyncio
+    import os
+
+    from bot.app import App
+    from bot.settings import load_settings
+    from tests.bot.test_edges import NOWHERE
+    from tests.fakes.settings import write_settings
+
+    settings = load_settings(write_settings(tmp_path, NOWHERE, collect={"workers": 2}), {})
+    async with App(settings) as app:
+        states = await asyncio.gather(*(app.run_cpu(_worker_state) for _ in range(4)))
+    assert all(loaded for _, _, loaded in states)
+    parents = {parent for _, parent, _ in states}
+    assert len(parents) == 1 and os.getpid() not in parents  # the fork server's children, not ours
