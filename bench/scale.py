@@ -4,10 +4,10 @@ For each size (N feeds x 20 articles, bench/scale_site.py), the real ``khobor co
 against a fresh SQLite database: articles/s, CPU ms per article (the process tree's user + system time: this
 process adopts the tree's orphans, such as the worker pool's fork server, and waits for them, so their CPU is
 counted), peak memory of the process tree (sampled every 0.2 s: the sum of RSS, which counts the pages that
-forked workers share once per process, and of PSS, which shares them out), then a second pass (every feed answers 304) and its time. Then
-digest builds in a fresh process each (``App.build_digest``, compose in that process: its peak RSS is the
-build's) over windows of about 5,000, 20,000 and all articles, and a retention pass that prunes the older half
-(SQLite reuses the freed pages: the file stops growing; its used size is shown).
+forked workers share once per process, and of PSS, which shares them out), then a second pass (every feed
+answers 304) and its time. Then digest builds in a fresh process each (``App.build_digest``, compose in that
+process: its peak RSS is the build's) over windows of about 5,000, 20,000 and all articles, and a retention pass
+that prunes the older half (SQLite reuses the freed pages: the file stops growing; its used size is shown).
 
 ``--previous DIR`` runs the same through another checkout (the previous version: ``git archive main | tar -x
 -C DIR``) in the same run: collection on its own database (sizes up to ``--previous-max``), and digest builds
