@@ -1,4 +1,5 @@
-"""Opening the database: engine, SQLite pragmas, and Alembic migrations applied on start."""
+"""Opening the database: engine, SQLite pragmas, and Alembic migrations applied on start (Alembic is imported
+only when the schema is behind: 0.15 s of every command's start otherwise)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,7 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Connection, event, text
+from sqlalchemy import Connection, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -16,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from digests.errors import StoreError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+HEAD = "0008_i16m"  # the newest migration's revision (tests/digests/test_store.py checks it against Alembic's head)
 CONNECT_TIMEOUT_S = 10.0
 MIGRATION_LOCK = 0x6B686F6D6967  # "khomig": serialises migrations; not the leader lock ("khobor"), which a running
 # leader holds for its lifetime (the same key would keep every other instance from starting)
@@ -53,10 +53,22 @@ def _upgrade(connection: Connection) -> None:
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
     elif connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock, before reading the schema version
+    if _revision(connection) == HEAD:
+        return
+    from alembic import command
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
     command.upgrade(config, "head")
+
+
+def _revision(connection: Connection) -> str | None:
+    """The schema's revision (Alembic's ``alembic_version`` row), None on a database without one."""
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 async def migrate(engine: AsyncEngine, *, timeout_s: float = CONNECT_TIMEOUT_S) -> None:

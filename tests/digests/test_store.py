@@ -6,10 +6,12 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import sqlalchemy
 from sqlalchemy import inspect
 
 from digests.models import Summary
 from digests.store import NewArticle, Store, open_database
+from digests.store.db import HEAD, MIGRATIONS
 
 NOW = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
 
@@ -33,6 +35,27 @@ async def test_migrations_create_the_tables_and_are_idempotent(database_url: str
             tables = await conn.run_sync(lambda sync: set(inspect(sync).get_table_names()))
         await engine.dispose()
         assert {"feeds", "articles", "alembic_version"} <= tables
+
+
+def test_the_head_the_store_knows_is_alembics() -> None:
+    """A database at ``HEAD`` is opened without Alembic: a new migration must move ``HEAD`` with it."""
+    from alembic.script import ScriptDirectory
+
+    assert ScriptDirectory(str(MIGRATIONS)).get_current_head() == HEAD
+
+
+async def test_a_database_behind_the_head_is_migrated_to_it(database_url: str) -> None:
+    engine = await open_database(database_url)
+    async with engine.begin() as conn:  # as a database of the previous release would be
+        await conn.execute(sqlalchemy.text("UPDATE alembic_version SET version_num = '0007_i15'"))
+        await conn.execute(sqlalchemy.text("DROP TABLE stories_shown"))
+    await engine.dispose()
+    engine = await open_database(database_url)
+    async with engine.connect() as conn:
+        tables = await conn.run_sync(lambda sync: set(inspect(sync).get_table_names()))
+        revision = (await conn.execute(sqlalchemy.text("SELECT version_num FROM alembic_version"))).scalar()
+    await engine.dispose()
+    assert "stories_shown" in tables and revision == HEAD
 
 
 async def test_sync_feeds_is_stable_and_follows_renames(store: Store) -> None:
