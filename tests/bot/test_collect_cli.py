@@ -88,3 +88,25 @@ async def test_unreachable_database_exits_1_with_a_clear_message(
     assert await run_cli("feeds") == 1
     err = capsys.readouterr().err
     assert "store: cannot open or migrate" in err and "s3cret-pw" not in err
+
+
+def test_a_pass_over_many_feeds_lists_only_those_with_a_problem() -> None:
+    from rich.console import Console
+
+    from bot.cli.output import collect_table
+    from digests.collect import FeedReport
+
+    reports = [FeedReport(url=f"https://n{i}.example/feed", name=f"Outlet {i}", new=3) for i in range(60)]
+    reports[7] = FeedReport(url="https://down.example/feed", name="Down Daily", status="failed",
+                            error="HTTP 503; next try at 06:30 UTC")
+    reports[9].page_errors = ["extract: https://n9.example/a: no article text"]
+    console = Console(width=200, record=True)
+    console.print(collect_table(reports, limit=50))
+    shown = console.export_text()
+    assert "Down Daily" in shown and "HTTP 503" in shown and "Outlet 9" in shown
+    assert "Outlet 1 " not in shown and "Outlet 59" not in shown
+    assert "58 feed(s) read without a problem are not listed: `khobor feeds` shows every feed" in shown
+    console.print(collect_table(reports[:50], limit=50))  # up to the limit: every feed
+    assert "Outlet 49" in console.export_text()
+    console.print(collect_table(reports, limit=1))
+    assert "nor 1 more with a problem" in console.export_text()
