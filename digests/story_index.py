@@ -75,6 +75,7 @@ class StoryIndex:
         self._stories: dict[int, deque[int]] = {}  # story id -> its newest member article ids
         self._buckets: dict[str, _Bucket] = {}
         self.last_article_id = 0  # the newest article id seen, for catching up with the database
+        self._last: tuple[Sequence[str], dict[int, float]] = ((), {})  # the words ``match`` saw, and their vector
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -87,15 +88,20 @@ class StoryIndex:
         bucket = self._buckets.get(_key(language))
         if bucket is None or not words:
             return None
-        query = self._vector(words, create=False)
-        if not query:
-            return None
-        # scikit-learn's smoothed IDF, ln((1 + n) / (1 + df)) + 1, over the bucket's articles and this one
+        # the words get their ids now (a word seen for the first time has no postings and weighs as one unknown):
+        # ``add``, which follows with the same words, takes this vector instead of counting them again
+        query = self._vector(words)
+        self._last = (words, query)
+        # scikit-learn's smoothed IDF, ln((1 + n) / (1 + df)) + 1, over the bucket's articles and this one; the
+        # query's weight times the IDF once more (``scaled``), so each member costs one multiply per shared word
         df, log, size = bucket.df, math.log, 2 + bucket.size
-        idf = {t: log(size / (2 + (df.get(t, 0) if t >= 0 else 0))) + 1.0 for t in query}
-        norm = math.sqrt(sum((tf * idf[t]) ** 2 for t, tf in query.items()))
-        # the query's weight times the IDF once, so each member costs one multiply per shared word
-        scaled = {t: tf * idf[t] * idf[t] for t, tf in query.items()}
+        scaled, squares = {}, []
+        for t, tf in query.items():
+            idf = log(size / (2 + df.get(t, 0))) + 1.0
+            weight = tf * idf
+            squares.append(weight * weight)
+            scaled[t] = weight * idf
+        norm = math.sqrt(sum(squares))
         best, best_score = None, self.threshold
         for story in self._candidate_stories(query, bucket):
             score = self._average(scaled, norm, story)
@@ -111,7 +117,9 @@ class StoryIndex:
             return
         key = _key(language)
         bucket = self._buckets.setdefault(key, _Bucket())
-        terms = _shared(bucket, self._vector(words, create=True))
+        last_words, last_terms = self._last
+        terms = _shared(bucket, last_terms if last_words is words else self._vector(words))
+        self._last = ((), {})
         entry = _Entry(article_id, story_id, key, terms, arrived)
         self._entries[article_id] = entry
         self._arrivals.append(article_id)
@@ -162,14 +170,11 @@ class StoryIndex:
             if not members:
                 del self._stories[entry.story_id]
 
-    def _vector(self, words: Iterable[str], *, create: bool) -> dict[int, float]:
-        """Term id -> 1 + ln(count), in the words' order. ``create``: words not seen before get ids; otherwise
-        each gets a negative key of its own (it weighs, and matches nothing)."""
+    def _vector(self, words: Iterable[str]) -> dict[int, float]:
+        """Term id -> 1 + ln(count), in the words' order (words not seen before get ids)."""
         terms, tf, log = self._terms, _TF, math.log
         counts = Counter(words).items()
-        if create:
-            return {terms.setdefault(w, len(terms)): tf[c] if c < len(tf) else 1.0 + log(c) for w, c in counts}
-        return {terms.get(w, -1 - i): tf[c] if c < len(tf) else 1.0 + log(c) for i, (w, c) in enumerate(counts)}
+        return {terms.setdefault(w, len(terms)): tf[c] if c < len(tf) else 1.0 + log(c) for w, c in counts}
 
     def _candidate_stories(self, query: dict[int, float], bucket: _Bucket) -> list[int]:
         df, postings = bucket.df, bucket.postings
@@ -193,6 +198,7 @@ class StoryIndex:
         if not members or norm == 0:
             return 0.0
         total, size = 0.0, len(scaled)
+        grown = self._buckets[members[0].bucket].size  # a story's members are of one language, one bucket
         dots: dict[int, float] = {}  # a story's copies share one vector: compared once
         for member in members:
             dot = dots.get(id(member.terms))
@@ -201,7 +207,10 @@ class StoryIndex:
                 # in ``small``'s order, as before: the same sum to the last bit, so the same decisions (a word
                 # ``large`` lacks adds an exact 0.0, which leaves a sum of non-negative numbers as it was)
                 dot = dots[id(member.terms)] = sum(map(mul, small.values(), map(large.get, small.keys(), repeat(0.0))))
-            total += dot / (norm * self._norm(member))
+            # _norm's test, here: most members' lengths are cached, and a call per member cost more than the test
+            fresh = member.norm and not grown > member.norm_at * NORM_REFRESH
+            length = member.norm if fresh else self._norm(member)
+            total += dot / (norm * length)
         return total / len(members)
 
     def _norm(self, entry: _Entry) -> float:
