@@ -8,8 +8,6 @@ and the other commands that build no digest (``App(settings, digests=False)``) n
 from __future__ import annotations
 
 import asyncio
-import functools
-import gc
 import importlib
 import os
 from collections.abc import Callable, Collection, Sequence
@@ -31,7 +29,7 @@ from digests.models import Digest, FeedSource, Story
 from digests.store import FeedHealth, Store, Subscription, Subscriptions, open_database
 from digests.story_index import StoryIndex
 from digests.summary_config import SummaryConfig, summary_key
-from digests.workers import init_worker, run_in, worker_context
+from digests.workers import freeze_imports, init_worker, run_in, worker_context
 
 # A digest's labelled context: the region's stories placed over the days before its window, the latest first.
 
@@ -78,26 +76,6 @@ def feed_sources(settings: Settings, region: str | None = None) -> list[FeedSour
     return Catalogue(settings.regions).feeds(region)
 
 
-YOUNG_GC_THRESHOLD = 10_000
-
-
-@functools.cache
-def _freeze_imports() -> None:
-    """Once a process has imported everything (scikit-learn, SQLAlchemy...: about 200,000 objects that live as
-    long as it does), move them out of the garbage collector's sight: it no longer walks them in every full
-    collection. A 5,000-article digest took 4.3 s with the collector on and 2.8 s with it off (one measurement
-    each, a loaded machine). Once per process, after a collection, so no garbage is frozen with them.
-
-    The youngest generation is also collected less often (every 10,000 new objects instead of 700): a
-    collection pass allocates a few hundred objects per request and per article, and every tenth of tenth young
-    collection walked the whole heap (the story index included). On the 6,000-article bench that was 0.55 s of
-    the main process's CPU in collections, 0.27 s after."""
-    gc.collect()
-    gc.freeze()
-    _, middle, old = gc.get_threshold()
-    gc.set_threshold(YOUNG_GC_THRESHOLD, middle, old)
-
-
 class App:
     """The runtime's shared parts: database, HTTP client, collector. Use ``async with App(settings)``."""
 
@@ -142,7 +120,7 @@ class App:
         self._store, self._subscriptions = Store(engine), Subscriptions(engine)
         if self._digests:
             import_digest_building()
-        _freeze_imports()
+        freeze_imports()
         self._fetcher = Fetcher(fetch_config(self.settings))
         await self._fetcher.start()
 

@@ -9,6 +9,8 @@ fetches, matches stories and stores, never imports them (tests/test_boundaries.p
 from __future__ import annotations
 
 import asyncio
+import functools
+import gc
 import importlib
 import multiprocessing
 import os
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
 MIN_HASHED_TEXT = 200
 
 PARENT_CHECK_S = 0.5
+YOUNG_GC_THRESHOLD = 10_000  # new objects between collections of the youngest generation (Python's default: 700)
 # What a worker runs, imported as it starts (while its parent is still starting up) rather than on its first task.
 WORKER_MODULES = ("digests.feeds", "digests.extract", "digests.summarize", "digests.story_words")
 
@@ -58,12 +61,34 @@ def worker_context() -> BaseContext:
 
 
 def preload() -> None:
-    """Import what the workers run (:data:`WORKER_MODULES`) and load the language identifier."""
+    """Import what the workers run (:data:`WORKER_MODULES`), load the language identifier, and freeze it all
+    (:func:`freeze_imports`: in the fork server, so that no worker's collections walk, and write to, the pages
+    the workers share)."""
     for name in WORKER_MODULES:
         importlib.import_module(name)
     from digests.language import load_identifier
 
     load_identifier()
+    freeze_imports()
+
+
+@functools.cache
+def freeze_imports() -> None:
+    """Once a process has imported everything (scikit-learn, SQLAlchemy, trafilatura...: 100,000s of objects that
+    live as long as it does), move them out of the garbage collector's sight: it no longer walks them in every
+    full collection. A 5,000-article digest took 4.3 s with the collector on and 2.8 s with it off (one
+    measurement each, a loaded machine). Once per process, after a collection, so no garbage is frozen with them.
+    In a fork server, frozen objects are also never written to by a worker's collections, so their pages stay
+    shared (Python's documentation of :func:`gc.freeze`).
+
+    The youngest generation is also collected less often (every :data:`YOUNG_GC_THRESHOLD` new objects): a
+    collection pass allocates a few hundred objects per request and per article, and every tenth of tenth young
+    collection walked the whole heap (the story index included). On the 6,000-article bench that was 0.55 s of
+    the main process's CPU in collections, 0.27 s after."""
+    gc.collect()
+    gc.freeze()
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(YOUNG_GC_THRESHOLD, middle, old)
 
 
 def init_worker(pool_pid: int) -> None:

@@ -142,7 +142,7 @@ async def test_a_message_goes_at_its_turn_and_within_a_renewed_lease(world: Worl
 def test_a_started_app_has_frozen_what_it_imported(world: World) -> None:  # noqa: F811
     import gc
 
-    from bot.app import YOUNG_GC_THRESHOLD
+    from digests.workers import YOUNG_GC_THRESHOLD
 
     assert gc.get_freeze_count() > 100_000  # scikit-learn, SQLAlchemy... out of the collector's full walks
     assert gc.get_threshold()[0] == YOUNG_GC_THRESHOLD  # and the whole heap walked less often
