@@ -5,6 +5,7 @@ connection error, 5xx, 408, 429) or final (:class:`digests.errors.FetchError`), 
 from __future__ import annotations
 
 import os
+import socket
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
@@ -28,6 +29,15 @@ class TransientError(Exception):
     def final(self, url: str, attempts: int) -> FetchError:
         message = self.message if attempts == 1 else f"{self.message} (gave up after {attempts} attempts)"
         return FetchError(url, message, reason=self.reason, status=self.status, retry_after=self.retry_after)
+
+
+# getaddrinfo's answers that a name has no address: the DNS said so (not "try again": EAI_AGAIN stays transient)
+_NO_SUCH_HOST = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
+
+
+def no_such_host(exc: aiohttp.ClientConnectorError) -> bool:
+    """Whether a connection failed because the host name does not exist: asking again will not change that."""
+    return exc.os_error.errno in _NO_SUCH_HOST  # getaddrinfo's codes are negative: no errno is one of them
 
 
 def connection_problem(exc: aiohttp.ClientConnectionError) -> str:

@@ -12,6 +12,7 @@ from email.utils import format_datetime
 
 import pytest
 from aiohttp import web
+from aiohttp.abc import ResolveResult
 
 from digests.errors import BlockedURLError, FetchError
 from digests.fetch import FetchConfig, Fetcher
@@ -360,3 +361,37 @@ async def test_a_wait_that_would_end_past_the_deadline_is_not_started(server: We
     assert str(error).endswith("HTTP 503 Service Unavailable (gave up after 1 attempt(s) within 15 s; "
                                "the server asks to wait 20 s)")
     assert server.hits("/feed") == 1 and sleeps.requested == []
+
+
+class FlakyDNS(FakeResolver):
+    """A resolver that answers "try again" (EAI_AGAIN) once per name, then the mapped addresses."""
+
+    def __init__(self, names: dict[str, str]) -> None:
+        super().__init__(names)
+        self.asked: list[str] = []
+
+    async def resolve(self, host: str, port: int = 0,
+                      family: socket.AddressFamily = socket.AF_INET) -> list[ResolveResult]:
+        self.asked.append(host)
+        if self.asked.count(host) == 1:
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        return await super().resolve(host, port, family)
+
+
+async def test_a_host_name_that_does_not_exist_fails_at_once_and_says_so() -> None:
+    resolver, sleeps = FlakyDNS({}), Sleeps()
+    async with Fetcher(resolver=resolver, sleep=sleeps) as fetcher:
+        with pytest.raises(FetchError) as caught:
+            await fetcher.fetch("http://no-such-host.example/feed")
+    # asked twice: the first answer was "try again" (retried after a backoff), the second "no such name" (final)
+    assert resolver.asked == ["no-such-host.example"] * 2 and len(sleeps.requested) == 1
+    assert caught.value.reason == "no_such_host"
+    assert "no such host: the DNS has no address for no-such-host.example; check the address" in str(caught.value)
+
+
+async def test_a_name_the_dns_could_not_answer_for_is_asked_again(server: WebServer) -> None:
+    server.add_bytes("/feed", b"ok")
+    resolver = FlakyDNS({"feeds.example": "127.0.0.1"})
+    async with Fetcher(resolver=resolver, sleep=Sleeps()) as fetcher:
+        result = await fetcher.fetch(server.url("/feed", host="feeds.example"))
+    assert result.body == b"ok" and resolver.asked == ["feeds.example"] * 2
