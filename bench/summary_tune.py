@@ -74,8 +74,8 @@ def mix_sweep() -> Iterator[tuple[str, str]]:
     module._support_order, module.SUPPORT_POSITION = plain, position
 
 
-def _mixed(weight: float) -> Callable[[Sequence[Sequence[str]], frozenset[str]], list[int]]:
-    def order(words: Sequence[Sequence[str]], stop: frozenset[str]) -> list[int]:
+def _mixed(weight: float) -> Callable[[Sequence[Sequence[str]], frozenset[str]], Iterator[int]]:
+    def order(words: Sequence[Sequence[str]], stop: frozenset[str]) -> Iterator[int]:
         score, shared = module.support_scores(words, stop)
         central, _ = pacsum.pacsum_scores(words, "en", stop)
         top = float(np.abs(central).max()) or 1.0

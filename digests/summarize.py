@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -139,7 +139,7 @@ def _summarize(text: str, language: str | None, config: SummaryConfig) -> Summar
     order = _rank([sentences[i] for i in candidates], language, config.algorithm, deadline)
     if order is None or time.monotonic() > deadline:
         return _lead(sentences, language, config)
-    chosen = _fit([candidates[i] for i in order], sentences, config)
+    chosen = _fit((candidates[i] for i in order), sentences, config)
     if not chosen:
         return _lead(sentences, language, config)
     return Summary(tuple(sentences[i] for i in sorted(chosen)), config.algorithm, language)
@@ -155,8 +155,9 @@ def _lead(sentences: Sequence[str], language: str | None, config: SummaryConfig)
     return Summary((_trim(sentences[0], config.max_chars),), "lead", language)
 
 
-def _fit(order: Sequence[int] | range, sentences: Sequence[str], config: SummaryConfig) -> list[int]:
-    """Indices taken best-first while they fit the budget (sentences are joined by one space)."""
+def _fit(order: Iterable[int], sentences: Sequence[str], config: SummaryConfig) -> list[int]:
+    """Indices taken best-first while they fit the budget (sentences are joined by one space); ``order`` is read
+    only as far as that needs."""
     chosen: list[int] = []
     used = -1
     for index in order:
@@ -188,7 +189,7 @@ def _rankable(sentences: Sequence[str], max_chars: int, limit: int) -> list[int]
     return chosen
 
 
-def _rank(sentences: Sequence[str], language: str, algorithm: str, deadline: float) -> list[int] | None:
+def _rank(sentences: Sequence[str], language: str, algorithm: str, deadline: float) -> Iterable[int] | None:
     """Indices of ``sentences`` best first, or None when the deadline passed."""
     if len(sentences) < 2:
         return list(range(len(sentences)))
@@ -207,7 +208,7 @@ def _rank(sentences: Sequence[str], language: str, algorithm: str, deadline: flo
     return _sumy_order(sentences, tokenizer, _sumy_summarizer(algorithm, language))
 
 
-def _support_order(words: Sequence[Sequence[str]], stop: frozenset[str]) -> list[int]:
+def _support_order(words: Sequence[Sequence[str]], stop: frozenset[str]) -> Iterator[int]:
     """Sentences ranked best first by :func:`support_scores`, the picks avoiding each other's words."""
     score, shared = support_scores(words, stop)
     return _diverse_order(score, shared, SUPPORT_REDUNDANCY)
@@ -234,21 +235,20 @@ def support_scores(words: Sequence[Sequence[str]], stop: frozenset[str]) -> tupl
     return score, shared
 
 
-def _diverse_order(score: np.ndarray, vectors: np.ndarray, redundancy: float) -> list[int]:
+def _diverse_order(score: np.ndarray, vectors: np.ndarray, redundancy: float) -> Iterator[int]:
     """Maximal marginal relevance: indices picked one by one, each the best ``score`` less ``redundancy``
     times its highest cosine similarity (of the ``vectors`` rows) to those already picked; ties go to the
-    earlier sentence."""
+    earlier sentence. Picked as they are asked for: a summary of three sentences needs three picks, not an
+    order of every sentence (15 % of a light page's summary)."""
     norms = np.linalg.norm(vectors, axis=1)
     unit = vectors / np.where(norms > 0, norms, 1.0)[:, None]
     similar = np.zeros(len(score))
     left = np.ones(len(score), dtype=bool)
-    order: list[int] = []
     for _ in range(len(score)):
         pick = int(np.argmax(np.where(left, score - redundancy * similar, -np.inf)))
-        order.append(pick)
+        yield pick
         left[pick] = False
         similar = np.maximum(similar, unit @ unit[pick])
-    return order
 
 
 def _sumy_order(sentences: Sequence[str], tokenizer: Tokenizer, summarizer: Any) -> list[int]:

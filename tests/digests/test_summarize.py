@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import string
 import time
+from collections.abc import Iterator
 
 import numpy as np
 import pytest
@@ -201,5 +202,21 @@ def test_redundancy_keeps_a_repeated_fact_out(monkeypatch: pytest.MonkeyPatch) -
 def test_diverse_order_breaks_ties_towards_the_earlier_sentence() -> None:
     vectors = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
     order = summarize_module._diverse_order(np.array([1.0, 1.0, 0.5]), vectors, 1.0)
-    assert order == [0, 2, 1]  # the copy of 0 falls behind the distinct sentence
-    assert summarize_module._diverse_order(np.array([1.0, 1.0, 0.5]), vectors, 0.0) == [0, 1, 2]
+    assert list(order) == [0, 2, 1]  # the copy of 0 falls behind the distinct sentence
+    assert list(summarize_module._diverse_order(np.array([1.0, 1.0, 0.5]), vectors, 0.0)) == [0, 1, 2]
+
+
+def test_a_summary_asks_for_no_more_picks_than_it_takes(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[int] = []
+    lazy = summarize_module._diverse_order
+
+    def counted(score: np.ndarray, vectors: np.ndarray, redundancy: float) -> Iterator[int]:
+        for pick in lazy(score, vectors, redundancy):
+            asked.append(pick)
+            yield pick
+
+    monkeypatch.setattr(summarize_module, "_diverse_order", counted)
+    text = " ".join(f"The council met on day {n} to discuss the river embankment and the council budget." for n in
+                    range(30))
+    summary = summarize(text, language="en", config=SummaryConfig(sentences=2, max_chars=2000))
+    assert len(summary.sentences) == 2 and len(asked) == 2
