@@ -29,7 +29,7 @@ from digests.models import Digest, FeedSource, Story
 from digests.store import FeedHealth, Store, Subscription, Subscriptions, open_database
 from digests.story_index import StoryIndex
 from digests.summary_config import SummaryConfig, summary_key
-from digests.workers import freeze_imports, init_worker, run_in, worker_context
+from digests.workers import WorkerPool, freeze_imports, init_worker, run_in, worker_context
 
 # A digest's labelled context: the region's stories placed over the days before its window, the latest first.
 
@@ -229,8 +229,8 @@ class App:
     def _workers(self) -> ProcessPoolExecutor | None:
         count = self.settings.collect.workers
         if count and self._executor is None:
-            self._executor = ProcessPoolExecutor(count, mp_context=worker_context(), initializer=init_worker,
-                                                 initargs=(os.getpid(),))
+            self._executor = WorkerPool(count, mp_context=worker_context(), initializer=init_worker,
+                                        initargs=(os.getpid(),))
         return self._executor
 
     async def __aenter__(self) -> App:

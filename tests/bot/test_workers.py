@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).parents[2]
 
@@ -55,3 +56,57 @@ async def test_workers_fork_from_a_server_that_loaded_what_they_run_once(tmp_pat
     assert all(loaded for _, _, loaded in states)
     parents = {parent for _, parent, _ in states}
     assert len(parents) == 1 and os.getpid() not in parents  # the fork server's children, not ours
+
+
+class HeldPool:
+    """Builds a WorkerPool whose first worker starts only when the test says so (a fork server slow to load)."""
+
+    @staticmethod
+    def make(release: Any) -> Any:
+        import os
+
+        from digests.workers import WorkerPool, init_worker, worker_context
+
+        class Held(WorkerPool):
+            def _first_worker(self) -> None:
+                release.wait(60)
+                super()._first_worker()
+
+        return Held(1, mp_context=worker_context(), initializer=init_worker, initargs=(os.getpid(),))
+
+
+async def test_the_event_loop_runs_on_while_the_pool_starts() -> None:
+    """The first task submitted from the event loop does not wait, in the loop, for the pool's first worker
+    (with a fork server, its imports and the language model: the loop stalled 0.84 s)."""
+    import asyncio
+    import os
+    import threading
+
+    release = threading.Event()
+    pool = HeldPool.make(release)
+    loop = asyncio.get_running_loop()
+    try:
+        first = loop.run_in_executor(pool, os.getpid)  # returned: the loop was not held
+        ticks = 0
+        for _ in range(5):
+            await asyncio.sleep(0.01)
+            ticks += 1
+        assert ticks == 5 and not first.done()
+        release.set()
+        assert await asyncio.wait_for(first, 120) != os.getpid()  # run by a worker
+        assert await loop.run_in_executor(pool, os.getpid) != os.getpid()  # and so is what follows
+    finally:
+        release.set()
+        pool.shutdown()
+
+
+def test_work_held_for_a_pool_that_never_started_is_cancelled_with_it() -> None:
+    import os
+    import threading
+
+    release = threading.Event()
+    pool = HeldPool.make(release)
+    held = pool.submit(os.getpid)
+    pool.shutdown(wait=False, cancel_futures=True)
+    release.set()
+    assert held.cancelled()
