@@ -17,7 +17,7 @@ from tenacity.wait import wait_random_exponential
 from yarl import URL
 
 from digests.errors import BlockedURLError, FetchError
-from digests.fetch_failures import TransientError, connection_problem, no_such_host, status_error
+from digests.fetch_failures import TransientError, connection_problem, missing_host, status_error
 from digests.guard import (
     PUBLIC_ONLY,
     AddressPolicy,
@@ -167,12 +167,10 @@ class Fetcher:
             raise TransientError(f"timed out after {config.timeout_s:g} s", reason="timeout") from exc
         except aiohttp.ClientPayloadError as exc:
             raise FetchError(url, f"the response body is broken ({exc})", reason="bad_body") from exc
-        except aiohttp.ClientConnectorError as exc:
-            if no_such_host(exc):
-                raise FetchError(url, f"no such host: the DNS has no address for {exc.host}; check the address",
-                                 reason="no_such_host") from exc
-            raise TransientError(connection_problem(exc), reason="connection") from exc
         except aiohttp.ClientConnectionError as exc:
+            if (host := missing_host(exc)) is not None:
+                raise FetchError(url, f"no such host: the DNS has no address for {host}; check the address",
+                                 reason="no_such_host") from exc
             raise TransientError(connection_problem(exc), reason="connection") from exc
         except aiohttp.ClientError as exc:
             raise FetchError(url, f"request failed ({exc})", reason="client") from exc

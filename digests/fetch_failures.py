@@ -35,9 +35,12 @@ class TransientError(Exception):
 _NO_SUCH_HOST = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
 
 
-def no_such_host(exc: aiohttp.ClientConnectorError) -> bool:
-    """Whether a connection failed because the host name does not exist: asking again will not change that."""
-    return exc.os_error.errno in _NO_SUCH_HOST  # getaddrinfo's codes are negative: no errno is one of them
+def missing_host(exc: aiohttp.ClientConnectionError) -> str | None:
+    """The host name a connection failed on because it does not exist (asking again will not change that), else
+    None. (getaddrinfo's codes are negative: no errno is one of them.)"""
+    if isinstance(exc, aiohttp.ClientConnectorError) and exc.os_error.errno in _NO_SUCH_HOST:
+        return exc.host
+    return None
 
 
 def connection_problem(exc: aiohttp.ClientConnectionError) -> str:

@@ -20,7 +20,7 @@ from digests.store import FeedHealth
 
 STATUS_STYLE = {"ok": "green", "not-modified": "cyan", "failed": "red", "backing-off": "yellow"}
 # A pass over more feeds than this lists only those with a problem, this many at most: a table of thousands of
-# rows buries them (and took 3.7 s of CPU at 5,000 feeds); ``khobor feeds`` lists every feed.
+# rows buries them (and took 2.0 s of CPU to draw at 5,000 feeds); ``khobor feeds`` lists every feed.
 LISTED_FEEDS = 50
 
 
