@@ -207,33 +207,34 @@ class StoryIndex:
                 # in ``small``'s order, as before: the same sum to the last bit, so the same decisions (a word
                 # ``large`` lacks adds an exact 0.0, which leaves a sum of non-negative numbers as it was)
                 dot = dots[id(member.terms)] = sum(map(mul, small.values(), map(large.get, small.keys(), repeat(0.0))))
-            # _norm's test, here: most members' lengths are cached, and a call per member cost more than the test
+            # most members' lengths are cached and still good: tested here, as a call per member cost more
             fresh = member.norm and not grown > member.norm_at * NORM_REFRESH
-            length = member.norm if fresh else self._norm(member)
+            length = member.norm if fresh else self._refresh_norm(member)
             total += dot / (norm * length)
         return total / len(members)
 
-    def _norm(self, entry: _Entry) -> float:
+    def _refresh_norm(self, entry: _Entry) -> float:
+        """The length of ``entry``'s vector under the bucket's IDF now, kept on the entry with the bucket's size
+        (:meth:`_average` refreshes it once the bucket grew by :data:`NORM_REFRESH`)."""
         bucket = self._buckets[entry.bucket]
-        if not entry.norm or bucket.size > entry.norm_at * NORM_REFRESH:
-            # the smoothed IDF over the bucket's articles, each word's computed once while the bucket is unchanged
-            # (a story's members share most words, and a match refreshes several of them at once)
-            if bucket.idf_at != bucket.version:
-                bucket.idf.clear()
-                bucket.norms.clear()
-                bucket.idf_at = bucket.version
-            length = bucket.norms.get(id(entry.terms))
-            if length is None:
-                idf, df, log, size = bucket.idf, bucket.df, math.log, 1 + bucket.size
-                weights = []
-                for t, tf in entry.terms.items():
-                    weight = idf.get(t)
-                    if weight is None:
-                        weight = idf[t] = log(size / (1 + df[t])) + 1.0
-                    weights.append(tf * weight)
-                length = bucket.norms[id(entry.terms)] = math.sqrt(sum([w * w for w in weights])) or 1.0
-            entry.norm = length
-            entry.norm_at = bucket.size
+        # the smoothed IDF over the bucket's articles, each word's computed once while the bucket is unchanged
+        # (a story's members share most words, and a match refreshes several of them at once)
+        if bucket.idf_at != bucket.version:
+            bucket.idf.clear()
+            bucket.norms.clear()
+            bucket.idf_at = bucket.version
+        length = bucket.norms.get(id(entry.terms))
+        if length is None:
+            idf, df, log, size = bucket.idf, bucket.df, math.log, 1 + bucket.size
+            weights = []
+            for t, tf in entry.terms.items():
+                weight = idf.get(t)
+                if weight is None:
+                    weight = idf[t] = log(size / (1 + df[t])) + 1.0
+                weights.append(tf * weight)
+            length = bucket.norms[id(entry.terms)] = math.sqrt(sum([w * w for w in weights])) or 1.0
+        entry.norm = length
+        entry.norm_at = bucket.size
         return entry.norm
 
 
