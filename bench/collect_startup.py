@@ -1,11 +1,12 @@
 """Where the start of ``khobor collect`` goes: seconds (and the collecting process's CPU) from the process's start
-to its imports done, the database open, the first fetch, the first page extracted by a worker, the first feed
-stored, and the end, on the loopback site of bench/scale_site.py (N feeds x 20 light pages, 2 workers).
+to its imports done (bot.app, the heaviest, imported), the database open, the first fetch, the first page
+extracted by a worker, the first feed stored, and the end, on the loopback site of bench/scale_site.py (N feeds x
+20 light pages, 2 workers).
 
 The real ``khobor collect`` runs in a child process, fresh database each run, with a few of its methods wrapped
-to note the moment they are first reached. ``--previous DIR`` runs the same through another checkout (``git
-archive main | tar -x -C DIR``), alternated with ours; medians of ``--runs``. On a shared machine the CPU
-figures are the steadier ones.
+as it imports them, to note the moment they are first reached. ``--previous DIR`` runs the same through another
+checkout (``git archive main | tar -x -C DIR``), alternated with ours; medians of ``--runs``. On a shared machine
+the CPU figures are the steadier ones.
 
     .venv/bin/python bench/collect_startup.py [--feeds 100] [--runs 5] [--previous DIR]
 """
@@ -56,14 +57,43 @@ def first(owner, name, label, after=True):
         return result
     setattr(owner, name, wrapped)
 
+# Each module's methods are wrapped as the command imports it (the command imports them when it needs them: some
+# of its start, such as the worker pool's fork server, comes before).
+import importlib.abc, importlib.util
+
+def on_import(module):
+    name = module.__name__
+    if name == "bot.app":
+        mark("imports done")
+        first(module.App, "start", "database open")
+    elif name == "digests.fetch":
+        first(module.Fetcher, "fetch", "first fetch", after=False)
+    elif name == "digests.page_reader":
+        first(module.PageReader, "_trip", "first page extracted")
+    elif name == "digests.intake":
+        first(module.Intake, "add", "first feed stored")
+
+class Hook(importlib.abc.MetaPathFinder):
+    WANTED = {"bot.app", "digests.fetch", "digests.page_reader", "digests.intake"}
+
+    def find_spec(self, name, path, target=None):
+        if name not in self.WANTED:
+            return None
+        sys.meta_path.remove(self)
+        try:
+            spec = importlib.util.find_spec(name)
+        finally:
+            sys.meta_path.insert(0, self)
+        run = spec.loader.exec_module
+        def exec_module(module):
+            run(module)
+            on_import(module)
+        spec.loader.exec_module = exec_module
+        return spec
+
 if __name__ == "__main__":
+    sys.meta_path.insert(0, Hook())
     from bot.cli.main import main
-    import bot.app, digests.fetch, digests.intake, digests.page_reader
-    mark("imports done")
-    first(bot.app.App, "start", "database open")
-    first(digests.fetch.Fetcher, "fetch", "first fetch", after=False)
-    first(digests.page_reader.PageReader, "_trip", "first page extracted")
-    first(digests.intake.Intake, "add", "first feed stored")
     try:
         code = main(["--settings", sys.argv[2], "collect"])
     finally:

@@ -31,7 +31,17 @@ from bot.settings_sources import ENV_OVERRIDES, ENV_SETTINGS, LOCAL_SETTINGS, se
 Handler = Callable[[argparse.Namespace, Settings, Console], Coroutine[Any, Any, int]]
 
 
+def start_workers(settings: Settings) -> None:
+    """For a command that collects: the worker pool's fork server started before the heavy imports, to load
+    what the workers run meanwhile (:func:`digests.workers.start_worker_server`)."""
+    if settings.collect.workers:
+        from digests.workers import start_worker_server
+
+        start_worker_server()
+
+
 async def cmd_collect(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    start_workers(settings)
     from bot.app import App, feed_sources
     from bot.cli import output as views
 
@@ -81,6 +91,8 @@ def settings_origin(cli_path: str | None, environ: Mapping[str, str]) -> str:
 
 
 async def cmd_digest(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    if not args.no_collect:
+        start_workers(settings)
     from bot.app import App, feed_sources
     from bot.cli import output as views
     from bot.core.catalogue import Catalogue
@@ -129,6 +141,7 @@ async def cmd_console(args: argparse.Namespace, settings: Settings, console: Con
 
 
 async def cmd_run(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    start_workers(settings)
     from bot.runtime import run as runtime
 
     return await runtime.run(settings, console)

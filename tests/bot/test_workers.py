@@ -110,3 +110,32 @@ def test_work_held_for_a_pool_that_never_started_is_cancelled_with_it() -> None:
     pool.shutdown(wait=False, cancel_futures=True)
     release.set()
     assert held.cancelled()
+
+
+# A command that collects starts the fork server before it imports the app; the server is the one the pool forks from.
+EARLY_SERVER = """
+import multiprocessing.forkserver as forkserver, os, sys
+from bot.cli.commands import start_workers
+from bot.settings import load_settings
+start_workers(load_settings(sys.argv[1], {}))
+pid = forkserver._forkserver._forkserver_pid
+command = open(f"/proc/{pid}/cmdline").read() if pid else ""
+print(pid is not None, "digests.worker_preload" in command, "bot.app" in sys.modules)
+"""
+
+
+def test_a_collecting_command_starts_the_fork_server_before_its_imports(tmp_path: Path) -> None:
+    """The fork server's imports and language model (about a second of CPU) load on another core while the command
+    imports and opens the database; with ``workers = 0`` (work in this process) there is none."""
+    from tests.bot.test_edges import NOWHERE
+    from tests.fakes.settings import write_settings
+
+    said = []
+    for workers in (2, 0):
+        (tmp_path / str(workers)).mkdir()
+        settings = write_settings(tmp_path / str(workers), NOWHERE, collect={"workers": workers})
+        result = subprocess.run([sys.executable, "-c", EARLY_SERVER, str(settings)], cwd=ROOT, capture_output=True,
+                                text=True, timeout=120, check=False)
+        assert result.returncode == 0, result.stderr
+        said.append(result.stdout.split())
+    assert said == [["True", "True", "False"], ["False", "False", "False"]]
