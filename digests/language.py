@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import functools
+import logging
+import os
+import tempfile
+import zipfile
+from array import array
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
 
+import numpy as np
 import regex
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
+from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+logger = logging.getLogger(__name__)
 
 # Languages with a sentence splitter (sentencex), a maintained stop-word list (stopwordsiso) and, where one
 # exists, a Snowball stemmer: ranking works there. Bengali, Hindi and Urdu have stop words but no stemmer.
@@ -79,8 +90,75 @@ def detect_language(text: str) -> tuple[str | None, float]:
 
 @functools.cache
 def load_identifier() -> LanguageIdentifier:
-    """The detector, its model loaded once per process (0.5 s of CPU: an LZMA-compressed 68 MB)."""
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    """The detector, its model loaded once per process: from the decompressed copy in the cache directory
+    (:func:`model_cache`), else from py3langid's LZMA-compressed file (68 MB decompressed: 0.36 s of CPU each time
+    a process loads it), which is then copied there for the next process."""
+    cache = model_cache()
+    identifier = _read_cached(cache) if cache is not None else None
+    if identifier is None:
+        identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        if cache is not None:
+            _write_cached(identifier, cache)
     wanted = [code for code in identifier.labels if len(code) == 2 and code not in _NOT_NEWS_LANGUAGES]
     identifier.set_languages(wanted)
     return identifier
+
+
+def model_cache() -> Path | None:
+    """Where the decompressed model is kept: ``$KHOBOR_CACHE_DIR``, else ``$XDG_CACHE_HOME/khobor``, else
+    ``~/.cache/khobor``; one file per py3langid release and model file. None without a home directory."""
+    folder = os.environ.get("KHOBOR_CACHE_DIR")
+    if not folder:
+        base = os.environ.get("XDG_CACHE_HOME") or (os.path.join(home, ".cache") if (home := _home()) else None)
+        if base is None:
+            return None
+        folder = os.path.join(base, "khobor")
+    model = MODEL_DIR / MODEL_FILE
+    try:
+        size = model.stat().st_size
+    except OSError:
+        return None
+    return Path(folder) / f"py3langid-{version('py3langid')}-{size}.npz"
+
+
+def _home() -> str | None:
+    home = os.path.expanduser("~")
+    return None if home == "~" else home
+
+
+def _read_cached(path: Path) -> LanguageIdentifier | None:
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return LanguageIdentifier(data["ptc"], data["pc"], data["classes"].tolist(),
+                                      _stdlib_array(data["nextmove"]), data["output"].tolist(), norm_probs=True,
+                                      tk_row=_stdlib_array(data["row"]))
+    except FileNotFoundError:
+        return None
+    except (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile) as exc:  # truncated, another layout...
+        logger.info("language: the cached model %s is unreadable (%s); reading py3langid's own", path, exc)
+        return None
+
+
+def _write_cached(identifier: LanguageIdentifier, path: Path) -> None:
+    """Keep ``identifier``'s whole model (before ``set_languages``) decompressed at ``path`` (written beside and
+    renamed: a reader never sees half a file)."""
+    arrays = {"ptc": identifier.nb_ptc, "pc": identifier.nb_pc, "classes": np.array(identifier.nb_classes), "nextmove": np.asarray(identifier.tk_nextmove),
+              "row": np.asarray(identifier.tk_row), "output": np.asarray(identifier.tk_output, dtype=np.int32)}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, suffix=".part", delete=False) as out:
+            try:
+                np.savez(out, **arrays)
+            except BaseException:
+                os.unlink(out.name)
+                raise
+        os.replace(out.name, path)
+    except OSError as exc:  # a read-only home, a full disk: the next process decompresses again
+        logger.info("language: could not keep the decompressed model in %s (%s)", path.parent, exc)
+
+
+def _stdlib_array(values: np.ndarray[Any, Any]) -> array[int]:
+    """A NumPy array of unsigned integers as the stdlib array py3langid's tokenizer walks."""
+    out = array({2: "H", 4: "I", 8: "L"}[values.dtype.itemsize])
+    out.frombytes(np.ascontiguousarray(values).data.cast("B"))
+    return out

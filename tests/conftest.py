@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import AsyncIterator
 from datetime import datetime
@@ -19,6 +20,9 @@ from tests.fakes.stories import day_of_news
 from tests.fakes.webserver import WebServer
 
 POSTGRES_URL = os.environ.get("KHOBOR_TEST_POSTGRES_URL")
+# The decompressed language model (digests.language.model_cache) is kept out of the home directory, in one place
+# for all the tests' processes.
+os.environ.setdefault("KHOBOR_CACHE_DIR", os.path.join(tempfile.gettempdir(), "khobor-test-cache"))
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 # Property tests (tests/**/test_*_properties.py): the same examples on every run and machine (derandomized, no
