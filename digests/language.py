@@ -142,8 +142,9 @@ def _read_cached(path: Path) -> LanguageIdentifier | None:
 def _write_cached(identifier: LanguageIdentifier, path: Path) -> None:
     """Keep ``identifier``'s whole model (before ``set_languages``) decompressed at ``path`` (written beside and
     renamed: a reader never sees half a file)."""
-    arrays = {"ptc": identifier.nb_ptc, "pc": identifier.nb_pc, "classes": np.array(identifier.nb_classes), "nextmove": np.asarray(identifier.tk_nextmove),
-              "row": np.asarray(identifier.tk_row), "output": np.asarray(identifier.tk_output, dtype=np.int32)}
+    arrays = {"ptc": identifier.nb_ptc, "pc": identifier.nb_pc, "classes": np.array(identifier.nb_classes),
+              "nextmove": np.asarray(identifier.tk_nextmove), "row": np.asarray(identifier.tk_row),
+              "output": np.asarray(identifier.tk_output, dtype=np.int32)}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, suffix=".part", delete=False) as out:
