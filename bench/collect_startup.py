@@ -27,7 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scale_site import DATA, PER_FEED, settings_toml, start_site
 
 OURS = Path(__file__).resolve().parents[1]
-MARKS = ("imports done", "database open", "first fetch", "first page extracted", "first feed stored", "end")
+MARKS = ("imports done", "database open", "first fetch", "first page extracted", "first feed stored",
+         "collection done", "end")
 
 # The child: khobor collect with marks. Wall seconds from the process's start (its start time in /proc), and
 # the process's own CPU seconds, at the first time each place is reached.
@@ -72,9 +73,11 @@ def on_import(module):
         first(module.PageReader, "_trip", "first page extracted")
     elif name == "digests.intake":
         first(module.Intake, "add", "first feed stored")
+    elif name == "digests.collect":
+        first(module.Collector, "collect", "collection done")
 
 class Hook(importlib.abc.MetaPathFinder):
-    WANTED = {"bot.app", "digests.fetch", "digests.page_reader", "digests.intake"}
+    WANTED = {"bot.app", "digests.fetch", "digests.page_reader", "digests.intake", "digests.collect"}
 
     def find_spec(self, name, path, target=None):
         if name not in self.WANTED:
