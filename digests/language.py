@@ -6,6 +6,7 @@ import functools
 import logging
 import os
 import tempfile
+import time
 import zipfile
 from array import array
 from importlib.metadata import version
@@ -17,6 +18,8 @@ import regex
 from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
 logger = logging.getLogger(__name__)
+
+_STALE_PART_S = 3600  # a copy still being written after an hour was left by a killed process
 
 # Languages with a sentence splitter (sentencex), a maintained stop-word list (stopwordsiso) and, where one
 # exists, a Snowball stemmer: ranking works there. Bengali, Hindi and Urdu have stop words but no stemmer.
@@ -141,12 +144,14 @@ def _read_cached(path: Path) -> LanguageIdentifier | None:
 
 def _write_cached(identifier: LanguageIdentifier, path: Path) -> None:
     """Keep ``identifier``'s whole model (before ``set_languages``) decompressed at ``path`` (written beside and
-    renamed: a reader never sees half a file)."""
+    renamed: a reader never sees half a file), and remove what earlier copies left in the folder: another
+    release's copy, or a half-written one whose writer was killed (:data:`_STALE_PART_S` old)."""
     arrays = {"ptc": identifier.nb_ptc, "pc": identifier.nb_pc, "classes": np.array(identifier.nb_classes),
               "nextmove": np.asarray(identifier.tk_nextmove), "row": np.asarray(identifier.tk_row),
               "output": np.asarray(identifier.tk_output, dtype=np.int32)}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        _remove_leftovers(path)
         with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, suffix=".part", delete=False) as out:
             try:
                 np.savez(out, **arrays)
@@ -156,6 +161,18 @@ def _write_cached(identifier: LanguageIdentifier, path: Path) -> None:
         os.replace(out.name, path)
     except OSError as exc:  # a read-only home, a full disk: the next process decompresses again
         logger.info("language: could not keep the decompressed model in %s (%s)", path.parent, exc)
+
+
+def _remove_leftovers(path: Path) -> None:
+    now = time.time()
+    for other in path.parent.glob("py3langid-*"):
+        if other.name == path.name:
+            continue
+        try:
+            if other.suffix != ".part" or now - other.stat().st_mtime > _STALE_PART_S:
+                other.unlink()
+        except OSError:  # gone meanwhile, or not ours to remove
+            continue
 
 
 def _stdlib_array(values: np.ndarray[Any, Any]) -> array[int]:

@@ -89,3 +89,23 @@ def test_without_a_home_directory_there_is_no_copy(monkeypatch: pytest.MonkeyPat
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr("os.path.expanduser", lambda path: path)  # no HOME, no passwd entry
     assert language.model_cache() is None
+
+
+def test_what_earlier_copies_left_is_removed_when_a_copy_is_written(cache: Path) -> None:
+    """Another release's copy goes, and so does a half-written one an hour old (its writer was killed); a young
+    half-written one may be another process's, still writing: it stays."""
+    import os
+    import time
+
+    kept = language.model_cache()
+    assert kept is not None
+    cache.mkdir(parents=True)
+    older_release = cache / "py3langid-0.3.0-4000000.npz"
+    killed = cache / f"{kept.name}abc123.part"
+    writing = cache / f"{kept.name}def456.part"
+    for path in (older_release, killed, writing):
+        path.write_bytes(b"x" * 100)
+    hour_ago = time.time() - 3700
+    os.utime(killed, (hour_ago, hour_ago))
+    _classify_all()
+    assert sorted(path.name for path in cache.iterdir()) == sorted([kept.name, writing.name])
