@@ -125,12 +125,12 @@ def worker_context() -> BaseContext:
 
 def start_worker_server() -> None:
     """Start the fork server now (:func:`worker_context`), where the platform has one: its imports and language
-    model (about a second of CPU) then load on another core while this process imports and opens the database
-    (about a second too), instead of after, when the first feed is read. On 100 feeds (bench/collect_startup.py,
-    medians of 5) the first page was extracted 1.20 s after the command started instead of 1.85 s; the whole
-    command took 6.95 s instead of 7.15 (on two cores busy from then on, the second saved is mostly CPU moved,
-    not removed). A ``khobor collect`` that then finds nothing new has spent that CPU for nothing; a ``khobor
-    run``'s fork server serves it for its whole life."""
+    model (0.5 s of CPU with the model's decompressed copy, 0.8 s without) then load on another core while this
+    process imports and opens the database (about a second), instead of after, when the first feed is read. On
+    100 feeds (bench/collect_startup.py, medians of 5) the first page was extracted 1.20 s after the command
+    started instead of 1.85 s; the whole command took 6.95 s instead of 7.15 (on two cores busy from then on, the
+    second saved is mostly CPU moved, not removed). A ``khobor collect`` that then finds nothing new has spent
+    that CPU for nothing; a ``khobor run``'s fork server serves it for its whole life."""
     if worker_context().get_start_method() == "forkserver":
         from multiprocessing import forkserver
 
