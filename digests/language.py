@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
@@ -149,18 +150,20 @@ def _write_cached(identifier: LanguageIdentifier, path: Path) -> None:
     arrays = {"ptc": identifier.nb_ptc, "pc": identifier.nb_pc, "classes": np.array(identifier.nb_classes),
               "nextmove": np.asarray(identifier.tk_nextmove), "row": np.asarray(identifier.tk_row),
               "output": np.asarray(identifier.tk_output, dtype=np.int32)}
+    part = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         _remove_leftovers(path)
         with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, suffix=".part", delete=False) as out:
-            try:
-                np.savez(out, **arrays)
-            except BaseException:
-                os.unlink(out.name)
-                raise
-        os.replace(out.name, path)
+            part = out.name
+            np.savez(out, **arrays)
+        os.replace(part, path)
     except OSError as exc:  # a read-only home, a full disk: the next process decompresses again
         logger.info("language: could not keep the decompressed model in %s (%s)", path.parent, exc)
+    finally:
+        if part is not None:  # whatever stopped the copy (renamed, it is gone already)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(part)
 
 
 def _remove_leftovers(path: Path) -> None:

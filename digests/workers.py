@@ -49,7 +49,7 @@ async def run_in(executor: Executor | None, func: Callable[..., T], *args: Any, 
 
 class WorkerPool(ProcessPoolExecutor):
     """A process pool whose first worker is started in a thread of its own. Started from a fork server, the first
-    worker waits for the server to import and load what the workers run (about a second of CPU), and
+    worker waits for the server to import and load what the workers run (0.5 to 0.8 s of CPU), and
     ``ProcessPoolExecutor.submit`` starts it in the thread that submits: the event loop's, which stalled
     (0.84 s measured). Work submitted meanwhile goes to the pool as soon as that worker is up."""
 
