@@ -58,6 +58,28 @@ async def test_workers_fork_from_a_server_that_loaded_what_they_run_once(tmp_pat
     assert len(parents) == 1 and os.getpid() not in parents  # the fork server's children, not ours
 
 
+def _math_threads() -> list[int]:
+    """Run in a worker: the thread count of each math library NumPy loaded (threadpoolctl reads them)."""
+    import numpy  # noqa: F401  (loaded by the fork server already; spawned, by the worker's modules)
+    from threadpoolctl import threadpool_info
+
+    return [pool["num_threads"] for pool in threadpool_info()]
+
+
+async def test_a_worker_multiplies_matrices_on_one_thread(tmp_path: Path) -> None:
+    """NumPy's math library keeps to one thread in a worker: the pool is the parallelism, and OpenBLAS's own thread
+    per core spun after each summary's matrix product (9 % more CPU per article on bench/scale.py's 300 feeds)."""
+    from bot.app import App
+    from bot.settings import load_settings
+    from tests.bot.test_edges import NOWHERE
+    from tests.fakes.settings import write_settings
+
+    settings = load_settings(write_settings(tmp_path, NOWHERE, collect={"workers": 1}), {})
+    async with App(settings) as app:
+        threads = await app.run_cpu(_math_threads)
+    assert threads and set(threads) == {1}
+
+
 class HeldPool:
     """Builds a WorkerPool whose first worker starts only when the test says so (a fork server slow to load)."""
 
