@@ -80,6 +80,29 @@ async def test_a_worker_multiplies_matrices_on_one_thread(tmp_path: Path) -> Non
     assert threads and set(threads) == {1}
 
 
+def _niceness() -> int:
+    import os
+
+    return os.nice(0)
+
+
+async def test_workers_yield_the_cores_to_the_process_that_feeds_them(tmp_path: Path) -> None:
+    """A worker runs at a lower priority than the process that fetches, stores and answers (its thread waited for a
+    core a third of the time while the workers computed, and then they ran dry)."""
+    import os
+
+    from bot.app import App
+    from bot.settings import load_settings
+    from digests.workers import WORKER_NICENESS
+    from tests.bot.test_edges import NOWHERE
+    from tests.fakes.settings import write_settings
+
+    settings = load_settings(write_settings(tmp_path, NOWHERE, collect={"workers": 1}), {})
+    async with App(settings) as app:
+        niceness = await app.run_cpu(_niceness)
+    assert niceness == min(os.nice(0) + WORKER_NICENESS, 19)
+
+
 class HeldPool:
     """Builds a WorkerPool whose first worker starts only when the test says so (a fork server slow to load)."""
 
