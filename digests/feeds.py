@@ -83,8 +83,14 @@ def _feedparser(body: bytes, url: str, content_type: str | None) -> Any:
     headers = {"content-location": url}
     if content_type:
         headers["content-type"] = content_type
-    # A BytesIO, never bare bytes: feedparser treats a bytes value that names a file as a path to open.
-    return feedparser.parse(io.BytesIO(surrogate_refs_replaced(body)), response_headers=headers)
+    # A BytesIO, never bare bytes: feedparser treats a bytes value that names a file as a path to open. feedparser's
+    # rewriting of the HTML inside entries (sanitising it, making its links absolute) is for a reader that shows that
+    # HTML; Khobor keeps only its text (feedtext.html_to_text, which drops scripts and styles), and the links it
+    # follows, feedparser resolves either way. Without the rewriting, parsing takes 37 % less CPU over the feed
+    # corpus (../shared/data/feeds-corpus, 2,129 feeds) with the same entries, and only 2 texts change: a title's
+    # script that the sanitiser left as text is gone, and a comment left open hides the rest, as in a browser.
+    return feedparser.parse(io.BytesIO(surrogate_refs_replaced(body)), response_headers=headers,
+                            sanitize_html=False, resolve_relative_uris=False)
 
 
 def _problem(result: Any, body: bytes, url: str, content_type: str | None, *, kept: int) -> str | None:

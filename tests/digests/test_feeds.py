@@ -142,6 +142,38 @@ def test_atom_entries() -> None:
     assert second.published == datetime(2024, 2, 5, tzinfo=UTC)  # updated stands in for published
 
 
+HOSTILE_ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://news.example.org/section/">
+  <title type="html"><![CDATA[Desk<script>function run() { steal(); }</script> news]]></title>
+  <entry>
+    <title type="html"><![CDATA[<b onmouseover="steal()">Flood</b> <style>b { color: red }</style>warning]]></title>
+    <link href="flood.html"/>
+    <content type="html"><![CDATA[<p>Rivers rose.</p><iframe src="javascript:steal()"></iframe>
+      <a href="../map">Map</a><img src="x" onerror="steal()"><noscript><p>Enable scripts</p></noscript>]]></content>
+  </entry>
+  <entry>
+    <title>Comment left open</title>
+    <link href="https://news.example.org/two"/>
+    <summary type="html"><![CDATA[Shown <!-- -- not closed >hidden<script>steal()</script>]]></summary>
+  </entry>
+</feed>
+"""
+
+
+def test_markup_in_a_feed_is_read_as_text_without_scripts_styles_or_hidden_parts() -> None:
+    """feedparser does not rewrite the HTML in entries (Khobor keeps only its text): scripts, styles, event handlers
+    and what an unclosed comment hides never reach the text, and links still resolve against ``xml:base``."""
+    feed = parse_feed(HOSTILE_ATOM, url="https://news.example.org/atom.xml", content_type="application/atom+xml")
+    assert feed.error is None
+    assert feed.title == "Desk news"
+    flood, comment = feed.entries
+    assert flood.url == "https://news.example.org/section/flood.html"
+    assert flood.title == "Flood warning"
+    assert "Rivers rose." in flood.summary and "Map" in flood.summary
+    assert "steal" not in f"{flood.title} {flood.summary}" and "color" not in flood.title
+    assert comment.summary == "Shown"
+
+
 def test_rdf_entries() -> None:
     feed = parse_feed(RDF, url="https://news.example.org/rdf")
     assert feed.error is None
