@@ -195,7 +195,8 @@ class Collector:
             except FetchError as exc:
                 return None, None, f"{exc}; kept the feed's summary"
             article, text_hash = await self._reader.read(page.body, url=page.final_url,
-                                                         dated=entry.published is not None)
+                                                         dated=entry.published is not None,
+                                                         titled=bool(entry.title), signed=bool(entry.author))
         if article is None:
             return None, None, f"extract: {entry.url}: no article text on the page (paywall or script-only?); " \
                                "kept the feed's summary"

@@ -56,23 +56,25 @@ _OPTIONS = Extractor(
 )
 
 
-def extract_article(html: bytes | str, *, url: str, dated: bool = False) -> ExtractedArticle | None:
+def extract_article(html: bytes | str, *, url: str, dated: bool = False, titled: bool = False,
+                    signed: bool = False) -> ExtractedArticle | None:
     """Extract the main text and metadata of an article page.
 
     ``html`` may be bytes in any encoding (trafilatura decodes it) or text. Returns None when the page
     has no usable article text (fewer than :data:`MIN_WORDS` words, script-only, unparseable). The date
     has day precision (midnight UTC of the publication day); ``dated`` (the caller has the date already): the
     page's date is not looked for (``published`` is None). htmldate's search of a page's text for a date, when
-    its markup names none, is most of a light page's cost. Never raises.
+    its markup names none, is most of a light page's cost. Likewise ``titled`` and ``signed`` (the caller has the
+    title, the author): ``title``, ``author`` are None. Never raises.
     """
     try:
-        return _extract(html, url, dated)
+        return _extract(html, url, dated, titled, signed)
     except Exception:  # hostile pages make lxml/trafilatura raise assorted errors; one page is never fatal
         logger.warning("extract: %s could not be extracted; skipping the article", url, exc_info=True)
         return None
 
 
-def _extract(html: bytes | str, url: str, dated: bool) -> ExtractedArticle | None:
+def _extract(html: bytes | str, url: str, dated: bool, titled: bool, signed: bool) -> ExtractedArticle | None:
     tree = trafilatura.load_html(html)
     if tree is None:
         return None
@@ -84,7 +86,7 @@ def _extract(html: bytes | str, url: str, dated: bool) -> ExtractedArticle | Non
     text = (document.text or "").strip()
     if not enough_words(text):
         return None
-    metadata = page_metadata(tree, url, None if dated else SEARCHED_DATES)
+    metadata = page_metadata(tree, url, None if dated else SEARCHED_DATES, title=not titled, author=not signed)
     return ExtractedArticle(
         text=text,
         title=_clean(metadata.title),

@@ -16,6 +16,7 @@ from digests.models import ExtractedArticle
 from digests.workers import read_pages
 
 Read = tuple[ExtractedArticle | None, str | None]
+Page = tuple[bytes, str, bool, bool, bool]  # html, url, and whether the feed gave its date, title and author
 
 BATCH = 4  # pages a trip carries at most
 WAIT_S = 0.001  # how long the first page of a batch waits for others
@@ -28,15 +29,15 @@ class PageReader:
         self.executor = executor
         self.batch = batch
         self.wait_s = wait_s
-        self._pending: list[tuple[tuple[bytes, str, bool], asyncio.Future[Read]]] = []
+        self._pending: list[tuple[Page, asyncio.Future[Read]]] = []
         self._timer: asyncio.TimerHandle | None = None
         self._trips: set[asyncio.Task[None]] = set()
 
-    async def read(self, html: bytes, *, url: str, dated: bool) -> Read:
+    async def read(self, html: bytes, *, url: str, dated: bool, titled: bool = False, signed: bool = False) -> Read:
         """The page's article and content hash, as :func:`digests.workers.read_page` gives them."""
         loop = asyncio.get_running_loop()
         result: asyncio.Future[Read] = loop.create_future()
-        self._pending.append(((html, url, dated), result))
+        self._pending.append(((html, url, dated, titled, signed), result))
         if len(self._pending) >= self.batch:
             self._send()
         elif self._timer is None:
@@ -53,7 +54,7 @@ class PageReader:
             self._trips.add(trip)  # a reference until it is done: the loop keeps only weak ones
             trip.add_done_callback(self._trips.discard)
 
-    async def _trip(self, pending: list[tuple[tuple[bytes, str, bool], asyncio.Future[Read]]]) -> None:
+    async def _trip(self, pending: list[tuple[Page, asyncio.Future[Read]]]) -> None:
         loop = asyncio.get_running_loop()
         try:
             results = await loop.run_in_executor(self.executor, partial(read_pages, [page for page, _ in pending]))

@@ -237,22 +237,27 @@ def parse_feed(body: bytes, *, url: str, content_type: str | None = None) -> Par
     return parse_feed(body, url=url, content_type=content_type)
 
 
-def read_page(html: bytes, *, url: str, dated: bool) -> tuple[ExtractedArticle | None, str | None]:
-    """A collected page's article (:func:`digests.extract.extract_article`) and the content hash that identifies
+def read_page(html: bytes, *, url: str, dated: bool, titled: bool = False,
+              signed: bool = False) -> tuple[ExtractedArticle | None, str | None]:
+    """A collected page's article (:func:`digests.extract.extract_article`; ``dated``, ``titled``, ``signed``: the
+    feed gave the date, title, author, which the page is not searched for) and the content hash that identifies
     it when its text is long enough (hashing a text costs as much as storing it: done here, not in the
     process that stores)."""
     from digests.extract import extract_article
     from digests.urls import content_hash
 
-    article = extract_article(html, url=url, dated=dated)
+    article = extract_article(html, url=url, dated=dated, titled=titled, signed=signed)
     if article is None or len(article.text) < MIN_HASHED_TEXT:
         return article, None
     return article, content_hash(article.text)
 
 
-def read_pages(pages: Sequence[tuple[bytes, str, bool]]) -> list[tuple[ExtractedArticle | None, str | None]]:
-    """:func:`read_page` of (html, url, dated) triples, in one trip to a worker (see :mod:`digests.page_reader`)."""
-    return [read_page(html, url=url, dated=dated) for html, url, dated in pages]
+def read_pages(pages: Sequence[tuple[bytes, str, bool, bool, bool]],
+               ) -> list[tuple[ExtractedArticle | None, str | None]]:
+    """:func:`read_page` of (html, url, dated, titled, signed) tuples, in one trip to a worker (see
+    :mod:`digests.page_reader`)."""
+    return [read_page(html, url=url, dated=dated, titled=titled, signed=signed)
+            for html, url, dated, titled, signed in pages]
 
 
 def summarize_texts(texts: Sequence[tuple[str, str | None]], config: SummaryConfig) -> list[Summary]:
