@@ -39,20 +39,26 @@ def _worker_state() -> tuple[int, int, bool]:
     return os.getpid(), os.getppid(), load_identifier.cache_info().currsize == 1 and gc.get_freeze_count() > 30_000
 
 
-async def test_workers_fork_from_a_server_that_loaded_what_they_run_once(tmp_path: Path) -> None:
-    """Workers fork from a fork server (never from the process that runs the event loop and its threads) that
-    imported the worker modules and loaded the language model: a worker neither imports nor decompresses them."""
+async def _in_workers(tmp_path: Path, workers: int, *calls: tuple[Any, ...]) -> list[Any]:
+    """Each call (a function and its arguments) run in the worker pool of an app with ``workers`` workers."""
     import asyncio
-    import os
 
     from bot.app import App
     from bot.settings import load_settings
     from tests.bot.test_edges import NOWHERE
     from tests.fakes.settings import write_settings
 
-    settings = load_settings(write_settings(tmp_path, NOWHERE, collect={"workers": 2}), {})
+    settings = load_settings(write_settings(tmp_path, NOWHERE, collect={"workers": workers}), {})
     async with App(settings) as app:
-        states = await asyncio.gather(*(app.run_cpu(_worker_state) for _ in range(4)))
+        return list(await asyncio.gather(*(app.run_cpu(*call) for call in calls)))
+
+
+async def test_workers_fork_from_a_server_that_loaded_what_they_run_once(tmp_path: Path) -> None:
+    """Workers fork from a fork server (never from the process that runs the event loop and its threads) that
+    imported the worker modules and loaded the language model: a worker neither imports nor decompresses them."""
+    import os
+
+    states = await _in_workers(tmp_path, 2, *[(_worker_state,)] * 4)
     assert all(loaded for _, _, loaded in states)
     parents = {parent for _, parent, _ in states}
     assert len(parents) == 1 and os.getpid() not in parents  # the fork server's children, not ours
@@ -69,21 +75,8 @@ def _math_threads() -> list[int]:
 async def test_a_worker_multiplies_matrices_on_one_thread(tmp_path: Path) -> None:
     """NumPy's math library keeps to one thread in a worker: the pool is the parallelism, and OpenBLAS's own thread
     per core spun after each summary's matrix product (9 % more CPU per article on bench/scale.py's 300 feeds)."""
-    from bot.app import App
-    from bot.settings import load_settings
-    from tests.bot.test_edges import NOWHERE
-    from tests.fakes.settings import write_settings
-
-    settings = load_settings(write_settings(tmp_path, NOWHERE, collect={"workers": 1}), {})
-    async with App(settings) as app:
-        threads = await app.run_cpu(_math_threads)
+    [threads] = await _in_workers(tmp_path, 1, (_math_threads,))
     assert threads and set(threads) == {1}
-
-
-def _niceness() -> int:
-    import os
-
-    return os.nice(0)
 
 
 async def test_workers_yield_the_cores_to_the_process_that_feeds_them(tmp_path: Path) -> None:
@@ -91,15 +84,9 @@ async def test_workers_yield_the_cores_to_the_process_that_feeds_them(tmp_path: 
     core a third of the time while the workers computed, and then they ran dry)."""
     import os
 
-    from bot.app import App
-    from bot.settings import load_settings
     from digests.workers import WORKER_NICENESS
-    from tests.bot.test_edges import NOWHERE
-    from tests.fakes.settings import write_settings
 
-    settings = load_settings(write_settings(tmp_path, NOWHERE, collect={"workers": 1}), {})
-    async with App(settings) as app:
-        niceness = await app.run_cpu(_niceness)
+    [niceness] = await _in_workers(tmp_path, 1, (os.nice, 0))
     assert niceness == min(os.nice(0) + WORKER_NICENESS, 19)
 
 
