@@ -42,10 +42,11 @@ def page_metadata(tree: HtmlElement, url: str, dates: dict[str, Any] | None, *, 
     metadata = examine_meta(tree)
     if metadata.author and " " not in metadata.author:
         metadata.author = None  # a one-word author meta tag is a handle or a site name (as trafilatura has it)
-    try:
-        metadata = extract_meta_json(tree, metadata)
-    except Exception as exc:  # trafilatura's JSON-LD reader fails on some malformed blocks; it goes on without them
-        logger.debug("extract: JSON-LD metadata of %s unreadable (%s)", url, exc)
+    if title or author:  # JSON-LD gives those (and what Khobor does not keep), never the date
+        try:
+            metadata = extract_meta_json(tree, metadata)
+        except Exception as exc:  # trafilatura's JSON-LD reader fails on some malformed blocks; it goes on without
+            logger.debug("extract: JSON-LD metadata of %s unreadable (%s)", url, exc)
     if title and not metadata.title:
         metadata.title = extract_title(tree)
     if author and not metadata.author:
