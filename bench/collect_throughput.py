@@ -7,7 +7,9 @@ The server runs in another process so it does not share the collector's interpre
 Ours: ``Collector`` (aiohttp, feedparser, trafilatura via extract_article, SQLite) in one pass.
 Peer, in the same run: the straightforward way, sequentially: ``feedparser.parse(url)`` then, per entry,
 ``urllib.request.urlopen`` and ``trafilatura.extract``, with no storage. (trafilatura's own ``fetch_url``
-refuses loopback addresses, so it cannot be pointed at this server.)
+refuses loopback addresses, so it cannot be pointed at this server.) And newspaper4k (the bench extra) as its
+its ``fetch_news`` does: each feed's links (feedparser) downloaded and parsed (text, title, authors, date) in 5
+threads, with no storage either; a page that crashes it counts as not collected.
 
     .venv/bin/python bench/collect_throughput.py [--feeds 50] [--per-feed 20] [--skip-peer]
 """
@@ -26,7 +28,7 @@ import tarfile
 import tempfile
 import time
 import urllib.request
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -136,6 +138,34 @@ def run_peer(feeds: int) -> tuple[int, float]:
     return done, time.perf_counter() - start
 
 
+def run_newspaper(feeds: int) -> tuple[int, int, float] | None:
+    """newspaper4k's download and parse of every feed's links in 5 threads: articles with text, articles
+    that crashed, seconds; None when newspaper4k is not installed."""
+    import feedparser
+
+    try:
+        import newspaper
+    except ImportError:
+        return None
+
+    def fetch(url: str) -> str | None:
+        article = newspaper.Article(url, fetch_images=False)
+        try:
+            article.download()
+            article.parse()
+        except Exception:  # offline, pages in a language it splits with NLTK's punkt crash
+            return None
+        return str(article.text)
+
+    start = time.perf_counter()
+    texts: list[str | None] = []
+    with ThreadPoolExecutor(5) as threads:
+        for n in range(feeds):
+            links = [entry.link for entry in feedparser.parse(f"http://{host(n)}:{PORT}/feed").entries]
+            texts += threads.map(fetch, links)
+    return sum(1 for text in texts if text), texts.count(None), time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--feeds", type=int, default=50)
@@ -162,6 +192,13 @@ def main() -> None:
             done, peer_elapsed = run_peer(args.feeds)
             print(f"peer : feedparser.parse + urlopen + trafilatura.extract, sequential: {done}/{total} in "
                   f"{peer_elapsed:.1f} s = {done / peer_elapsed:.1f} articles/s")
+            newspaper = run_newspaper(args.feeds)
+            if newspaper is None:
+                print("newspaper4k is not installed: `.venv/bin/pip install -e '.[bench]'` adds it", file=sys.stderr)
+            else:
+                done, crashed, peer_elapsed = newspaper
+                print(f"peer : newspaper4k download + parse, 5 threads, feed by feed: {done}/{total} in "
+                      f"{peer_elapsed:.1f} s = {done / peer_elapsed:.1f} articles/s ({crashed} crashed)")
     finally:
         server.terminate()
 

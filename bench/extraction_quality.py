@@ -1,11 +1,13 @@
-"""Article-extraction quality: Khobor's extract_article vs plain trafilatura, same run, same metric.
+"""Article-extraction quality: Khobor's extract_article vs plain trafilatura and newspaper4k, same run, same metric.
 
 Data: ../shared/data/extraction-benchmark/scrapinghub (181 real pages with hand-made main text).
 Metric (clean-room, as described in that folder's SOURCE.md): tokens are ``\\w+`` matches; each text
 becomes a multiset of 4-token shingles; per page TP is the multiset overlap, FP/FN the rest; precision and
 recall are averaged over pages (a page with nothing predicted is left out of precision, a page with nothing
 expected out of recall; a page with FP = FN = 0 scores 1), and F1 is the harmonic mean of the two means.
-The published trafilatura 2.0.0 outputs are scored with the same code as a check (expected F1 0.958).
+The published trafilatura 2.0.0 outputs are scored with the same code as a check (expected F1 0.958), and so are
+the benchmark's newspaper4k outputs beside the newspaper4k installed here (the bench extra), which reads the
+same HTML through ``Article.download(input_html=...)`` and ``parse()``.
 
 Second figure, as a check that the settings are not tuned to one small set: trafilatura's own multilingual
 evaluation set (990 pages, mostly German) with its segment metric, also described in SOURCE.md: a "with"
@@ -104,6 +106,32 @@ def plain_trafilatura(html: str | bytes, url: str) -> str:
     return trafilatura.extract(html) or ""
 
 
+def newspaper4k() -> tuple[str, Extractor, list[str]] | None:
+    """newspaper4k's version, its article text from given HTML, and the list its crashes go to (a crash is an
+    empty output, as upstream counts it); None when it is not installed.
+
+    It reads a page in the language of the page's own meta tags (its default). Offline, pages in a language
+    whose words it splits with NLTK (Korean, for one) crash: NLTK's punkt data cannot be downloaded here.
+    """
+    try:
+        import newspaper
+    except ImportError:
+        return None
+    crashes: list[str] = []
+
+    def extract(html: str | bytes, url: str) -> str:
+        article = newspaper.Article(url, fetch_images=False)
+        try:
+            article.download(input_html=html.decode("utf-8", "replace") if isinstance(html, bytes) else html)
+            article.parse()
+        except Exception as error:
+            crashes.append(type(error).__name__)
+            return ""
+        return str(article.text)
+
+    return str(newspaper.__version__), extract, crashes
+
+
 def run(extractor: Extractor, pages: list[dict[str, str]]) -> tuple[Score, float]:
     """Score one extractor on every page; also return milliseconds per page."""
     start = time.perf_counter()
@@ -112,7 +140,7 @@ def run(extractor: Extractor, pages: list[dict[str, str]]) -> tuple[Score, float
     return score([(out, page["articleBody"]) for out, page in zip(outputs, pages, strict=True)]), ms
 
 
-def published(pages: list[dict[str, str]], system: str = "trafilatura") -> tuple[str, Score]:
+def published(pages: list[dict[str, str]], system: str) -> tuple[str, Score]:
     """The benchmark's own published outputs of ``system``, scored here."""
     with gzip.open(DATA / "reference-outputs.json.gz", "rt", encoding="utf-8") as fh:
         ref = json.load(fh)[system]
@@ -162,6 +190,13 @@ def _safely(extractor: Callable[[bytes, str], str], html: bytes, url: str) -> st
         return ""
 
 
+def _crashes(crashes: list[str]) -> str:
+    """How many pages crashed the extractor since the last call (and empties the list)."""
+    found = f"  ({len(crashes)} crashed: {', '.join(sorted(set(crashes)))})" if crashes else ""
+    crashes.clear()
+    return found
+
+
 def line(name: str, s: Score, ms: float | None) -> str:
     timing = f"{ms:7.1f} ms/page" if ms is not None else "   (published outputs)"
     return f"{name:<36} P {s.precision:.3f}  R {s.recall:.3f}  F1 {s.f1:.3f}  {s.exact:.3f}  {timing}"
@@ -174,18 +209,26 @@ def main() -> int:
     pages = list(load_pages())
     trafilatura.extract(pages[0]["html"])  # warm-up: first call loads trafilatura's lazy parts
     extract_article(pages[0]["html"], url=pages[0]["url"])
+    peer = newspaper4k()
+    if peer is None:
+        print("newspaper4k is not installed: `.venv/bin/pip install -e '.[bench]'` adds it", file=sys.stderr)
+    else:
+        peer[1](pages[0]["html"], pages[0]["url"])
     print(f"scrapinghub article-extraction benchmark, {len(pages)} pages, 4-token shingles (last: exact)")
-    base, base_ms = run(plain_trafilatura, pages)
-    mine, mine_ms = run(ours, pages)
-    version, ref = published(pages)
-    print(line(f"trafilatura {trafilatura.__version__} extract() defaults", base, base_ms))
-    print(line("khobor extract_article", mine, mine_ms))
-    print(line(f"trafilatura {version} published", ref, None))
+    print(line(f"trafilatura {trafilatura.__version__} extract() defaults", *run(plain_trafilatura, pages)))
+    if peer is not None:
+        print(line(f"newspaper4k {peer[0]} parse()", *run(peer[1], pages)), _crashes(peer[2]))
+    print(line("khobor extract_article", *run(ours, pages)))
+    for system, name in (("trafilatura", "trafilatura"), ("newspaper", "")):
+        version, ref = published(pages, system)
+        print(line(f"{name} {version.split(' (')[0]} published".lstrip(), ref, None))
     if not MULTILINGUAL.exists():
         return 0
     multi = load_multilingual()
     print(f"\ntrafilatura multilingual evaluation set, {len(multi)} pages, segments (last: accuracy)")
     print(line(f"trafilatura {trafilatura.__version__} extract() defaults", *segment_score(plain_trafilatura, multi)))
+    if peer is not None:
+        print(line(f"newspaper4k {peer[0]} parse()", *segment_score(peer[1], multi)), _crashes(peer[2]))
     print(line("khobor extract_article", *segment_score(ours, multi)))
     return 0
 
