@@ -95,10 +95,13 @@ ELLIPSIS = "…"
 # that had to lift both quarters of the even halves (bench/summary_search.py: -1.21 / -3.60). Daily Mail, the
 # worst corpus, has 103 articles a half: a scorer's paired gain there carries +- 0.4 to 1.0 of standard error.
 # Nor did a summary-level choice: the three sentences (of the 10 densest) that cover the most weight of the
-# article's repeated word pairs and content words (Gillick and Favre's concept coverage): below ``support`` on all
-# three even halves and on the odd ones (45.23 / 10.34 / 18.68 against 53.73 / 10.49 / 18.84 ROUGE-2), with or without
-# a position term. On the Bengali and Urdu proxy's even halves (bench/summary_south_asia.py) Lead-3 leads too:
-# 5.83 / 16.01 against 4.10 / 13.92 for ``support``, 5.46 / 15.69 for ``pacsum``; only BBC rewards centrality alone.
+# article's repeated word pairs and content words (Gillick and Favre's concept coverage), with or without a
+# position term: below ``support`` on all three even halves and on the odd ones (45.23 / 10.34 / 18.68 against
+# 53.73 / 10.49 / 18.84 ROUGE-2). Nor did reciprocal-rank fusion of ``support``, ``pacsum`` and the lead: it
+# trades BBC for CNN as the weights in the score do (even halves, equal weights: 48.99 / 12.28 / 18.70).
+# On the Bengali and Urdu proxy's even halves (bench/summary_south_asia.py) Lead-3 leads, as on CNN and Daily
+# Mail: 5.83 / 16.01 against 4.10 / 13.92 for ``support``, 5.46 / 15.69 for ``pacsum``; only BBC rewards
+# centrality alone.
 SUPPORT_BACKWARD = 1.0  # weight of what a sentence shares with earlier ones (PacSum's lambda1 / lambda2)
 SUPPORT_POSITION = 0.2  # how fast the score falls with the sentence's position: - POSITION * log(1 + index)
 SUPPORT_REDUNDANCY = 0.5  # picks are made one by one, each score less REDUNDANCY x its cosine to the picked
