@@ -12,11 +12,21 @@ import regex
 # _DROP_PHRASE: anywhere in a sentence, which is dropped; only phrases that news prose never uses.
 # _PREFIX: removed from the start of a line (wire datelines). _INLINE: removed wherever found.
 # "*" applies to every language: pages in Bengali, Hindi and Urdu carry English widgets too.
-_DROP_LINE: dict[str, tuple[str, ...]] = {
+# _CREDIT: a photo credit, at the start of a line or sentence. A line whose last sentence is a credit is a
+# caption ("Police at the scene. © AFP", "... নদীর তীরে। ছবি: সংগৃহীত"): the whole line is dropped.
+_CREDIT: dict[str, tuple[str, ...]] = {
     "*": (
         r"(?:file |aerial )?(?:photo|image|picture|video|graphic)s?(?: (?:credit|courtesy|source|caption))?\s*[:|/©]",
         r"(?:image|photo|video) (?:copyright|caption|source|credit)s?\b",
         r"(?:©|copyright\s*(?:©|\(c\)|\d{4}))",
+    ),
+    "bn": (r"(?:ফাইল )?ছবি\s*[:|]", r"ছবি(?:ঃ| সংগৃহীত)"),
+    "hi": (r"(?:फाइल |फ़ाइल |प्रतीकात्मक |सांकेतिक )?(?:फोटो|फ़ोटो|तस्वीर|चित्र)\s*[:|]",
+           r"(?:प्रतीकात्मक|सांकेतिक) (?:फोटो|फ़ोटो|तस्वीर|चित्र)"),
+    "ur": (r"(?:فائل )?(?:تصویر|فوٹو)\s*[:|]", r"(?:فائل فوٹو|تصویر بشکریہ)"),
+}
+_DROP_LINE: dict[str, tuple[str, ...]] = {
+    "*": (
         r"(?:read|see) (?:more|also)\b",
         r"also (?:read|see)\b",
         r"related(?: (?:news|stories|articles|coverage|topics|content))?\s*(?:[:|]|$)",
@@ -29,8 +39,6 @@ _DROP_LINE: dict[str, tuple[str, ...]] = {
     "bn": (
         r"(?:আরও|আরো|এটিও|আরও খবর) পড়ুন",
         r"(?:সম্পর্কিত|সংশ্লিষ্ট) (?:খবর|সংবাদ)",
-        r"(?:ফাইল )?ছবি\s*[:|]",
-        r"ছবি(?:ঃ| সংগৃহীত)",
         r"(?:নিজস্ব|বিশেষ|জ্যেষ্ঠ|স্টাফ) (?:প্রতিবেদক|সংবাদদাতা|রিপোর্টার)",
         r"[\p{L}\p{M} ]{0,40}(?:প্রতিনিধি|সংবাদদাতা|প্রতিবেদক)\s*(?:[,|]|$)",
         r"(?:প্রকাশিত|প্রকাশ|আপডেট|হালনাগাদ)\s*[:|]",
@@ -40,8 +48,6 @@ _DROP_LINE: dict[str, tuple[str, ...]] = {
         r"(?:यह|ये) भी (?:पढ़ें|पढ़े|देखें)",
         r"(?:और|आगे) (?:पढ़ें|पढ़े)",
         r"(?:संबंधित|सम्बंधित) (?:खबरें|खबर|ख़बरें)",
-        r"(?:फाइल |फ़ाइल |प्रतीकात्मक |सांकेतिक )?(?:फोटो|फ़ोटो|तस्वीर|चित्र)\s*[:|]",
-        r"(?:प्रतीकात्मक|सांकेतिक) (?:फोटो|फ़ोटो|तस्वीर|चित्र)",
         r"[\p{L}\p{M} ]{0,40}(?:संवाददाता|ब्यूरो)\s*(?:[,|]|$)",
         r"(?:प्रकाशित|अपडेटेड|अपडेट|लेखक|रिपोर्ट)\s*[:|]",
         r"विज्ञापन\s*$",
@@ -49,8 +55,6 @@ _DROP_LINE: dict[str, tuple[str, ...]] = {
     "ur": (
         r"(?:مزید|یہ بھی) پڑھیں",
         r"متعلقہ (?:خبریں|خبر)",
-        r"(?:فائل )?(?:تصویر|فوٹو)\s*[:|]",
-        r"(?:فائل فوٹو|تصویر بشکریہ)",
         r"(?:ویب|نیوز) ڈیسک",
         r"[\p{L}\p{M} ]{0,40}(?:نمائندہ|نامہ نگار)\s*(?:[,|،]|$)",
         r"(?:شائع|اپ ڈیٹ|رپورٹ)\s*[:|]",
@@ -76,14 +80,15 @@ _INLINE = (r"\s*[(\[](?:photo|image|picture|file|pic|ছবি|ফাইল ছ�
 
 
 @functools.cache
-def patterns(language: str) -> tuple[regex.Pattern[str], regex.Pattern[str]]:
+def patterns(language: str) -> tuple[regex.Pattern[str], regex.Pattern[str], regex.Pattern[str]]:
     """The patterns of ``language`` (with those of every language): a line or sentence that starts with what
-    the first matches is dropped, and a sentence in which the second finds a phrase."""
-    def compile_table(table: dict[str, tuple[str, ...]]) -> regex.Pattern[str]:
-        alternatives = table["*"] + table.get(language, ())
+    the first matches is dropped (credits included), and a sentence in which the second finds a phrase; the
+    third matches a sentence that starts with a credit, which makes its line a caption when it ends it."""
+    def compile_table(*tables: dict[str, tuple[str, ...]]) -> regex.Pattern[str]:
+        alternatives = [pattern for table in tables for pattern in table["*"] + table.get(language, ())]
         return regex.compile("|".join(f"(?:{pattern})" for pattern in alternatives), regex.IGNORECASE)
 
-    return compile_table(_DROP_LINE), compile_table(_DROP_PHRASE)
+    return compile_table(_CREDIT, _DROP_LINE), compile_table(_DROP_PHRASE), compile_table(_CREDIT)
 
 
 _PREFIX_RE = regex.compile("^(?:" + "|".join(_PREFIX) + ")")

@@ -31,6 +31,9 @@ WORD = regex.compile(_LETTERS + r"(?:['’‐-]" + _LETTERS + ")*")
 MIN_SENTENCE_WORDS = 4
 # A line with no sentence-final punctuation and fewer words is a heading, byline, dateline or button row.
 MIN_BARE_LINE_WORDS = 8
+# A line of at most this many sentences whose last one is a photo credit is a caption (a caption and its credit),
+# dropped whole; a longer one is prose, and only the credit goes (a text pasted as one line may end in one).
+MAX_CAPTION_SENTENCES = 3
 
 _FINAL = ".!?।॥۔؟…\"'”’»)"
 _FINAL_TUPLE = tuple(_FINAL)
@@ -69,20 +72,23 @@ class Tokenizer:
 
 
 def article_sentences(text: str, language: str | None) -> list[str]:
-    """Sentences of an article's text, in order, without bylines, credits, links, buttons or fragments.
+    """Sentences of an article's text, in order, without bylines, credits, captions, links, buttons or fragments.
 
     The text is NFC-normalised first (see :func:`split_sentences`). Each line is taken as a paragraph (the
     way trafilatura writes them); hard-wrapped lines are joined first. Sentences are split with sentencex
     and then checked against the boilerplate tables.
     """
     code = language or "en"
-    drop_line, drop_phrase = boilerplate.patterns(code)
+    drop_line, drop_phrase, credit = boilerplate.patterns(code)
     sentences: list[str] = []
     for line in _paragraphs(unicodedata.normalize("NFC", text)):
         line = boilerplate.strip_inline(line)
         if drop_line.match(line) or _is_bare_line(line):
             continue
-        for sentence in split_sentences(line, code):
+        pieces = split_sentences(line, code)
+        if 1 < len(pieces) <= MAX_CAPTION_SENTENCES and credit.match(pieces[-1]):
+            continue  # a photo's caption and its credit
+        for sentence in pieces:
             if _word_count(sentence) >= MIN_SENTENCE_WORDS and not (
                 drop_line.match(sentence) or drop_phrase.search(sentence)
             ):

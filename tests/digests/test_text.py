@@ -121,6 +121,30 @@ def test_boilerplate_lines_are_dropped(language: str, line: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("language", "caption"),
+    [
+        ("en", "Kabul street patrol: the Taliban is pilloried by the jihadis who remain for selling out. © AFP"),
+        ("en", "Rescue workers carry a man from the flooded market in Sylhet on Tuesday. Photo: Staff"),
+        ("bn", "রূপসা নদীর তীরে বাঁধ নির্মাণের কাজ চলছে বৃহস্পতিবার সকালে। ছবি: সংগৃহীত"),
+        ("hi", "बाढ़ के पानी से घिरे घर और सड़क पर खड़े लोग इंतजार करते हुए। फोटो: पीटीआई"),
+        ("ur", "سیلاب کے پانی میں گھرے ہوئے مکانات اور سڑک پر کھڑے لوگ۔ تصویر: اے پی"),
+    ],
+)
+def test_a_line_that_ends_in_a_photo_credit_is_a_caption_and_dropped(language: str, caption: str) -> None:
+    kept = "This is an ordinary sentence of the article with enough words to stay."
+    assert article_sentences(f"{caption}\n{kept}\n{caption}", language) == [kept]
+
+
+def test_a_paragraph_that_only_mentions_photos_or_copyright_is_kept() -> None:
+    text = ("The agency released the photos on Monday. Copyright cases have doubled since the law was changed "
+            "in 2019.")
+    assert article_sentences(text, "en") == [
+        "The agency released the photos on Monday.",
+        "Copyright cases have doubled since the law was changed in 2019.",
+    ]
+
+
+@pytest.mark.parametrize(
     "sentence",
     [
         "By Monday the rain had stopped across the whole of the country.",
