@@ -36,7 +36,7 @@ from digests.sentence_features import LEARNED_REDUNDANCY, SUPPORT_LENGTH_CAP, le
 from digests.summary_config import ALGORITHMS as ALGORITHMS  # re-exported: callers name it from here
 from digests.summary_config import SUMY_NAMES
 from digests.summary_config import SummaryConfig as SummaryConfig
-from digests.text import Tokenizer, article_sentences, stemmer, stop_words
+from digests.text import Tokenizer, article_sentences, prose, stemmer, stop_words
 
 logger = logging.getLogger(__name__)
 
@@ -123,7 +123,7 @@ def summarize(text: str, *, language: str | None, config: SummaryConfig = DEFAUL
     except Exception:  # a summary is never worth failing the pipeline for: fall back to the lead
         logger.warning("summarize: ranking failed (%s); using the lead sentences", config.algorithm, exc_info=True)
         try:
-            return _lead(article_sentences(text[:MAX_INPUT_CHARS], language), language, config)
+            return _lead(prose(article_sentences(text[:MAX_INPUT_CHARS], language)), language, config)
         except Exception:
             logger.warning("summarize: could not split the text into sentences; empty summary", exc_info=True)
             return Summary((), "lead", language)
@@ -140,6 +140,7 @@ def _summarize(text: str, language: str | None, config: SummaryConfig) -> Summar
     sentences = article_sentences(text, language)
     if truncated and len(sentences) > 1:
         sentences.pop()  # it may have been cut in the middle
+    sentences = prose(sentences)
     if config.algorithm == "lead" or language not in SUPPORTED or time.monotonic() > deadline:
         return _lead(sentences, language, config)
     limit = MAX_RANKED_SENTENCES if config.algorithm in NUMPY_ALGORITHMS else MAX_SUMY_SENTENCES

@@ -35,7 +35,7 @@ MIN_BARE_LINE_WORDS = 8
 # dropped whole; a longer one is prose, and only the credit goes (a text pasted as one line may end in one).
 MAX_CAPTION_SENTENCES = 3
 
-_FINAL = ".!?।॥۔؟…\"'”’»)"
+_FINAL = ".!?।॥۔؟…。！？\"'”’»)"
 _FINAL_TUPLE = tuple(_FINAL)
 _STEMMED = {
     "da": "danish", "de": "german", "en": "english", "es": "spanish", "fi": "finnish", "fr": "french",
@@ -94,6 +94,15 @@ def article_sentences(text: str, language: str | None) -> list[str]:
             ):
                 sentences.append(sentence)
     return sentences
+
+
+def prose(sentences: list[str]) -> list[str]:
+    """The sentences that end as sentences do: in a full stop, question or exclamation mark, danda, Urdu or CJK full
+    stop or ellipsis, or a closing quote or bracket. Headings, list items, table rows and lines cut off by a page do
+    not, and a summary made of them reads badly (or repeats the headline). All of them when none does: a list, or a
+    script written without such marks."""
+    ended = [sentence for sentence in sentences if sentence.endswith(_FINAL_TUPLE)]
+    return ended or sentences
 
 
 def split_sentences(text: str, language: str | None) -> list[str]:

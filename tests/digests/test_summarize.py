@@ -52,6 +52,38 @@ def test_lead_is_the_opening_sentences() -> None:
     assert summary.sentences == tuple(article_sentences(article("en"), "en")[:3])
 
 
+PAGE_WITH_FURNITURE = """\
+Flood waters rise across the river districts as rain continues for a third day
+The river rose above the danger mark in three districts on Monday night, officials said.
+| District | Rainfall (mm) | Shelters open | Families moved |
+Thousands of families moved to shelters as the water reached the main road by the market.
+- Emergency numbers for every district and the list of shelters with their addresses
+The weather office expects the rain to ease by Thursday, but warned of landslides in the hills.
+Veteran boatman Rahim Uddin, who in 1998 carried a hundred people to safety, said the
+"""
+
+
+@pytest.mark.parametrize("algorithm", ["support", "lead", "pacsum", "textrank"])
+def test_headings_table_rows_list_items_and_cut_lines_are_not_summary_sentences(algorithm: str) -> None:
+    summary = summarize(PAGE_WITH_FURNITURE, language="en", config=SummaryConfig(algorithm=algorithm))
+    assert len(summary.sentences) == 3
+    assert all(sentence.endswith(".") for sentence in summary.sentences), summary.sentences
+    assert "Flood waters" not in summary.text and "|" not in summary.text and "Rahim" not in summary.text
+
+
+def test_a_text_of_lines_without_full_stops_is_still_summarised() -> None:
+    text = "\n".join(f"Shelter {n} at the school by the river road is open all night for families" for n in (1, 2))
+    summary = summarize(text, language="en", config=SummaryConfig(algorithm="lead"))
+    assert summary.sentences == tuple(text.splitlines())
+
+
+def test_sentences_ending_in_cjk_full_stops_are_prose() -> None:
+    heading = "北京今天遭遇暴雨，多条道路被淹，学校停课，市民被要求减少外出"
+    sentences = ("今天北京下了一场非常大的雨，很多道路都被淹没了。", "学校和办公室都已经关闭，居民被要求待在家里。")
+    summary = summarize(f"{heading}\n{''.join(sentences)}", language="zh")
+    assert summary.sentences == sentences
+
+
 def test_a_sentence_too_long_for_the_budget_gives_way_to_the_best_one_that_fits() -> None:
     long = "The council met on Monday and " + "talked about the river and the rain and the roads, " * 6 + "again."
     text = f"{long}\nThe river rose above the danger mark on Monday.\nThe council closed two roads by the river."

@@ -1,0 +1,72 @@
+"""Summaries of real pages: how many hold a line that is not a sentence, as a reader would see it.
+
+The pages of ../shared/data/extraction-benchmark (scrapinghub's 181 and trafilatura's 990), extracted by
+Khobor's extract_article and summarised with the default configuration and with ``lead``. A summary line that
+does not end as a sentence does (a full stop, question or exclamation mark, danda, Urdu or CJK full stop,
+ellipsis, closing quote or bracket) is a heading, a list item, a table row or a line the page cut off. Also
+counted: summaries of fewer than 3 sentences, and all their characters. ``--previous DIR`` runs the same
+through another checkout (``git archive REV | tar -x -C DIR``) in a child process.
+
+    .venv/bin/python bench/summary_pages.py [--previous DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import warnings
+from collections import Counter
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ENDS = tuple(".!?।॥۔؟…。！？\"'”’»)")
+
+
+def measure() -> dict[str, dict[str, int]]:
+    """Per algorithm: summaries, those with a line that is not a sentence, those under 3 sentences, characters."""
+    sys.path.insert(1, str(HERE))
+    import extraction_quality as eq
+
+    from digests.extract import extract_article
+    from digests.summarize import SummaryConfig, summarize
+
+    warnings.simplefilter("ignore")
+    pages = [(p["html"], p["url"]) for p in eq.load_pages()] + [(html, url) for html, url, _ in eq.load_multilingual()]
+    articles = [article for html, url in pages if (article := extract_article(html, url=url))]
+    found: dict[str, dict[str, int]] = {}
+    for algorithm in ("support", "lead"):
+        counts: Counter[str] = Counter()
+        for article in articles:
+            summary = summarize(article.text, language=article.language, config=SummaryConfig(algorithm=algorithm))
+            counts["summaries"] += 1
+            counts["with a line that is not a sentence"] += any(not s.endswith(ENDS) for s in summary.sentences)
+            counts["under 3 sentences"] += len(summary.sentences) < 3
+            counts["characters"] += len(summary.text)
+        found[algorithm] = dict(counts)
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--previous", type=Path, help="another checkout to measure the same way")
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # the child's output
+    args = parser.parse_args()
+    ours = measure()
+    if args.json:
+        print(json.dumps(ours))
+        return
+    rows = {"ours": ours}
+    if args.previous:
+        child = subprocess.run([sys.executable, str(HERE / "summary_pages.py"), "--json"], cwd=args.previous,
+                               env={"PYTHONPATH": str(args.previous.resolve())}, capture_output=True, text=True,
+                               check=True)
+        rows["previous"] = json.loads(child.stdout.splitlines()[-1])
+    for name, found in rows.items():
+        for algorithm, counts in found.items():
+            print(f"{name:9s} {algorithm:8s} " + ", ".join(f"{key}: {value:,}" for key, value in counts.items()))
+
+
+if __name__ == "__main__":
+    main()
