@@ -4,7 +4,8 @@ The pages of ../shared/data/extraction-benchmark (scrapinghub's 181 and trafilat
 Khobor's extract_article and summarised with the default configuration and with ``lead``. A summary line that
 does not end as a sentence does (a full stop, question or exclamation mark, danda, Urdu or CJK full stop,
 ellipsis, closing quote or bracket) is a heading, a list item, a table row or a line the page cut off. Also
-counted: summaries of fewer than 3 sentences, and all their characters. ``--previous DIR`` runs the same
+counted: summaries that hold one sentence twice, or a list item's bullet, summaries of fewer than 3 sentences,
+and all their characters. ``--previous DIR`` runs the same
 through another checkout (``git archive REV | tar -x -C DIR``) in a child process.
 
     .venv/bin/python bench/summary_pages.py [--previous DIR]
@@ -22,6 +23,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ENDS = tuple(".!?।॥۔؟…。！？\"'”’»)")
+BULLETS = tuple("-*•·▪►‣◦–—")
 
 
 def measure() -> dict[str, dict[str, int]]:
@@ -42,6 +44,8 @@ def measure() -> dict[str, dict[str, int]]:
             summary = summarize(article.text, language=article.language, config=SummaryConfig(algorithm=algorithm))
             counts["summaries"] += 1
             counts["with a line that is not a sentence"] += any(not s.endswith(ENDS) for s in summary.sentences)
+            counts["with a sentence twice"] += len(set(summary.sentences)) < len(summary.sentences)
+            counts["with a list bullet"] += any(s.startswith(BULLETS) for s in summary.sentences)
             counts["under 3 sentences"] += len(summary.sentences) < 3
             counts["characters"] += len(summary.text)
         found[algorithm] = dict(counts)

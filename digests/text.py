@@ -75,24 +75,27 @@ def article_sentences(text: str, language: str | None) -> list[str]:
     """Sentences of an article's text, in order, without bylines, credits, captions, links, buttons or fragments.
 
     The text is NFC-normalised first (see :func:`split_sentences`). Each line is taken as a paragraph (the
-    way trafilatura writes them); hard-wrapped lines are joined first. Sentences are split with sentencex
-    and then checked against the boilerplate tables.
+    way trafilatura writes them); hard-wrapped lines are joined first, and a list item's bullet is taken off.
+    Sentences are split with sentencex and then checked against the boilerplate tables. A sentence the page
+    repeats (a pull quote, a recipe's line) is kept once, where it first appears.
     """
     code = language or "en"
     drop_line, drop_phrase, credit = boilerplate.patterns(code)
     sentences: list[str] = []
+    seen: set[str] = set()
     for line in _paragraphs(unicodedata.normalize("NFC", text)):
-        line = boilerplate.strip_inline(line)
+        line = boilerplate.strip_inline(_unbulleted(line))
         if drop_line.match(line) or _is_bare_line(line):
             continue
         pieces = split_sentences(line, code)
         if 1 < len(pieces) <= MAX_CAPTION_SENTENCES and credit.match(pieces[-1]):
             continue  # a photo's caption and its credit
-        for sentence in pieces:
-            if _word_count(sentence) >= MIN_SENTENCE_WORDS and not (
+        for sentence in map(_unbulleted, pieces):
+            if sentence not in seen and _word_count(sentence) >= MIN_SENTENCE_WORDS and not (
                 drop_line.match(sentence) or drop_phrase.search(sentence)
             ):
                 sentences.append(sentence)
+                seen.add(sentence)
     return sentences
 
 
@@ -216,6 +219,8 @@ def _stemmer(language: str) -> Callable[[str], str]:
     return snowball_stem
 
 
+_BULLET_MARKS = tuple("-*•·▪►‣◦–—")  # a list item's mark, as trafilatura writes lists ("- item"), and a space
+_BULLET = regex.compile(r"^[" + regex.escape("".join(_BULLET_MARKS)) + r"]\s+")
 _UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
 _DECIMAL_END = regex.compile(r"\p{Nd}\.$")
 # A danda, double danda or Urdu full stop (with any closing quotes) before a space ends a sentence.
@@ -235,6 +240,10 @@ def _paragraphs(text: str) -> Iterator[str]:
         pending = line
     if pending:
         yield pending
+
+
+def _unbulleted(text: str) -> str:
+    return _BULLET.sub("", text) if text.startswith(_BULLET_MARKS) else text
 
 
 def _is_bare_line(line: str) -> bool:

@@ -135,6 +135,19 @@ def test_a_line_that_ends_in_a_photo_credit_is_a_caption_and_dropped(language: s
     assert article_sentences(f"{caption}\n{kept}\n{caption}", language) == [kept]
 
 
+def test_list_items_lose_their_bullets_and_a_repeated_sentence_is_kept_once() -> None:
+    line = "Portion Fix Containers: one green, one red and one yellow for every meal."
+    text = (f"- {line}\n• The shelters by the river road are open all night for families.\n"
+            f"The council met on Monday to discuss the floods. - Schools will stay closed until Thursday.\n"
+            f"– {line}\n{line}")
+    assert article_sentences(text, "en") == [
+        line,
+        "The shelters by the river road are open all night for families.",
+        "The council met on Monday to discuss the floods.",
+        "Schools will stay closed until Thursday.",
+    ]
+
+
 def test_a_paragraph_that_only_mentions_photos_or_copyright_is_kept() -> None:
     text = ("The agency released the photos on Monday. Copyright cases have doubled since the law was changed "
             "in 2019.")
