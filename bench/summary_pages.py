@@ -4,8 +4,9 @@ The pages of ../shared/data/extraction-benchmark (scrapinghub's 181 and trafilat
 Khobor's extract_article and summarised with the default configuration and with ``lead``. A summary line that
 does not end as a sentence does (a full stop, question or exclamation mark, danda, Urdu or CJK full stop,
 ellipsis, closing quote or bracket) is a heading, a list item, a table row or a line the page cut off. Also
-counted: summaries that hold one sentence twice, or a list item's bullet, summaries of fewer than 3 sentences,
-and all their characters. ``--previous DIR`` runs the same
+counted: summaries that hold one sentence twice, one that starts with a lowercase word (the rest of a sentence
+a line break or a wrong split cut), or a list item's bullet; summaries of fewer than 3 sentences, and all their
+characters. ``--previous DIR`` runs the same
 through another checkout (``git archive REV | tar -x -C DIR``) in a child process.
 
     .venv/bin/python bench/summary_pages.py [--previous DIR]
@@ -24,6 +25,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ENDS = tuple(".!?।॥۔؟…。！？\"'”’»)")
 BULLETS = tuple("-*•·▪►‣◦–—")
+
+
+def _lowercase(sentence: str) -> bool:
+    return sentence[:1].islower() and not sentence[1:2].isupper()
 
 
 def measure() -> dict[str, dict[str, int]]:
@@ -45,6 +50,7 @@ def measure() -> dict[str, dict[str, int]]:
             counts["summaries"] += 1
             counts["with a line that is not a sentence"] += any(not s.endswith(ENDS) for s in summary.sentences)
             counts["with a sentence twice"] += len(set(summary.sentences)) < len(summary.sentences)
+            counts["with one that starts with a lowercase word"] += any(_lowercase(s) for s in summary.sentences)
             counts["with a list bullet"] += any(s.startswith(BULLETS) for s in summary.sentences)
             counts["under 3 sentences"] += len(summary.sentences) < 3
             counts["characters"] += len(summary.text)

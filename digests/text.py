@@ -101,11 +101,17 @@ def article_sentences(text: str, language: str | None) -> list[str]:
 
 def prose(sentences: list[str]) -> list[str]:
     """The sentences that end as sentences do: in a full stop, question or exclamation mark, danda, Urdu or CJK full
-    stop or ellipsis, or a closing quote or bracket. Headings, list items, table rows and lines cut off by a page do
-    not, and a summary made of them reads badly (or repeats the headline). All of them when none does: a list, or a
-    script written without such marks."""
-    ended = [sentence for sentence in sentences if sentence.endswith(_FINAL_TUPLE)]
-    return ended or sentences
+    stop or ellipsis, or a closing quote or bracket; and that do not start with a lowercase word. Headings, list
+    items, table rows, lines cut off by a page and the rest of a sentence a line break cut do not, and a summary made
+    of them reads badly (or repeats the headline). All of them when none does: a list, or a script written without
+    such marks."""
+    whole = [s for s in sentences if s.endswith(_FINAL_TUPLE) and not _starts_lowercase(s)]
+    return whole or sentences
+
+
+def _starts_lowercase(text: str) -> bool:
+    """Whether ``text`` starts with a lowercase letter that does not begin a word like "iPhone" or "eBay"."""
+    return text[:1].islower() and not text[1:2].isupper()
 
 
 def split_sentences(text: str, language: str | None) -> list[str]:
@@ -114,7 +120,8 @@ def split_sentences(text: str, language: str | None) -> list[str]:
     The text is NFC-normalised first: most Bengali text on the web stores ো as ে + া, and the title list
     (and every word comparison after it) is in composed form. sentencex splits "ডা. রহমান" (Dr. Rahman)
     and "৫.৫" (5.5 in Bengali digits); a piece ending in a known title or a lone word with a full stop, or
-    in "<digit>." before a digit, is joined to the next one. sentencex never splits inside quotes, so one
+    in "<digit>." before a digit, is joined to the next one, and so is a piece that starts with a lowercase word
+    ("... his days in Wham! through to ..."). sentencex never splits inside quotes, so one
     unclosed quote glues every sentence after it together: a danda or Urdu full stop followed by a space
     always ends a sentence (they have no other use).
     """
@@ -259,6 +266,8 @@ def _word_count(text: str) -> int:
 def _continues(previous: str, piece: str, titles: frozenset[str]) -> bool:
     if _DECIMAL_END.search(previous) and piece[0].isdigit():
         return True
+    if _starts_lowercase(piece):
+        return True  # a split after "Wham!" or "approx.", or the Polish "proc." before "w marcu"
     if not previous.endswith("."):
         return False
     last = previous[:-1].rsplit(maxsplit=1)

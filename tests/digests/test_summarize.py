@@ -60,6 +60,8 @@ Thousands of families moved to shelters as the water reached the main road by th
 - Emergency numbers for every district and the list of shelters with their addresses
 The weather office expects the rain to ease by Thursday, but warned of landslides in the hills.
 Veteran boatman Rahim Uddin, who in 1998 carried a hundred people to safety, said the
+
+boats of the river police and the army would reach the last two villages on the char by Wednesday morning.
 """
 
 
@@ -69,6 +71,7 @@ def test_headings_table_rows_list_items_and_cut_lines_are_not_summary_sentences(
     assert len(summary.sentences) == 3
     assert all(sentence.endswith(".") for sentence in summary.sentences), summary.sentences
     assert "Flood waters" not in summary.text and "|" not in summary.text and "Rahim" not in summary.text
+    assert "boats of the river police" not in summary.text  # the rest of the cut line, a paragraph of its own
 
 
 def test_a_text_of_lines_without_full_stops_is_still_summarised() -> None:

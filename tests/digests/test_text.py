@@ -64,6 +64,17 @@ def test_titles_and_native_decimals_do_not_end_sentences() -> None:
     assert split_sentences(hindi, "hi") == ["विशेषज्ञ डॉ. अंजलि सिन्हा ने कहा कि यह जरूरी है।", "वह चिंतित हैं।"]
 
 
+def test_a_piece_that_starts_with_a_lowercase_word_continues_the_sentence() -> None:
+    text = ("The film follows Michael from his days in Wham! through to more recent events. They sold 2,000 tickets "
+            "approx. on the first day. Apple launched the phone on Monday. iPhone sales rose by a fifth in a week.")
+    assert split_sentences(text, "en") == [
+        "The film follows Michael from his days in Wham! through to more recent events.",
+        "They sold 2,000 tickets approx. on the first day.",
+        "Apple launched the phone on Monday.",
+        "iPhone sales rose by a fifth in a week.",
+    ]
+
+
 @pytest.mark.parametrize(
     ("language", "sentence", "words"),
     [
