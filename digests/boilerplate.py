@@ -74,8 +74,15 @@ _DROP_PHRASE: dict[str, tuple[str, ...]] = {
     "hi": (r"क्लिक करें", r"फॉलो करें", r"फ़ॉलो करें", r"सब्सक्राइब करें", r"शेयर करें"),
     "ur": (r"کلک کریں", r"فالو کریں", r"سبسکرائب کریں", r"شیئر کریں"),
 }
-# "DHAKA, March 12 (Reuters) -", "ঢাকা, ১২ মার্চ (বাসস) :": place, optional date, agency in brackets.
-_PREFIX = (r"[\p{L}\p{M}][\p{L}\p{M} .'-]{1,30}(?:,[^()\n]{1,30})?\s*\([^()\n]{2,30}\)\s*[-–—:]+\s*",)
+# Wire datelines at the start of a line. "DHAKA, March 12 (Reuters) -", "ঢাকা, ১২ মার্চ (বাসস) :": place,
+# optional date, agency in brackets, a dash or colon. "London (CNN)The ...": the agency glued to the text, the place
+# optional. "WASHINGTON – The ...", "DUBAI, United Arab Emirates — ...": a place in capitals (five or more, or with
+# its country: not "NATO – " or "USA – China talks") and a dash.
+_PREFIX = (
+    r"[\p{L}\p{M}][\p{L}\p{M} .'-]{1,30}(?:,[^()\n]{1,30})?\s*\([^()\n]{2,30}\)\s*[-–—:]+\s*",
+    r"(?:[\p{L}\p{M}][\p{L}\p{M} .'-]{1,30}(?:,[^()\n]{1,30})?\s*)?\([^()\n]{2,30}\)(?=[\p{Lu}\"“‘])",
+    r"(?:\p{Lu}[\p{Lu} .'-]{3,29}\p{Lu}|\p{Lu}{2}[\p{Lu} .'-]{0,28},[^–—\n]{1,40})\s+(?:[–—]|--?)\s+(?=[\p{Lu}\"“‘])",
+)
 _INLINE = (r"\s*[(\[](?:photo|image|picture|file|pic|ছবি|ফাইল ছবি|फोटो|फ़ोटो|तस्वीर|تصویر|فوٹو)\b[^()\[\]\n]{0,80}[)\]]",)
 
 
@@ -97,6 +104,6 @@ _INLINE_RE = regex.compile("|".join(_INLINE), regex.IGNORECASE)
 
 def strip_inline(line: str) -> str:
     """``line`` without photo credits in brackets and a wire dateline at its start."""
-    if "(" not in line and "[" not in line:
-        return line
-    return _PREFIX_RE.sub("", _INLINE_RE.sub("", line), count=1)
+    if "(" in line or "[" in line:
+        line = _INLINE_RE.sub("", line)
+    return _PREFIX_RE.sub("", line, count=1)

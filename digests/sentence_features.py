@@ -73,8 +73,8 @@ FEATURES = (
 # sentences a greedy oracle picks for the best ROUGE-1 + ROUGE-2 against the reference. The features are
 # collinear (length three ways, the lead three ways), so single weights mean little; the sum is what ranks.
 # The redundancy (0, 0.5, 1, 2) was chosen on the same halves by the worst shortfall against the goals.
-# Held-out odd halves, ROUGE-2 (bench/summary_quality.py): BBC 49.89, CNN 11.92, Daily Mail 19.56, between
-# ``support`` (53.72, 10.50, 18.82) and ``pacsum`` (42.88, 12.12, 20.05) on each: selectable, not the default.
+# Held-out odd halves, ROUGE-2 (bench/summary_quality.py): BBC 49.89, CNN 12.11, Daily Mail 19.56, between
+# ``support`` (53.72, 10.48, 18.82) and ``pacsum`` (42.88, 12.32, 20.05) on each: selectable, not the default.
 LEARNED_WEIGHTS = {
     "centrality": 0.5763,
     "commonness": 0.0620,

@@ -44,6 +44,23 @@ def test_inline_credit_and_wire_dateline_are_cut_out() -> None:
 
 
 @pytest.mark.parametrize(
+    ("line", "kept"),
+    [
+        ("London (CNN)The council closed two roads by the river on Monday.", "The council closed"),
+        ("(Reuters)The council closed two roads by the river on Monday.", "The council closed"),
+        ("WASHINGTON – The council closed two roads by the river on Monday.", "The council closed"),
+        ("NEW DELHI -- The council closed two roads by the river on Monday.", "The council closed"),
+        ("DUBAI, United Arab Emirates — The council closed two roads by the river.", "The council closed"),
+        ("USA – China talks resumed on Monday after a break of two months.", "USA – China talks"),
+        ("NATO – The alliance met in Brussels on Monday to talk about the war.", "NATO – The alliance"),
+        ("The minister – who spoke on Monday – said the roads would reopen.", "The minister – who"),
+    ],
+)
+def test_wire_datelines_at_a_line_start_are_cut_out_and_acronyms_kept(line: str, kept: str) -> None:
+    assert article_sentences(line, "en")[0].startswith(kept)
+
+
+@pytest.mark.parametrize(
     ("language", "text", "expected"),
     [
         ("bn", "আজ বৃষ্টি হয়েছে। কাল রোদ উঠবে? হয়তো উঠবে!", ["আজ বৃষ্টি হয়েছে।", "কাল রোদ উঠবে?", "হয়তো উঠবে!"]),
