@@ -120,10 +120,10 @@ def split_sentences(text: str, language: str | None) -> list[str]:
     The text is NFC-normalised first: most Bengali text on the web stores ো as ে + া, and the title list
     (and every word comparison after it) is in composed form. sentencex splits "ডা. রহমান" (Dr. Rahman)
     and "৫.৫" (5.5 in Bengali digits); a piece ending in a known title or a lone word with a full stop, or
-    in "<digit>." before a digit, is joined to the next one, and so is a piece that starts with a lowercase word
-    ("... his days in Wham! through to ..."). sentencex never splits inside quotes, so one
-    unclosed quote glues every sentence after it together: a danda or Urdu full stop followed by a space
-    always ends a sentence (they have no other use).
+    in "<digit>." before a digit, is joined to the next one, and so is a piece that starts with a lowercase
+    word ("... his days in Wham! through to ..."). sentencex never splits inside quotes, so one unclosed quote
+    glues every sentence after it together: a danda or Urdu full stop followed by a space always ends a
+    sentence (they have no other use).
     """
     code = language or "en"
     titles = _ABBREVIATIONS.get(code, frozenset())
@@ -226,7 +226,7 @@ def _stemmer(language: str) -> Callable[[str], str]:
     return snowball_stem
 
 
-_BULLET_MARKS = tuple("-*•·▪►‣◦–—")  # a list item's mark, as trafilatura writes lists ("- item"), and a space
+_BULLET_MARKS = tuple("-*•·▪►‣◦–—")  # a list item's mark before a space, as trafilatura writes lists ("- item")
 _BULLET = regex.compile(r"^[" + regex.escape("".join(_BULLET_MARKS)) + r"]\s+")
 _UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
 _DECIMAL_END = regex.compile(r"\p{Nd}\.$")
