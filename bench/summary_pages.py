@@ -6,8 +6,8 @@ does not end as a sentence does (a full stop, question or exclamation mark, dand
 ellipsis, closing quote or bracket) is a heading, a list item, a table row or a line the page cut off. Also
 counted: summaries that hold one sentence twice, one that starts with a lowercase word (the rest of a sentence
 a line break or a wrong split cut), or a list item's bullet; summaries of fewer than 3 sentences, and all their
-characters. ``--previous DIR`` runs the same
-through another checkout (``git archive REV | tar -x -C DIR``) in a child process.
+characters. ``--previous DIR`` measures the same with another checkout's ``digests`` (``git archive REV | tar -x
+-C DIR``), in a child process.
 
     .venv/bin/python bench/summary_pages.py [--previous DIR]
 """
@@ -32,9 +32,12 @@ def _lowercase(sentence: str) -> bool:
 
 
 def measure() -> dict[str, dict[str, int]]:
-    """Per algorithm: summaries, those with a line that is not a sentence, those under 3 sentences, characters."""
+    """Per algorithm: how many summaries, and how many of them have each flaw; their characters."""
     sys.path.insert(1, str(HERE))
     import extraction_quality as eq
+
+    if not eq.DATA.exists():
+        sys.exit(f"summary_pages: {eq.BENCHMARKS} is missing; it comes with ../shared/data (see its SOURCE.md)")
 
     from digests.extract import extract_article
     from digests.summarize import SummaryConfig, summarize
