@@ -29,6 +29,8 @@ _DROP_LINE: dict[str, tuple[str, ...]] = {
     "*": (
         r"(?:read|see) (?:more|also)\b",
         r"also (?:read|see)\b",
+        r"(?:\[(?:…|\.\.\.)\]\s*)?continue reading\b",  # a feed's teaser ends ("[…] Continue reading X")
+        r"(?:the post|this (?:article|story|post))\s.{0,300}\b(?:appeared first|first appeared)\s+on\b",  # WordPress
         r"related(?: (?:news|stories|articles|coverage|topics|content))?\s*(?:[:|]|$)",
         r"(?:reporting|writing|editing|additional reporting|compiled) by\b",
         r"by\s+(?-i:\p{Lu})[\p{L}\p{M}.'-]*(?:\s+(?:(?-i:\p{Lu})[\p{L}\p{M}.'-]*|and|&))*\s*(?:[,|/–—-][^.!?]{0,80})?$",

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import digests.summarize as summarize_module
+from digests.feedtext import html_to_text
 from digests.models import Summary
 from digests.summarize import ALGORITHMS, ELLIPSIS, SummaryConfig, summarize
 from digests.text import article_sentences
@@ -72,6 +73,19 @@ def test_headings_table_rows_list_items_and_cut_lines_are_not_summary_sentences(
     assert all(sentence.endswith(".") for sentence in summary.sentences), summary.sentences
     assert "Flood waters" not in summary.text and "|" not in summary.text and "Rahim" not in summary.text
     assert "boats of the river police" not in summary.text  # the rest of the cut line, a paragraph of its own
+
+
+def test_a_wordpress_feed_teaser_is_summarised_without_its_links_to_the_site() -> None:
+    teaser = html_to_text(
+        "<p>Flood waters rose across three districts of Sylhet on Monday night as the rain continued. Officials "
+        "said thousands of families had moved to shelters by the river road. The weather office expects the rain "
+        "to ease by Thursday. [&#8230;]</p><p><a href='/a'>Continue reading Flood waters rise in Sylhet at The "
+        "Daily Star.</a></p><p>The post <a href='/a'>Flood waters rise in Sylhet</a> appeared first on <a "
+        "href='/'>The Daily Star</a>.</p>"
+    )
+    summary = summarize(teaser, language="en")
+    assert len(summary.sentences) == 3
+    assert "Continue reading" not in summary.text and "appeared first" not in summary.text
 
 
 def test_a_text_of_lines_without_full_stops_is_still_summarised() -> None:

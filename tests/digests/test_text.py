@@ -131,6 +131,9 @@ def test_zero_width_joiners_stay_inside_words() -> None:
         ("en", "Share this article on Facebook Twitter WhatsApp Email Copy link Print"),
         ("en", "Published 12 March 2024, 10:30 BST, updated 13 March 2024, 08:15 BST"),
         ("en", "Dhaka, 12 March 2024"),
+        ("en", "[…] Continue reading Flood waters rise in Sylhet at The Daily Star."),
+        ("en", "The post Flood waters rise in Sylhet appeared first on The Daily Star."),
+        ("en", "This article first appeared on The Conversation and is republished under a licence."),
         ("bn", "আরও পড়ুন: দুই দশকে শহরের খালগুলো কীভাবে দখল আর ভরাট হয়ে হারিয়ে গেল"),
         ("bn", "এ বিষয়ে বিস্তারিত জানতে এখানে ক্লিক করুন এবং আমাদের সঙ্গে থাকুন।"),
         ("bn", "ছবি: সংগৃহীত, রূপসা নদীর তীরে বাঁধ নির্মাণের কাজ চলছে বৃহস্পতিবার সকালে"),
@@ -192,6 +195,8 @@ def test_a_paragraph_that_only_mentions_photos_or_copyright_is_kept() -> None:
         "Shares in the company rose by a fifth after the results were published.",
         "Updated figures show that exports grew by 5% over the quarter.",
         "Copyright cases have doubled since the law was changed in 2019.",
+        "The post-war years appeared first on the list of the hardest, the historian said.",
+        "Keep reading the label before you take the medicine, the doctor said on Monday.",
         "The minister urged farmers to subscribe to the new crop insurance scheme.",
     ],
 )
