@@ -5,7 +5,8 @@ Khobor's extract_article and summarised with the default configuration and with 
 does not end as a sentence does (a full stop, question or exclamation mark, danda, Urdu or CJK full stop,
 ellipsis, closing quote or bracket) is a heading, a list item, a table row or a line the page cut off. Also
 counted: summaries that hold one sentence twice, one that starts with a lowercase word (the rest of a sentence
-a line break or a wrong split cut), or a list item's bullet; summaries of fewer than 3 sentences, and all their
+a line break or a wrong split cut), a list item's bullet, or a sentence that repeats the page's title (the
+summary is given the title, as the collector gives it); summaries of fewer than 3 sentences, and all their
 characters. ``--previous DIR`` measures the same with another checkout's ``digests`` (``git archive REV | tar -x
 -C DIR``), in a child process.
 
@@ -21,6 +22,9 @@ import sys
 import warnings
 from collections import Counter
 from pathlib import Path
+from typing import Any
+
+import regex
 
 HERE = Path(__file__).resolve().parent
 ENDS = tuple(".!?।॥۔؟…。！？\"'”’»)")
@@ -29,6 +33,20 @@ BULLETS = tuple("-*•·▪►‣◦–—")
 
 def _lowercase(sentence: str) -> bool:
     return sentence[:1].islower() and not sentence[1:2].isupper()
+
+
+def _repeats(title: str | None, sentence: str) -> bool:
+    """Whether ``sentence`` has nearly the title's words (Jaccard >= 0.7), as the collector's summaries are given it."""
+    words = [set(regex.findall(r"\w+", text.lower())) for text in (title or "", sentence)]
+    return bool(words[0]) and len(words[0] & words[1]) / len(words[0] | words[1]) >= 0.7
+
+
+def _summary(summarize: Any, text: str, language: str | None, config: Any, title: str | None) -> Any:
+    """``summarize`` as the collector calls it: with the article's title (a checkout from before it took one: not)."""
+    try:
+        return summarize(text, language=language, config=config, title=title)
+    except TypeError:
+        return summarize(text, language=language, config=config)
 
 
 def measure() -> dict[str, dict[str, int]]:
@@ -49,12 +67,14 @@ def measure() -> dict[str, dict[str, int]]:
     for algorithm in ("support", "lead"):
         counts: Counter[str] = Counter()
         for article in articles:
-            summary = summarize(article.text, language=article.language, config=SummaryConfig(algorithm=algorithm))
+            config = SummaryConfig(algorithm=algorithm)
+            summary = _summary(summarize, article.text, article.language, config, article.title)
             counts["summaries"] += 1
             counts["with a line that is not a sentence"] += any(not s.endswith(ENDS) for s in summary.sentences)
             counts["with a sentence twice"] += len(set(summary.sentences)) < len(summary.sentences)
             counts["with one that starts with a lowercase word"] += any(_lowercase(s) for s in summary.sentences)
             counts["with a list bullet"] += any(s.startswith(BULLETS) for s in summary.sentences)
+            counts["repeating the title"] += any(_repeats(article.title, s) for s in summary.sentences)
             counts["under 3 sentences"] += len(summary.sentences) < 3
             counts["characters"] += len(summary.text)
         found[algorithm] = dict(counts)

@@ -33,7 +33,7 @@ async def summarize_page(fetcher: Fetcher, url: str, *, config: SummaryConfig, d
     if article is None:
         return None
     summary = await loop.run_in_executor(executor, partial(summarize, article.text, language=article.language,
-                                                           config=config))
+                                                           config=config, title=article.title))
     title = article.title or url
     source = SourceRef(name=host_of(page.final_url) or url, url=url, title=title)
     return Story(id=story_id([url]), title=title, summary=summary.sentences, sources=(source,), topic="",

@@ -36,7 +36,7 @@ from digests.sentence_features import LEARNED_REDUNDANCY, SUPPORT_LENGTH_CAP, le
 from digests.summary_config import ALGORITHMS as ALGORITHMS  # re-exported: callers name it from here
 from digests.summary_config import SUMY_NAMES
 from digests.summary_config import SummaryConfig as SummaryConfig
-from digests.text import Tokenizer, article_sentences, prose, stemmer, stop_words
+from digests.text import WORD, Tokenizer, article_sentences, prose, stemmer, stop_words
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +77,9 @@ MAX_SUMY_SENTENCES = 60
 _LENGTH_RISE = 1.1
 _LENGTH_FALL = 0.4
 ELLIPSIS = "…"
+# A sentence sharing this share of its words with the title (Jaccard) repeats it: "Python 3.6.0 is now available!"
+# under the same headline, "Produktinformationen \"Trixie Natura ...\"" under "Trixie Natura ..." (5 of 6 words).
+TITLE_REPEAT = 0.7
 # Position and redundancy, chosen on the even halves of BBC, CNN and Daily Mail together (bench/summary_tune.py):
 # the setting whose worst corpus falls least short of its goal (BBC: sumy's best + 2; CNN, Daily Mail: Lead-3
 # + 0.5 ROUGE-2). BBC's references are long extracts spread through the text and reward centrality alone;
@@ -107,7 +110,8 @@ SUPPORT_POSITION = 0.2  # how fast the score falls with the sentence's position:
 SUPPORT_REDUNDANCY = 0.5  # picks are made one by one, each score less REDUNDANCY x its cosine to the picked
 
 
-def summarize(text: str, *, language: str | None, config: SummaryConfig = DEFAULT_CONFIG) -> Summary:
+def summarize(text: str, *, language: str | None, config: SummaryConfig = DEFAULT_CONFIG,
+              title: str | None = None) -> Summary:
     """Summarise ``text`` with whole sentences, in article order, in at most ``config.max_chars`` characters.
 
     ``language`` is an ISO 639-1 code; when None it is detected. Unsupported languages get the lead
@@ -116,20 +120,22 @@ def summarize(text: str, *, language: str | None, config: SummaryConfig = DEFAUL
     ends in an ellipsis: the only case where the summary is not made of whole sentences. Empty text gives
     an empty summary. Never raises. ``config.timeout_s`` bounds splitting and ranking; detecting the language
     and building a sumy summarizer (their models and NLTK load on a process's first call, seconds on a busy
-    machine) come before it.
+    machine) come before it. A sentence that repeats ``title`` (the article's headline, which a digest shows
+    above the summary) is left out, unless the article has no other.
     """
     try:
-        return _summarize(text, language, config)
+        return _summarize(text, language, config, title)
     except Exception:  # a summary is never worth failing the pipeline for: fall back to the lead
         logger.warning("summarize: ranking failed (%s); using the lead sentences", config.algorithm, exc_info=True)
         try:
-            return _lead(prose(article_sentences(text[:MAX_INPUT_CHARS], language)), language, config)
+            sentences = _without_title(prose(article_sentences(text[:MAX_INPUT_CHARS], language)), title)
+            return _lead(sentences, language, config)
         except Exception:
             logger.warning("summarize: could not split the text into sentences; empty summary", exc_info=True)
             return Summary((), "lead", language)
 
 
-def _summarize(text: str, language: str | None, config: SummaryConfig) -> Summary:
+def _summarize(text: str, language: str | None, config: SummaryConfig, title: str | None) -> Summary:
     truncated = len(text) > MAX_INPUT_CHARS
     text = text[:MAX_INPUT_CHARS]
     if language is None:
@@ -140,7 +146,7 @@ def _summarize(text: str, language: str | None, config: SummaryConfig) -> Summar
     sentences = article_sentences(text, language)
     if truncated and len(sentences) > 1:
         sentences.pop()  # it may have been cut in the middle
-    sentences = prose(sentences)
+    sentences = _without_title(prose(sentences), title)
     if config.algorithm == "lead" or language not in SUPPORTED or time.monotonic() > deadline:
         return _lead(sentences, language, config)
     limit = MAX_RANKED_SENTENCES if config.algorithm in NUMPY_ALGORITHMS else MAX_SUMY_SENTENCES
@@ -152,6 +158,22 @@ def _summarize(text: str, language: str | None, config: SummaryConfig) -> Summar
     if not chosen:
         return _lead(sentences, language, config)
     return Summary(tuple(sentences[i] for i in sorted(chosen)), config.algorithm, language)
+
+
+def _without_title(sentences: list[str], title: str | None) -> list[str]:
+    """``sentences`` less those whose words are nearly the title's (Jaccard >= :data:`TITLE_REPEAT`): a page's
+    heading that ends in "?" or "!", or a text that opens with its headline. All of them when none is left."""
+    if not title:
+        return sentences
+    headline = set(WORD.findall(title.lower()))
+    if not headline:
+        return sentences
+    kept = [s for s in sentences if _jaccard(headline, set(WORD.findall(s.lower()))) < TITLE_REPEAT]
+    return kept or sentences
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0
 
 
 def _lead(sentences: Sequence[str], language: str | None, config: SummaryConfig) -> Summary:

@@ -260,11 +260,11 @@ def read_pages(pages: Sequence[tuple[bytes, str, bool, bool, bool]],
             for html, url, dated, titled, signed in pages]
 
 
-def summarize_texts(texts: Sequence[tuple[str, str | None]], config: SummaryConfig) -> list[Summary]:
-    """Summarise (text, language) pairs in one trip to a worker."""
+def summarize_texts(texts: Sequence[tuple[str, str | None, str]], config: SummaryConfig) -> list[Summary]:
+    """Summarise (text, language, title) triples in one trip to a worker."""
     from digests.summarize import summarize
 
-    return [summarize(text, language=language, config=config) for text, language in texts]
+    return [summarize(text, language=language, config=config, title=title) for text, language, title in texts]
 
 
 def prepare_texts(items: Sequence[tuple[str, str, str | None]],
@@ -274,7 +274,7 @@ def prepare_texts(items: Sequence[tuple[str, str, str | None]],
     from digests.story_words import story_words
     from digests.summarize import summarize
 
-    return [(summarize(text, language=language, config=config) if config is not None and text else None,
+    return [(summarize(text, language=language, config=config, title=title) if config is not None and text else None,
              story_words(title, text)) for title, text, language in items]
 
 

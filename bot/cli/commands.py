@@ -126,7 +126,7 @@ async def cmd_summarize(args: argparse.Namespace, settings: Settings, console: C
     config = replace(summary_config(settings), **{k: v for k, v in
                      (("sentences", args.sentences), ("algorithm", args.algorithm)) if v is not None})
     title, text = await read_target(args.target, settings)
-    summary = await asyncio.to_thread(summarize, text, language=None, config=config)
+    summary = await asyncio.to_thread(summarize, text, language=None, config=config, title=title)
     views.print_summary(console, summary, title=title)
     return 0
 

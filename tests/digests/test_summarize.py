@@ -15,6 +15,7 @@ from digests.feedtext import html_to_text
 from digests.models import Summary
 from digests.summarize import ALGORITHMS, ELLIPSIS, SummaryConfig, summarize
 from digests.text import article_sentences
+from digests.workers import prepare_texts, summarize_texts
 from tests.digests.test_text import BOILERPLATE, LANGUAGES, article
 
 
@@ -86,6 +87,28 @@ def test_a_wordpress_feed_teaser_is_summarised_without_its_links_to_the_site() -
     summary = summarize(teaser, language="en")
     assert len(summary.sentences) == 3
     assert "Continue reading" not in summary.text and "appeared first" not in summary.text
+
+
+def test_a_sentence_that_repeats_the_title_is_left_out_unless_it_is_all_there_is() -> None:
+    title = "Python 3.6.0 is now available!"
+    text = (f"{title}\nThe release brings formatted string literals and a faster dictionary.\n"
+            "Users of the older versions are asked to test their programs before they upgrade.\n"
+            "The next release is planned for the spring, after a round of beta versions.")
+    for algorithm in ("support", "lead", "textrank"):
+        summary = summarize(text, language="en", config=SummaryConfig(algorithm=algorithm), title=title)
+        assert len(summary.sentences) == 3 and title not in summary.sentences, (algorithm, summary.sentences)
+    lead = SummaryConfig(algorithm="lead")
+    assert summarize(text, language="en", config=lead).sentences[0] == title  # no title given: nothing to compare
+    assert summarize(title, language="en", config=lead, title=title).sentences == (title,)
+
+
+def test_the_worker_batches_give_summarize_the_title() -> None:
+    title = "Python 3.6.0 is now available!"
+    text = f"{title}\nThe release brings formatted string literals and a faster dictionary to every user."
+    lead = SummaryConfig(algorithm="lead")
+    [(prepared, _)] = prepare_texts([(title, text, "en")], lead)
+    [batched] = summarize_texts([(text, "en", title)], lead)
+    assert prepared is not None and prepared.sentences == batched.sentences == (text.splitlines()[1],)
 
 
 def test_a_text_of_lines_without_full_stops_is_still_summarised() -> None:
