@@ -36,7 +36,7 @@ from digests.sentence_features import LEARNED_REDUNDANCY, SUPPORT_LENGTH_CAP, le
 from digests.summary_config import ALGORITHMS as ALGORITHMS  # re-exported: callers name it from here
 from digests.summary_config import SUMY_NAMES
 from digests.summary_config import SummaryConfig as SummaryConfig
-from digests.text import WORD, Tokenizer, article_sentences, prose, stemmer, stop_words
+from digests.text import Tokenizer, article_sentences, prose, stemmer, stop_words
 
 logger = logging.getLogger(__name__)
 
@@ -128,7 +128,7 @@ def summarize(text: str, *, language: str | None, config: SummaryConfig = DEFAUL
     except Exception:  # a summary is never worth failing the pipeline for: fall back to the lead
         logger.warning("summarize: ranking failed (%s); using the lead sentences", config.algorithm, exc_info=True)
         try:
-            sentences = _without_title(prose(article_sentences(text[:MAX_INPUT_CHARS], language)), title)
+            sentences = _without_title(prose(article_sentences(text[:MAX_INPUT_CHARS], language)), title, language)
             return _lead(sentences, language, config)
         except Exception:
             logger.warning("summarize: could not split the text into sentences; empty summary", exc_info=True)
@@ -146,7 +146,7 @@ def _summarize(text: str, language: str | None, config: SummaryConfig, title: st
     sentences = article_sentences(text, language)
     if truncated and len(sentences) > 1:
         sentences.pop()  # it may have been cut in the middle
-    sentences = _without_title(prose(sentences), title)
+    sentences = _without_title(prose(sentences), title, language)
     if config.algorithm == "lead" or language not in SUPPORTED or time.monotonic() > deadline:
         return _lead(sentences, language, config)
     limit = MAX_RANKED_SENTENCES if config.algorithm in NUMPY_ALGORITHMS else MAX_SUMY_SENTENCES
@@ -160,15 +160,14 @@ def _summarize(text: str, language: str | None, config: SummaryConfig, title: st
     return Summary(tuple(sentences[i] for i in sorted(chosen)), config.algorithm, language)
 
 
-def _without_title(sentences: list[str], title: str | None) -> list[str]:
+def _without_title(sentences: list[str], title: str | None, language: str | None) -> list[str]:
     """``sentences`` less those whose words are nearly the title's (Jaccard >= :data:`TITLE_REPEAT`): a page's
     heading that ends in "?" or "!", or a text that opens with its headline. All of them when none is left."""
-    if not title:
-        return sentences
-    headline = set(WORD.findall(title.lower()))
+    words = Tokenizer(language).to_words
+    headline = set(words(title or ""))
     if not headline:
         return sentences
-    kept = [s for s in sentences if _jaccard(headline, set(WORD.findall(s.lower()))) < TITLE_REPEAT]
+    kept = [s for s in sentences if _jaccard(headline, set(words(s))) < TITLE_REPEAT]
     return kept or sentences
 
 
