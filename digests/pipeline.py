@@ -57,8 +57,8 @@ async def summarize_pending(store: Store, *, config: SummaryConfig, since: datet
     return done
 
 
-def _inputs(chunk: Sequence[PendingText]) -> list[tuple[str, str | None, str]]:
-    return [(item.text, item.language, item.title) for item in chunk]
+def _inputs(chunk: Sequence[PendingText]) -> list[tuple[str, str, str | None]]:
+    return [(item.title, item.text, item.language) for item in chunk]
 
 
 def failing_feed_notes(health: Sequence[FeedHealth], *, now: datetime) -> list[str]:

@@ -260,11 +260,11 @@ def read_pages(pages: Sequence[tuple[bytes, str, bool, bool, bool]],
             for html, url, dated, titled, signed in pages]
 
 
-def summarize_texts(texts: Sequence[tuple[str, str | None, str]], config: SummaryConfig) -> list[Summary]:
-    """Summarise (text, language, title) triples in one trip to a worker."""
+def summarize_texts(items: Sequence[tuple[str, str, str | None]], config: SummaryConfig) -> list[Summary]:
+    """Summarise (title, text, language) triples, as :func:`prepare_texts` takes them, in one trip to a worker."""
     from digests.summarize import summarize
 
-    return [summarize(text, language=language, config=config, title=title) for text, language, title in texts]
+    return [summarize(text, language=language, config=config, title=title) for title, text, language in items]
 
 
 def prepare_texts(items: Sequence[tuple[str, str, str | None]],

@@ -107,7 +107,7 @@ def test_the_worker_batches_give_summarize_the_title() -> None:
     text = f"{title}\nThe release brings formatted string literals and a faster dictionary to every user."
     lead = SummaryConfig(algorithm="lead")
     [(prepared, _)] = prepare_texts([(title, text, "en")], lead)
-    [batched] = summarize_texts([(text, "en", title)], lead)
+    [batched] = summarize_texts([(title, text, "en")], lead)
     assert prepared is not None and prepared.sentences == batched.sentences == (text.splitlines()[1],)
 
 
