@@ -141,11 +141,13 @@ def run(extractor: Extractor, pages: list[dict[str, str]]) -> tuple[Score, float
 
 
 def published(pages: list[dict[str, str]], system: str) -> tuple[str, Score]:
-    """The benchmark's own published outputs of ``system``, scored here."""
+    """The benchmark's own published outputs of ``system``, scored here, and their name with the version
+    ("trafilatura 2.0.0"; the file gives newspaper's as "newspaper4k 0.9.3.1 (per README ...)")."""
     with gzip.open(DATA / "reference-outputs.json.gz", "rt", encoding="utf-8") as fh:
         ref = json.load(fh)[system]
     pairs = [(ref["output"].get(page["id"], ""), page["articleBody"]) for page in pages]
-    return ref["version"], score(pairs)
+    version = ref["version"].split(" (")[0]
+    return (f"{system} {version}" if version[:1].isdigit() else version), score(pairs)
 
 
 def load_multilingual() -> list[Page]:
@@ -219,9 +221,9 @@ def main() -> int:
     if peer is not None:
         print(line(f"newspaper4k {peer[0]} parse()", *run(peer[1], pages)), _crashes(peer[2]))
     print(line("khobor extract_article", *run(ours, pages)))
-    for system, name in (("trafilatura", "trafilatura"), ("newspaper", "")):
-        version, ref = published(pages, system)
-        print(line(f"{name} {version.split(' (')[0]} published".lstrip(), ref, None))
+    for system in ("trafilatura", "newspaper"):
+        name, ref = published(pages, system)
+        print(line(f"{name} published", ref, None))
     if not MULTILINGUAL.exists():
         return 0
     multi = load_multilingual()

@@ -27,6 +27,8 @@ from typing import Any
 import regex
 
 HERE = Path(__file__).resolve().parent
+# The flaws are defined here, not taken from digests.text and digests.summarize: a yardstick that shares the code
+# it measures agrees with its mistakes, and the previous checkout it also measures has no such functions.
 ENDS = tuple(".!?।॥۔؟…。！？\"'”’»)")
 BULLETS = tuple("-*•·▪►‣◦–—")
 
